@@ -1,0 +1,87 @@
+using System.Text;
+
+namespace LlmSpell.Actors.Routing;
+
+/// <summary>Chooses the routee for a message; runs on the router's thread only.</summary>
+internal abstract class RoutingLogic
+{
+    public abstract IActorRef Select(object message, IReadOnlyList<IActorRef> routees);
+
+    /// <summary>Called when the routee set changes.</summary>
+    public virtual void RouteesChanged(IReadOnlyList<IActorRef> routees) { }
+}
+
+internal sealed class RoundRobinRoutingLogic : RoutingLogic
+{
+    private uint _next;
+
+    public override IActorRef Select(object message, IReadOnlyList<IActorRef> routees) =>
+        routees[(int)(_next++ % (uint)routees.Count)];
+}
+
+internal sealed class SmallestMailboxRoutingLogic : RoutingLogic
+{
+    public override IActorRef Select(object message, IReadOnlyList<IActorRef> routees)
+    {
+        IActorRef best = routees[0];
+        var bestScore = long.MaxValue;
+        foreach (var routee in routees)
+        {
+            if (routee is not LocalActorRef local) continue;
+            var queued = local.NumberOfMessages;
+            if (queued == 0 && !local.IsProcessing) return routee; // idle: cannot do better
+            // A busy routee counts as one more message than it has queued.
+            long score = queued + (local.IsProcessing ? 1 : 0);
+            if (score < bestScore)
+            {
+                bestScore = score;
+                best = routee;
+            }
+        }
+        return best;
+    }
+}
+
+internal sealed class ConsistentHashingRoutingLogic(Func<object, object?>? hashMapping, int virtualNodesFactor) : RoutingLogic
+{
+    private (uint Hash, IActorRef Routee)[] _ring = [];
+
+    public override void RouteesChanged(IReadOnlyList<IActorRef> routees)
+    {
+        var ring = new List<(uint, IActorRef)>(routees.Count * virtualNodesFactor);
+        foreach (var routee in routees)
+            for (var v = 0; v < virtualNodesFactor; v++)
+                ring.Add((Hash($"{routee.Path}:{v}"), routee));
+        ring.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        _ring = [.. ring];
+    }
+
+    public override IActorRef Select(object message, IReadOnlyList<IActorRef> routees)
+    {
+        var key = message switch
+        {
+            IConsistentHashable h => h.ConsistentHashKey,
+            _ => hashMapping?.Invoke(message),
+        } ?? throw new ArgumentException(
+            $"A consistent-hashing router cannot route [{message.GetType().Name}]: implement IConsistentHashable, wrap it in ConsistentHashableEnvelope, or give the pool a hash mapping.");
+        var hash = Hash(key.ToString() ?? "");
+        var ring = _ring;
+        var lo = 0;
+        var hi = ring.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (ring[mid].Hash < hash) lo = mid + 1;
+            else hi = mid;
+        }
+        return ring[lo == ring.Length ? 0 : lo].Routee;
+    }
+
+    // FNV-1a: stable across processes, unlike string.GetHashCode.
+    private static uint Hash(string s)
+    {
+        var h = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(s)) h = (h ^ b) * 16777619u;
+        return h;
+    }
+}

@@ -1,1 +1,3 @@
-System.Console.WriteLine("x");
+using LlmSpell.Bench;
+
+return await BenchRunner.RunAsync(args);

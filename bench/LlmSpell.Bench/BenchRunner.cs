@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.Json;
+using LlmSpell.Bench.Kernel;
+
+namespace LlmSpell.Bench;
+
+/// <summary>Dispatches <c>&lt;name&gt; [--n N] [--runs R] [--key value …]</c> to a benchmark; each prints JSON lines.</summary>
+public static class BenchRunner
+{
+    private static readonly Dictionary<string, (string Description, Func<BenchArgs, Task> Run)> Benchmarks = new()
+    {
+        ["pingpong"] = ("actor pairs exchanging messages: msgs_per_s", PingPongBench.RunAsync),
+        ["spawn"] = ("actors created and started per second: actors_per_s", SpawnBench.RunAsync),
+        ["idle-memory"] = ("heap bytes per idle actor: bytes_per_actor", IdleMemoryBench.RunAsync),
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" || !Benchmarks.TryGetValue(args[0], out var bench))
+        {
+            Console.Error.WriteLine("usage: LlmSpell.Bench <name> [--n N] [--runs R] [--key value ...]");
+            foreach (var (name, (description, _)) in Benchmarks) Console.Error.WriteLine($"  {name,-14} {description}");
+            return args.Length == 0 || args[0] is "-h" or "--help" ? 0 : 2;
+        }
+        BenchArgs parsed;
+        try
+        {
+            parsed = BenchArgs.Parse(args[1..]);
+        }
+        catch (FormatException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 2;
+        }
+        await bench.Run(parsed);
+        return 0;
+    }
+
+    /// <summary>Prints one measurement as a JSON line.</summary>
+    public static void Emit(object measurement) => Console.WriteLine(JsonSerializer.Serialize(measurement));
+}
+
+/// <summary>Options of a benchmark run: <c>--key value</c> pairs.</summary>
+public sealed class BenchArgs
+{
+    private readonly Dictionary<string, string> _values;
+
+    private BenchArgs(Dictionary<string, string> values) => _values = values;
+
+    public static BenchArgs Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+                throw new FormatException($"expected '--key value' at argument {i + 1} ('{args[i]}')");
+            values[args[i][2..]] = args[++i];
+        }
+        return new BenchArgs(values);
+    }
+
+    public int Int(string key, int fallback)
+    {
+        if (!_values.TryGetValue(key, out var raw)) return fallback;
+        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0
+            ? v
+            : throw new FormatException($"--{key} must be a positive whole number, got '{raw}'");
+    }
+
+    public string String(string key, string fallback) => _values.GetValueOrDefault(key, fallback);
+}

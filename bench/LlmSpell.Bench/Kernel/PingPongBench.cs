@@ -15,12 +15,12 @@ public static class PingPongBench
     {
         var pairs = args.Int("pairs", 8);
         var messages = args.Int("n", 20_000_000);
-        var runs = args.Int("runs", 3);
+        var runs = args.Int("runs", 5);
         var inflight = args.Int("inflight", 100);
         var throughput = args.Int("throughput", 30);
         await using var system = ActorSystem.Create("pingpong", ActorSystemSettings.Default
             .WithThroughput(throughput).WithRunCoordinatedShutdownOnProcessExit(false));
-        await RunOnceAsync(system, pairs, Math.Min(messages, 2_000_000), inflight); // warm-up: JIT and tiering
+        await RunOnceAsync(system, pairs, messages, inflight); // warm-up: JIT tiering and PGO, not reported
         for (var r = 0; r < runs; r++)
         {
             var elapsed = await RunOnceAsync(system, pairs, messages, inflight);

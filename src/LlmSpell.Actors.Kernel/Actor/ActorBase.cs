@@ -13,12 +13,10 @@ public abstract class ActorBase
 
     protected ActorBase()
     {
-        if (ActorCell.Current is null)
-            throw new ActorInitializationException(null,
-                $"Actor {GetType().FullName} must be created by the actor system (ActorOf with Props), not with 'new'.");
+        // The context is usable in the constructor, as in Akka (Watch, ActorOf, timers...).
+        _cell = ActorCell.Creating ?? throw new ActorInitializationException(null,
+            $"Actor {GetType().FullName} must be created by the actor system (ActorOf with Props), not with 'new'.");
     }
-
-    internal void Attach(ActorCell cell) => _cell = cell;
 
     internal void Detach() => _cell = null;
 
@@ -61,8 +59,7 @@ public abstract class ActorBase
     /// <summary>How this actor supervises its children. Default: restart on any exception, stop on init/kill/death-pact.</summary>
     protected virtual SupervisorStrategy SupervisorStrategy() => Actors.SupervisorStrategy.DefaultStrategy;
 
-    private SupervisorStrategy? _strategy;
-    internal SupervisorStrategy SupervisorStrategyInternal => _strategy ??= SupervisorStrategy();
+    internal SupervisorStrategy SupervisorStrategyInternal => SupervisorStrategy();
 
     internal void BecomeBehavior(Receive receive, bool discardOld)
     {

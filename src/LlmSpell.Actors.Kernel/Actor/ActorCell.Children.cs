@@ -5,14 +5,22 @@ public sealed partial class ActorCell
 {
     private const string NameChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+~";
 
-    private Dictionary<string, ChildRestartStats>? _children;
-    private long _nextGeneratedName;
+    private ChildrenContainer? _children;
 
+    // The mailbox is private to this cell, so it can double as the lock (one object less per actor).
     private object ChildrenLock => Mailbox;
+
+    /// <summary>Children by name; restart statistics only for children that have failed.</summary>
+    private sealed class ChildrenContainer
+    {
+        public readonly Dictionary<string, LocalActorRef> Refs = new(StringComparer.Ordinal);
+        public Dictionary<string, ChildRestartStats>? Stats;
+        public long NextGeneratedName;
+    }
 
     internal bool HasChildren
     {
-        get { lock (ChildrenLock) return _children is { Count: > 0 }; }
+        get { lock (ChildrenLock) return _children is { Refs.Count: > 0 }; }
     }
 
     public IEnumerable<IActorRef> Children => ChildrenSnapshot();
@@ -20,7 +28,7 @@ public sealed partial class ActorCell
     public IActorRef? Child(string name)
     {
         lock (ChildrenLock)
-            return _children is not null && _children.TryGetValue(name, out var stats) ? stats.Child : null;
+            return _children is not null && _children.Refs.TryGetValue(name, out var child) ? child : null;
     }
 
     public IActorRef ActorOf(Props props, string? name = null) => CreateChild(props, name, systemName: false);
@@ -30,7 +38,7 @@ public sealed partial class ActorCell
         ArgumentNullException.ThrowIfNull(props);
         if (name is null)
         {
-            name = GenerateName();
+            lock (ChildrenLock) name = GenerateName(_children ??= new ChildrenContainer());
         }
         else if (ActorPath.ValidateName(name, systemName) is { } problem)
         {
@@ -40,15 +48,15 @@ public sealed partial class ActorCell
 
         var uid = NewUid();
         var mailbox = new Dispatch.Mailbox(System.Settings.Throughput);
-        var childRef = new LocalActorRef(System, SelfRef.Path.Child(name, uid), mailbox);
+        var childRef = new LocalActorRef(SelfRef.Path.Child(name, uid));
         var childCell = new ActorCell(System, childRef, props, SelfRef, mailbox);
         childRef.Cell = childCell;
 
         bool stopAtOnce;
         lock (ChildrenLock)
         {
-            _children ??= new Dictionary<string, ChildRestartStats>(StringComparer.Ordinal);
-            if (!_children.TryAdd(name, new ChildRestartStats(childRef)))
+            _children ??= new ChildrenContainer();
+            if (!_children.Refs.TryAdd(name, childRef))
                 throw new InvalidActorNameException($"actor name [{name}] is not unique under {SelfRef.Path}: stop the existing child first or choose another name");
             stopAtOnce = IsTerminating;
         }
@@ -65,9 +73,9 @@ public sealed partial class ActorCell
         return uid;
     }
 
-    private string GenerateName()
+    private static string GenerateName(ChildrenContainer children)
     {
-        var n = Interlocked.Increment(ref _nextGeneratedName) - 1;
+        var n = children.NextGeneratedName++;
         Span<char> buffer = stackalloc char[12];
         var i = buffer.Length;
         do
@@ -89,25 +97,34 @@ public sealed partial class ActorCell
     {
         lock (ChildrenLock)
         {
-            if (_children is not { Count: > 0 }) return [];
-            var result = new IInternalActorRef[_children.Count];
+            if (_children is not { Refs.Count: > 0 }) return [];
+            var result = new IInternalActorRef[_children.Refs.Count];
             var i = 0;
-            foreach (var stats in _children.Values) result[i++] = stats.Child;
+            foreach (var child in _children.Refs.Values) result[i++] = child;
             return result;
         }
     }
 
     internal ChildRestartStats[] ChildrenStatsSnapshot()
     {
-        lock (ChildrenLock) return _children is null ? [] : [.. _children.Values];
+        lock (ChildrenLock) return _children is null ? [] : [.. _children.Refs.Values.Select(StatsOf)];
     }
 
+    /// <summary>The restart statistics of a current child, or null if it is not (or no longer) our child.</summary>
     internal ChildRestartStats? GetChildStats(IActorRef child)
     {
         lock (ChildrenLock)
-            return _children is not null && _children.TryGetValue(child.Path.Name, out var stats) && stats.Child.Equals(child)
-                ? stats
+            return _children is not null && _children.Refs.TryGetValue(child.Path.Name, out var current) && current.Equals(child)
+                ? StatsOf(current)
                 : null;
+    }
+
+    private ChildRestartStats StatsOf(LocalActorRef child)
+    {
+        var stats = _children!.Stats ??= new Dictionary<string, ChildRestartStats>(StringComparer.Ordinal);
+        if (!stats.TryGetValue(child.Path.Name, out var s) || !s.Child.Equals(child))
+            stats[child.Path.Name] = s = new ChildRestartStats(child);
+        return s;
     }
 
     /// <summary>A child finished stopping: forget it, and finish our own stop or restart if we waited for it.</summary>
@@ -116,16 +133,17 @@ public sealed partial class ActorCell
         bool removed, noneLeft;
         lock (ChildrenLock)
         {
-            removed = _children is not null && _children.TryGetValue(child.Path.Name, out var stats)
-                && stats.Child.Equals(child) && _children.Remove(child.Path.Name);
-            noneLeft = _children is not { Count: > 0 };
+            removed = _children is not null && _children.Refs.TryGetValue(child.Path.Name, out var current)
+                && current.Equals(child) && _children.Refs.Remove(child.Path.Name);
+            if (removed) _children!.Stats?.Remove(child.Path.Name);
+            noneLeft = _children is not { Refs.Count: > 0 };
         }
         if (!removed) return false;
         (Actor?.SupervisorStrategyInternal)?.HandleChildTerminated(this, child);
         if (noneLeft)
         {
             if (_state == StateTerminating) FinishTerminate();
-            else if (_state == StateRecreating) FinishRecreate(_recreateCause!);
+            else if (_state == StateRecreating) FinishRecreate(_fault!.RecreateCause!);
         }
         return true;
     }

@@ -5,9 +5,14 @@ namespace LlmSpell.Actors;
 // Failure, suspension, restart and stop: the actor's side of supervision.
 public sealed partial class ActorCell
 {
-    private bool _isFailed;
-    private Exception? _recreateCause;
-    private Envelope _failedEnvelope;
+    /// <summary>Set from a failure until the supervisor's decision has been carried out; null while healthy.</summary>
+    private FaultState? _fault;
+
+    private sealed class FaultState(Envelope failedEnvelope)
+    {
+        public Envelope FailedEnvelope { get; } = failedEnvelope;
+        public Exception? RecreateCause { get; set; }
+    }
 
     /// <summary>
     /// The actor threw: suspend it and its children and let the parent's strategy decide.
@@ -20,11 +25,10 @@ public sealed partial class ActorCell
             SystemLog.LogError(cause, "{Actor} failed while stopping; the failure is logged and ignored", SelfRef);
             return;
         }
-        if (!_isFailed)
+        if (_fault is null)
         {
-            _isFailed = true;
+            _fault = new FaultState(_currentEnvelope);
             _suspendCount++;
-            _failedEnvelope = _currentEnvelope;
             SuspendChildren();
         }
         Parent.SendSystemMessage(new Failed(SelfRef, cause, SelfRef.Path.Uid));
@@ -40,9 +44,8 @@ public sealed partial class ActorCell
     {
         if (causedByFailure is not null)
         {
-            if (!_isFailed) return;
-            _isFailed = false;
-            _failedEnvelope = default;
+            if (_fault is null) return;
+            _fault = null;
         }
         if (_suspendCount > 0) _suspendCount--;
         ResumeChildren();
@@ -54,7 +57,7 @@ public sealed partial class ActorCell
         var failedActor = Actor;
         if (failedActor is not null)
         {
-            var failedMessage = _failedEnvelope.Message;
+            var failedMessage = _fault?.FailedEnvelope.Message;
             try
             {
                 failedActor.AroundPreRestart(cause, failedMessage);
@@ -75,7 +78,7 @@ public sealed partial class ActorCell
         {
             // Wait until the children PreRestart stopped have all terminated.
             _state = StateRecreating;
-            _recreateCause = cause;
+            (_fault ??= new FaultState(default)).RecreateCause = cause;
         }
         else
         {
@@ -86,7 +89,6 @@ public sealed partial class ActorCell
     private void FinishRecreate(Exception cause)
     {
         _state = StateRunning;
-        _recreateCause = null;
         try
         {
             var fresh = NewActor();
@@ -102,8 +104,7 @@ public sealed partial class ActorCell
                 SelfRef.Path.Uid));
             return;
         }
-        _isFailed = false;
-        _failedEnvelope = default;
+        _fault = null;
         if (_suspendCount > 0) _suspendCount--;
         // As in Akka: children that PreRestart kept alive are restarted with the same cause.
         foreach (var survivor in ChildrenSnapshot()) survivor.SendSystemMessage(new Recreate(cause));

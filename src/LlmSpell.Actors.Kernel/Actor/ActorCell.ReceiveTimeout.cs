@@ -5,43 +5,58 @@ namespace LlmSpell.Actors;
 // Receive timeout and per-actor timers.
 public sealed partial class ActorCell
 {
-    private TimeSpan? _receiveTimeout;
-    private ICancelable? _receiveTimeoutTask;
-    private TimerScheduler? _timers;
+    private TimingState? _timing; // allocated on first use
 
-    public TimeSpan? ReceiveTimeout => _receiveTimeout;
+    private sealed class TimingState
+    {
+        public TimeSpan? ReceiveTimeout;
+        public ICancelable? ReceiveTimeoutTask;
+        public TimerScheduler? Timers;
+    }
+
+    public TimeSpan? ReceiveTimeout => _timing?.ReceiveTimeout;
 
     /// <summary>Sends <see cref="LlmSpell.Actors.ReceiveTimeout"/> after this long without messages; null turns it off.</summary>
     public void SetReceiveTimeout(TimeSpan? timeout)
     {
-        _receiveTimeout = timeout is { } t && t > TimeSpan.Zero && t != Timeout.InfiniteTimeSpan ? t : null;
-        _receiveTimeoutTask?.Cancel();
-        _receiveTimeoutTask = null;
-        ScheduleReceiveTimeout();
+        var timing = _timing ??= new TimingState();
+        timing.ReceiveTimeout = timeout is { } t && t > TimeSpan.Zero && t != Timeout.InfiniteTimeSpan ? t : null;
+        timing.ReceiveTimeoutTask?.Cancel();
+        timing.ReceiveTimeoutTask = null;
+        ScheduleReceiveTimeout(timing);
     }
 
     private void AfterMessageForReceiveTimeout(object message)
     {
+        var timing = _timing!;
+        if (timing.ReceiveTimeout is null) return;
         if (message is not INotInfluenceReceiveTimeout)
         {
-            _receiveTimeoutTask?.Cancel();
-            _receiveTimeoutTask = null;
+            timing.ReceiveTimeoutTask?.Cancel();
+            timing.ReceiveTimeoutTask = null;
         }
-        ScheduleReceiveTimeout();
+        ScheduleReceiveTimeout(timing);
     }
 
-    private void ScheduleReceiveTimeout()
+    private void ScheduleReceiveTimeout(TimingState timing)
     {
-        if (_receiveTimeout is { } timeout && _receiveTimeoutTask is null && !IsTerminating)
-            _receiveTimeoutTask = System.Scheduler.ScheduleTellOnce(timeout, SelfRef, LlmSpell.Actors.ReceiveTimeout.Instance, SelfRef);
+        if (timing.ReceiveTimeout is { } timeout && timing.ReceiveTimeoutTask is null && !IsTerminating)
+            timing.ReceiveTimeoutTask = System.Scheduler.ScheduleTellOnce(timeout, SelfRef, LlmSpell.Actors.ReceiveTimeout.Instance, SelfRef);
     }
 
-    internal TimerScheduler Timers => _timers ??= new TimerScheduler(this);
+    /// <summary>The ReceiveTimeout that was scheduled has arrived; the next one is scheduled after it is processed.</summary>
+    private void ReceiveTimeoutArrived()
+    {
+        if (_timing is not null) _timing.ReceiveTimeoutTask = null;
+    }
+
+    internal TimerScheduler Timers => (_timing ??= new TimingState()).Timers ??= new TimerScheduler(this);
 
     private void CancelTimersAndReceiveTimeout()
     {
-        _receiveTimeoutTask?.Cancel();
-        _receiveTimeoutTask = null;
-        _timers?.CancelAll();
+        if (_timing is null) return;
+        _timing.ReceiveTimeoutTask?.Cancel();
+        _timing.ReceiveTimeoutTask = null;
+        _timing.Timers?.CancelAll();
     }
 }

@@ -41,6 +41,9 @@ public sealed partial class ActorCell : IActorContext
         set => _current = value;
     }
 
+    /// <summary>The cell whose actor instance is being constructed on this thread.</summary>
+    [ThreadStatic] internal static ActorCell? Creating;
+
     internal static IActorRef CurrentSelfOrExternal(IActorRef receiver) =>
         _current?.SelfRef ?? (receiver is LocalActorRef local ? local.System.ExternalSender : null) ?? ActorRefs.NoSender;
 
@@ -63,7 +66,9 @@ public sealed partial class ActorCell : IActorContext
 
     internal ILogger SystemLog => System.Log;
 
-    internal void Start() => Mailbox.PostSystem(Create.Instance);
+    internal void Start() => Mailbox.Start();
+
+    internal bool NeedsCreate => _state == StateCreating;
 
     internal void Send(in Envelope envelope) => Mailbox.Post(envelope);
 
@@ -83,7 +88,7 @@ public sealed partial class ActorCell : IActorContext
         {
             HandleInvokeFailure(ex);
         }
-        if (_receiveTimeout is not null) AfterMessageForReceiveTimeout(message);
+        if (_timing is not null) AfterMessageForReceiveTimeout(message);
     }
 
     private void AutoReceive(Envelope envelope)
@@ -91,7 +96,7 @@ public sealed partial class ActorCell : IActorContext
         switch (envelope.Message)
         {
             case TimerScheduler.TimerMessage timer:
-                if (_timers is not null && _timers.Accept(timer, out var inner))
+                if (_timing?.Timers is { } timers && timers.Accept(timer, out var inner))
                 {
                     _currentEnvelope = new Envelope(inner, SelfRef);
                     if (inner is IAutoReceivedMessage) AutoReceive(_currentEnvelope);
@@ -99,7 +104,7 @@ public sealed partial class ActorCell : IActorContext
                 }
                 break;
             case WatchedActorTerminated watched:
-                if (_terminatedQueued is not null && _terminatedQueued.Remove(watched.Actor))
+                if (TakeQueuedTerminated(watched.Actor))
                 {
                     _currentEnvelope = new Envelope(watched.Message, watched.Actor);
                     Actor!.AroundReceive(watched.Message); // an unhandled Terminated throws DeathPactException
@@ -114,7 +119,7 @@ public sealed partial class ActorCell : IActorContext
                 envelope.Sender.Tell(new ActorIdentity(identify.MessageId, SelfRef), SelfRef);
                 break;
             case LlmSpell.Actors.ReceiveTimeout:
-                _receiveTimeoutTask = null;
+                ReceiveTimeoutArrived();
                 Actor!.AroundReceive(LlmSpell.Actors.ReceiveTimeout.Instance);
                 break;
             default:
@@ -130,7 +135,6 @@ public sealed partial class ActorCell : IActorContext
         {
             switch (message)
             {
-                case Create: CreateActor(); break;
                 case Terminate: BeginTerminate(); break;
                 case Suspend: FaultSuspend(); break;
                 case Resume resume: FaultResume(resume.CausedByFailure); break;
@@ -167,9 +171,8 @@ public sealed partial class ActorCell : IActorContext
     internal void SendToDeadLetters(in Envelope envelope) =>
         System.DeadLettersRef.Publish(envelope.Message, envelope.Sender, SelfRef);
 
-    private void CreateActor()
+    internal void CreateActor()
     {
-        if (_state != StateCreating) return;
         try
         {
             Actor = NewActor();
@@ -188,8 +191,16 @@ public sealed partial class ActorCell : IActorContext
     private ActorBase NewActor()
     {
         _currentEnvelope = default;
-        var actor = Props.NewActor(this);
-        actor.Attach(this);
+        Creating = this;
+        ActorBase actor;
+        try
+        {
+            actor = Props.NewActor(this);
+        }
+        finally
+        {
+            Creating = null;
+        }
         if (actor is IWithStash withStash) withStash.Stash = new ActorStash(this);
         if (actor is IWithTimers withTimers) withTimers.Timers = Timers;
         return actor;

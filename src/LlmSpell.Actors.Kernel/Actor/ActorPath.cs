@@ -9,39 +9,57 @@ namespace LlmSpell.Actors;
 /// </remarks>
 public sealed class ActorPath : IEquatable<ActorPath>
 {
-    private string? _cached;
-
-    private ActorPath(string systemName, ActorPath? parent, string name, long uid)
+    // Kept small (no cached string, the system name only on the root): every actor has one.
+    private ActorPath(ActorPath? parent, string name, long uid)
     {
-        SystemName = systemName;
         Parent = parent;
         Name = name;
         Uid = uid;
-        Depth = parent is null ? 0 : parent.Depth + 1;
     }
 
     /// <summary>The scheme every local path starts with.</summary>
     public const string Scheme = "llmspell";
 
-    public string SystemName { get; }
+    /// <summary>The actor system's name (held by the root path).</summary>
+    public string SystemName => Root.Name;
+
+    private ActorPath Root
+    {
+        get
+        {
+            var p = this;
+            while (p.Parent is not null) p = p.Parent;
+            return p;
+        }
+    }
     public ActorPath? Parent { get; }
     public string Name { get; }
     public long Uid { get; }
-    public int Depth { get; }
+    /// <summary>Number of elements below the root (computed: not worth a field in every actor).</summary>
+    public int Depth
+    {
+        get
+        {
+            var depth = 0;
+            for (var p = Parent; p is not null; p = p.Parent) depth++;
+            return depth;
+        }
+    }
 
-    internal static ActorPath Root(string systemName) => new(systemName, null, "", 0);
+    internal static ActorPath CreateRoot(string systemName) => new(null, systemName, 0);
 
     /// <summary>A child path under this one.</summary>
-    public ActorPath Child(string name, long uid = 0) => new(SystemName, this, name, uid);
+    public ActorPath Child(string name, long uid = 0) => new(this, name, uid);
 
     /// <summary>The elements below the root, e.g. ["user", "a", "b"].</summary>
     public IReadOnlyList<string> Elements
     {
         get
         {
-            var list = new string[Depth];
+            var depth = Depth;
+            var list = new string[depth];
             var p = this;
-            for (var i = Depth - 1; i >= 0; i--, p = p.Parent!) list[i] = p.Name;
+            for (var i = depth - 1; i >= 0; i--, p = p.Parent!) list[i] = p.Name;
             return list;
         }
     }
@@ -49,15 +67,16 @@ public sealed class ActorPath : IEquatable<ActorPath>
     public bool Equals(ActorPath? other)
     {
         if (ReferenceEquals(this, other)) return true;
-        if (other is null || other.Depth != Depth) return false;
+        if (other is null) return false;
         ActorPath? a = this, b = other;
-        while (a is not null)
+        while (a is not null && b is not null)
         {
-            if (!string.Equals(a.Name, b!.Name, StringComparison.Ordinal)) return false;
+            // The root's name is the system name, so this compares systems too.
+            if (!string.Equals(a.Name, b.Name, StringComparison.Ordinal)) return false;
             a = a.Parent;
             b = b.Parent;
         }
-        return string.Equals(SystemName, other.SystemName, StringComparison.Ordinal);
+        return a is null && b is null;
     }
 
     public override bool Equals(object? obj) => obj is ActorPath p && Equals(p);
@@ -70,7 +89,7 @@ public sealed class ActorPath : IEquatable<ActorPath>
     }
 
     /// <summary><c>llmspell://system/user/a</c>.</summary>
-    public override string ToString() => _cached ??= Build();
+    public override string ToString() => Build();
 
     /// <summary>The path with the incarnation id: <c>llmspell://system/user/a#123</c>.</summary>
     public string ToStringWithUid() => Uid == 0 ? ToString() : $"{this}#{Uid}";
@@ -78,7 +97,7 @@ public sealed class ActorPath : IEquatable<ActorPath>
     private string Build()
     {
         var sb = new StringBuilder(Scheme).Append("://").Append(SystemName);
-        if (Depth == 0) return sb.Append('/').ToString();
+        if (Parent is null) return sb.Append('/').ToString();
         foreach (var e in Elements) sb.Append('/').Append(e);
         return sb.ToString();
     }

@@ -26,12 +26,12 @@ public sealed class ActorSystem : IAsyncDisposable
         EventStream = new EventStream();
         _scheduler = new Scheduler(settings.TimeProvider);
 
-        var rootPath = ActorPath.Root(name);
+        var rootPath = ActorPath.CreateRoot(name);
         DeadLettersRef = new DeadLetterActorRef(rootPath.Child("deadLetters"), EventStream);
         TempPath = rootPath.Child("temp");
 
         var rootMailbox = new Mailbox(settings.Throughput);
-        var rootRef = new LocalActorRef(this, rootPath, rootMailbox);
+        var rootRef = new LocalActorRef(rootPath);
         // The root's actor is created on its own thread like any other, through its Create message.
         _rootCell = new ActorCell(this, rootRef, Props.Create(() => new RootGuardian()),
             new TheOneWhoWalksTheBubblesOfSpaceTime(this), rootMailbox);

@@ -36,7 +36,7 @@ internal sealed class Guardian : ReceiveActor
 
 /// <summary>The parent of the root guardian: ends the system when the root stops or fails.</summary>
 internal sealed class TheOneWhoWalksTheBubblesOfSpaceTime(ActorSystem system)
-    : MinimalActorRef(ActorPath.Root(system.Name).Child("bubble-walker"))
+    : MinimalActorRef(ActorPath.CreateRoot(system.Name).Child("bubble-walker"))
 {
     public override void SendSystemMessage(SystemMessage message)
     {

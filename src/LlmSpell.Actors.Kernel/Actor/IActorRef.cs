@@ -21,7 +21,7 @@ public static class ActorRefs
 
     private sealed class NobodyRef : MinimalActorRef
     {
-        public NobodyRef() : base(ActorPath.Root("nobody").Child("nobody")) { }
+        public NobodyRef() : base(ActorPath.CreateRoot("nobody").Child("nobody")) { }
         public override void Tell(object message, IActorRef sender) { }
         public override string ToString() => "Nobody";
     }

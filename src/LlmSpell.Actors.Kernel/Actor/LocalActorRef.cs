@@ -1,33 +1,25 @@
-using LlmSpell.Actors.Dispatch;
-
 namespace LlmSpell.Actors;
 
 /// <summary>A ref to an actor in this process; one object per incarnation.</summary>
 public sealed class LocalActorRef : ActorRefBase, IInternalActorRef
 {
-    private readonly Mailbox _mailbox;
+    internal LocalActorRef(ActorPath path) : base(path) { }
 
-    internal LocalActorRef(ActorSystem system, ActorPath path, Mailbox mailbox) : base(path)
-    {
-        System = system;
-        _mailbox = mailbox;
-    }
-
-    internal ActorSystem System { get; }
+    internal ActorSystem System => Cell.System;
     internal ActorCell Cell { get; set; } = null!;
 
-    public bool IsTerminated => _mailbox.IsClosed;
+    public bool IsTerminated => Cell.Mailbox.IsClosed;
 
     public override void Tell(object message, IActorRef sender)
     {
         ArgumentNullException.ThrowIfNull(message);
-        _mailbox.Post(new Envelope(message, sender ?? ActorRefs.NoSender));
+        Cell.Mailbox.Post(new Envelope(message, sender ?? ActorRefs.NoSender));
     }
 
-    public void SendSystemMessage(SystemMessage message) => _mailbox.PostSystem(message);
+    public void SendSystemMessage(SystemMessage message) => Cell.Mailbox.PostSystem(message);
 
-    public void Stop() => _mailbox.PostSystem(new Terminate());
+    public void Stop() => Cell.Mailbox.PostSystem(new Terminate());
 
-    internal int NumberOfMessages => _mailbox.NumberOfMessages;
-    internal bool IsProcessing => _mailbox.IsScheduled;
+    internal int NumberOfMessages => Cell.Mailbox.NumberOfMessages;
+    internal bool IsProcessing => Cell.Mailbox.IsScheduled;
 }

@@ -8,107 +8,77 @@ namespace LlmSpell.Actors;
 /// </summary>
 public abstract class ReceiveActor : ActorBase
 {
-    private HandlerSet? _building = new();
-    private HandlerSet _current = HandlerSet.Empty;
-    private Stack<HandlerSet>? _stack;
-    private bool _sealed;
+    // Plain arrays and a flag rather than handler-set objects: every actor pays for these fields.
+    private Handler[] _handlers = [];
+    private Stack<Handler[]>? _stack;
+    private bool _configuring = true; // the constructor, or inside Become/BecomeStacked
 
     protected sealed override bool Receive(object message)
     {
-        if (!_sealed) SealInitialHandlers();
-        return _current.TryHandle(message);
+        _configuring = false;
+        foreach (var handler in _handlers)
+            if (handler.TryHandle(message)) return true;
+        return false;
     }
 
-    private void SealInitialHandlers()
+    private void Add(Handler handler)
     {
-        _sealed = true;
-        if (_building is not null)
-        {
-            _current = _building;
-            _building = null;
-        }
+        if (!_configuring)
+            throw new InvalidOperationException("Receive can only be called in the constructor or inside Become/BecomeStacked.");
+        _handlers = [.. _handlers, handler];
     }
 
-    private HandlerSet Building => _building ?? throw new InvalidOperationException(
-        "Receive can only be called in the constructor or inside Become/BecomeStacked.");
+    protected void Receive<T>(Action<T> handler, Predicate<T>? shouldHandle = null) => Add(new SyncHandler<T>(handler, shouldHandle));
 
-    protected void Receive<T>(Action<T> handler, Predicate<T>? shouldHandle = null) =>
-        Building.Add(new SyncHandler<T>(handler, shouldHandle));
-
-    protected void Receive<T>(Predicate<T> shouldHandle, Action<T> handler) =>
-        Building.Add(new SyncHandler<T>(handler, shouldHandle));
+    protected void Receive<T>(Predicate<T> shouldHandle, Action<T> handler) => Add(new SyncHandler<T>(handler, shouldHandle));
 
     /// <summary>A handler that says itself whether it handled the message.</summary>
-    protected void Receive<T>(Func<T, bool> handler) => Building.Add(new FuncHandler<T>(handler));
+    protected void Receive<T>(Func<T, bool> handler) => Add(new FuncHandler<T>(handler));
 
     /// <summary>
     /// An async handler: no further user message is processed until the task completes (as in Akka);
     /// continuations run on the actor, so Self and Sender stay valid; a faulted task goes to supervision.
     /// </summary>
-    protected void ReceiveAsync<T>(Func<T, Task> handler, Predicate<T>? shouldHandle = null) =>
-        Building.Add(new AsyncHandler<T>(handler, shouldHandle));
+    protected void ReceiveAsync<T>(Func<T, Task> handler, Predicate<T>? shouldHandle = null) => Add(new AsyncHandler<T>(handler, shouldHandle));
 
-    protected void ReceiveAny(Action<object> handler) => Building.Add(new SyncHandler<object>(handler, null));
+    protected void ReceiveAny(Action<object> handler) => Add(new SyncHandler<object>(handler, null));
 
-    protected void ReceiveAnyAsync(Func<object, Task> handler) => Building.Add(new AsyncHandler<object>(handler, null));
+    protected void ReceiveAnyAsync(Func<object, Task> handler) => Add(new AsyncHandler<object>(handler, null));
 
     /// <summary>Replaces the current handlers with the ones <paramref name="configure"/> registers.</summary>
-    protected void Become(Action configure)
-    {
-        SealInitialHandlers();
-        _current = Build(configure);
-    }
+    protected void Become(Action configure) => _handlers = Build(configure);
 
     /// <summary>Pushes new handlers; <see cref="UnbecomeStacked"/> returns to the previous ones.</summary>
     protected void BecomeStacked(Action configure)
     {
-        SealInitialHandlers();
         var next = Build(configure);
-        (_stack ??= new Stack<HandlerSet>()).Push(_current);
-        _current = next;
+        (_stack ??= new Stack<Handler[]>()).Push(_handlers);
+        _handlers = next;
     }
 
     protected void UnbecomeStacked()
     {
-        if (_stack is { Count: > 0 }) _current = _stack.Pop();
+        if (_stack is { Count: > 0 }) _handlers = _stack.Pop();
     }
 
     /// <summary>Same as <see cref="UnbecomeStacked"/>.</summary>
     protected void Unbecome() => UnbecomeStacked();
 
-    private HandlerSet Build(Action configure)
+    private Handler[] Build(Action configure)
     {
-        var set = new HandlerSet();
-        _building = set;
+        var saved = _handlers;
+        var wasConfiguring = _configuring;
+        _handlers = [];
+        _configuring = true;
         try
         {
             configure();
+            return _handlers;
         }
         finally
         {
-            _building = null;
-        }
-        return set;
-    }
-
-    private sealed class HandlerSet
-    {
-        public static readonly HandlerSet Empty = new();
-        private Handler[] _handlers = [];
-
-        public void Add(Handler handler)
-        {
-            var h = _handlers;
-            Array.Resize(ref h, h.Length + 1);
-            h[^1] = handler;
-            _handlers = h;
-        }
-
-        public bool TryHandle(object message)
-        {
-            foreach (var handler in _handlers)
-                if (handler.TryHandle(message)) return true;
-            return false;
+            _configuring = wasConfiguring;
+            _handlers = saved;
         }
     }
 

@@ -12,11 +12,6 @@ public abstract class SystemMessage
     internal SystemMessage? Next;
 }
 
-internal sealed class Create : SystemMessage
-{
-    public static Create Instance => new();
-}
-
 internal sealed class Terminate : SystemMessage;
 
 internal sealed class Suspend : SystemMessage;

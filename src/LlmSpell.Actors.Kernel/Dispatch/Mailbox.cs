@@ -10,7 +10,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     private const int Scheduled = 1;
     private const int Closed = 2;
 
-    private readonly MpscQueue<Envelope> _user = new();
+    private MpscQueue<Envelope> _user = new(); // a mutable struct: never copy it
     private SystemMessage? _system; // lock-free LIFO; reversed when taken
     private int _status;
     private readonly int _throughput;
@@ -44,6 +44,9 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         } while (!ReferenceEquals(Interlocked.CompareExchange(ref _system, message, head), head));
         TrySchedule();
     }
+
+    /// <summary>Schedules the first run, which creates the actor.</summary>
+    public void Start() => TrySchedule();
 
     private void TrySchedule()
     {
@@ -79,6 +82,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
                 DrainAfterClose(cell);
                 return;
             }
+            if (cell.NeedsCreate) cell.CreateActor(); // first run: before anything else, as Akka's Create message
             ProcessSystemMessages(cell);
             if (!IsClosed) ProcessUserMessages(cell);
             if (IsClosed) DrainAfterClose(cell);

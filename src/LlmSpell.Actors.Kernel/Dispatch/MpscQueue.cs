@@ -5,10 +5,11 @@ namespace LlmSpell.Actors.Dispatch;
 /// exchange; the consumer pays none. The node is the only allocation per item.
 /// </summary>
 /// <remarks>
+/// A struct so that it lives inline in its mailbox (one object less per actor); never copy it.
 /// A producer links its node after the exchange, so for a brief window the consumer may see
 /// the queue as empty while <see cref="IsEmpty"/> is already false; callers reschedule on that.
 /// </remarks>
-internal sealed class MpscQueue<T>
+internal struct MpscQueue<T>
 {
     private sealed class Node
     {

@@ -1,0 +1,3 @@
+using LlmSpell.Cli;
+
+return await CliApp.RunAsync(args);

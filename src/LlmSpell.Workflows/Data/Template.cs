@@ -1,0 +1,92 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using LlmSpell.Workflows.Definitions;
+
+namespace LlmSpell.Workflows.Data;
+
+/// <summary>
+/// <c>{{…}}</c> templates over a <see cref="RunScope"/>. In text, a value renders as itself when it is
+/// a string and as compact JSON otherwise. In JSON parameters, a string that is exactly one reference
+/// becomes that value (object, number…); other strings are rendered as text.
+/// </summary>
+public static partial class Template
+{
+    [GeneratedRegex(@"\{\{\s*(.*?)\s*\}\}", RegexOptions.CultureInvariant)]
+    private static partial Regex ReferencePattern();
+
+    /// <summary>The references a template contains, or a parse error for each malformed one.</summary>
+    public static IEnumerable<(DataPath? Path, string? Error)> References(string template)
+    {
+        foreach (Match m in ReferencePattern().Matches(template))
+        {
+            DataPath.TryParse(m.Groups[1].Value, out var path, out var error);
+            yield return (path, error);
+        }
+    }
+
+    /// <summary>The references in every string of a JSON template.</summary>
+    public static IEnumerable<(DataPath? Path, string? Error)> References(JsonNode? template) => template switch
+    {
+        JsonObject obj => obj.SelectMany(p => References(p.Value)),
+        JsonArray array => array.SelectMany(References),
+        JsonValue v when v.TryGetValue<string>(out var s) => References(s),
+        _ => [],
+    };
+
+    public static bool HasReferences(string template) => ReferencePattern().IsMatch(template);
+
+    /// <summary>Renders a text template.</summary>
+    public static string Render(string template, RunScope scope)
+    {
+        if (!template.Contains("{{", StringComparison.Ordinal)) return template;
+        return ReferencePattern().Replace(template, m => ToText(scope.Resolve(DataPath.Parse(m.Groups[1].Value))));
+    }
+
+    /// <summary>Renders a JSON template (e.g. tool parameters) into a new node.</summary>
+    public static JsonNode? Render(JsonNode? template, RunScope scope) => template switch
+    {
+        null => null,
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Render(p.Value, scope)))),
+        JsonArray array => new JsonArray(array.Select(e => Render(e, scope)).ToArray()),
+        JsonValue v when v.TryGetValue<string>(out var s) => RenderString(s, scope),
+        _ => template.DeepClone(),
+    };
+
+    private static JsonNode? RenderString(string s, RunScope scope)
+    {
+        var m = ReferencePattern().Match(s);
+        if (m.Success && m.Index == 0 && m.Length == s.Length) return scope.Resolve(DataPath.Parse(m.Groups[1].Value));
+        return JsonValue.Create(Render(s, scope));
+    }
+
+    /// <summary>A value as prompt text: strings as themselves, everything else as compact JSON.</summary>
+    public static string ToText(JsonNode? value) => value switch
+    {
+        null => "",
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => value.ToJsonString(CompactJson),
+    };
+
+    private static readonly JsonSerializerOptions CompactJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Parses agent text as JSON when it is an object or array (so paths into it work), else keeps it as a string.</summary>
+    public static JsonNode? OutputFromText(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length > 1 && (trimmed[0] == '{' || trimmed[0] == '['))
+        {
+            try
+            {
+                return JsonNode.Parse(trimmed);
+            }
+            catch (JsonException)
+            {
+                // Not JSON after all: keep the text.
+            }
+        }
+        return JsonValue.Create(text);
+    }
+
+}

@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using LlmSpell.Actors;
+using LlmSpell.Workflows.Conditions;
+using LlmSpell.Workflows.Data;
+using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Events;
+using LlmSpell.Workflows.Results;
+
+namespace LlmSpell.Workflows.Execution;
+
+// Loop: an iterator. The body runs per item/index; break conditions and max_iterations are
+// checked after every iteration; iteration outputs are aggregated.
+internal sealed partial class WorkflowCoordinator
+{
+    private sealed class NextIteration
+    {
+        public static readonly NextIteration Instance = new();
+    }
+
+    private LoopSpec? _loop;
+    private JsonArray? _loopItems;
+    private long _iteration;
+    private readonly List<JsonNode?> _iterationOutputs = [];
+
+    private void StartLoop()
+    {
+        _loop = _definition.Loop ?? new LoopSpec { Iterator = new RangeIterator(0, 1, 1) };
+        if (_loop.Iterator is ForEachIterator forEach)
+        {
+            JsonNode? items;
+            try
+            {
+                items = forEach.Items?.DeepClone() ?? (forEach.Source is { } source ? _scope.Resolve(source) : null);
+            }
+            catch (TemplateReferenceException ex)
+            {
+                Finish(RunStatus.Failed, null, $"the loop's for_each source cannot be read: {ex.Message}");
+                return;
+            }
+            if (items is not JsonArray array)
+            {
+                Finish(RunStatus.Failed, null,
+                    $"the loop's for_each source {forEach.Source} is not an array (it is {(items is null ? "null" : items.GetValueKind().ToString().ToLowerInvariant())}); give it a JSON array");
+                return;
+            }
+            _loopItems = array;
+        }
+        NextLoopIteration();
+    }
+
+    /// <summary>The item of the next iteration, or false when the loop is over.</summary>
+    private bool TryNextItem(out JsonNode? item)
+    {
+        item = null;
+        if (_iteration >= _loop!.MaxIterations) return false;
+        switch (_loop.Iterator)
+        {
+            case RangeIterator range:
+                var value = range.Start + _iteration * range.Step;
+                if (range.Step > 0 ? value >= range.End : value <= range.End) return false;
+                item = JsonValue.Create(value);
+                return true;
+            case ForEachIterator:
+                if (_iteration >= _loopItems!.Count) return false;
+                item = _loopItems[(int)_iteration]?.DeepClone();
+                return true;
+            case WhileIterator w:
+                return ConditionEvaluator.Evaluate(w.Condition, _scope);
+            default:
+                return false;
+        }
+    }
+
+    private void NextLoopIteration()
+    {
+        if (_finished) return;
+        if (!TryNextItem(out var item))
+        {
+            FinishLoop();
+            return;
+        }
+        var index = _iteration;
+        _scope = _scope with { LoopItem = item, LoopIndex = index };
+        Emit(Stamp(new IterationStarted(index, item?.DeepClone())));
+        RunList(new StepList(_definition.Steps, Combine(_spec.Path, $"[{index}]"), list =>
+        {
+            if (list.Failed)
+            {
+                Finish(RunStatus.Failed, Aggregate(), $"iteration {index}: {list.Error}");
+                return;
+            }
+            _iterationOutputs.Add(list.LastOutput?.DeepClone());
+            Emit(Stamp(new IterationCompleted(index, list.LastOutput?.DeepClone())));
+            _iteration++;
+            if (_loop!.BreakWhen is { } breakWhen && ConditionEvaluator.Evaluate(breakWhen, _scope))
+            {
+                FinishLoop();
+                return;
+            }
+            // Through the mailbox: cancel and status messages interleave with iterations.
+            if (_loop.DelayBetweenIterations > TimeSpan.Zero) Timers.StartSingleTimer("next-iteration", NextIteration.Instance, _loop.DelayBetweenIterations);
+            else Self.Tell(NextIteration.Instance, Self);
+        }));
+    }
+
+    private void FinishLoop()
+    {
+        var output = Aggregate();
+        _scope = _scope.WithState(_definition.Name, output?.DeepClone());
+        Finish(EndStatus, output, null);
+    }
+
+    private JsonNode? Aggregate()
+    {
+        var n = _loop!.AggregationCount;
+        IEnumerable<JsonNode?>? selected = _loop.Aggregation switch
+        {
+            LoopAggregation.CollectAll => _iterationOutputs,
+            LoopAggregation.FirstN => _iterationOutputs.Take(n),
+            LoopAggregation.LastN => _iterationOutputs.TakeLast(n),
+            _ => null,
+        };
+        if (_loop.Aggregation == LoopAggregation.Last) return _iterationOutputs.Count == 0 ? null : _iterationOutputs[^1]?.DeepClone();
+        return selected is null ? null : new JsonArray(selected.Select(o => o?.DeepClone()).ToArray());
+    }
+}

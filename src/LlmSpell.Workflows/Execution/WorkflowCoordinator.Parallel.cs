@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using LlmSpell.Actors;
+using LlmSpell.Actors.Routing;
+using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Results;
+
+namespace LlmSpell.Workflows.Execution;
+
+// Parallel: scatter branches to a pool router bounded by max_concurrency, gather their outcomes.
+// A branch is dispatched as soon as a slot frees, so no branch ever waits on a slow sibling.
+internal sealed partial class WorkflowCoordinator
+{
+    /// <summary>A branch's outcome, relayed by the pool's runner.</summary>
+    public sealed record BranchFinished(string Branch, CoordinatorOutcome Outcome);
+
+    private IActorRef? _pool;
+    private Queue<BranchDefinition>? _pendingBranches;
+    private Dictionary<string, BranchDefinition>? _runningBranches;
+    private JsonObject? _branchOutputs;
+    private string? _requiredBranchError;
+    private bool _optionalBranchFailed;
+
+    private IReadOnlyList<BranchDefinition> ParallelBranches => _definition.Branches.Count > 0
+        ? _definition.Branches
+        : _definition.Steps.Select(s => new BranchDefinition { Name = s.Name, Steps = [s] }).ToArray();
+
+    private void StartParallel()
+    {
+        var branches = ParallelBranches;
+        _pendingBranches = new Queue<BranchDefinition>(branches);
+        _runningBranches = [];
+        _branchOutputs = [];
+        var size = Math.Max(1, Math.Min(_definition.Config.MaxConcurrency, branches.Count));
+        // Branch runners never fail by themselves; if one does, stop it (its branch then counts as failed).
+        _pool = Context.ActorOf(Actors.Props.Create(() => new BranchRunner())
+            .WithRouter(new RoundRobinPool(size, Actors.SupervisorStrategy.StoppingStrategy)), "pool");
+        Context.Watch(_pool);
+        DispatchBranches();
+    }
+
+    private void DispatchBranches()
+    {
+        while (!_finished && _pendingBranches!.Count > 0 && _runningBranches!.Count < _definition.Config.MaxConcurrency)
+        {
+            var branch = _pendingBranches.Dequeue();
+            _runningBranches[branch.Name] = branch;
+            var definition = new WorkflowDefinition
+            {
+                Name = branch.Name,
+                Type = WorkflowType.Sequential,
+                Steps = branch.Steps,
+                Config = _definition.Config with { Timeout = branch.Timeout ?? _definition.Config.Timeout },
+                Workflows = _definition.Workflows,
+            };
+            var spec = new CoordinatorSpec(_run, definition, _scope with { BranchName = branch.Name },
+                Combine(_spec.Path, branch.Name), _spec.NamedWorkflows, IsRoot: false);
+            _pool!.Tell(new BranchRunner.RunBranch(branch.Name, spec), Self);
+        }
+        if (_pendingBranches!.Count == 0 && _runningBranches!.Count == 0) FinishParallel();
+    }
+
+    private void OnBranchFinished(BranchFinished msg)
+    {
+        if (_finished || _runningBranches is null || !_runningBranches.Remove(msg.Branch, out var branch)) return;
+        var outcome = msg.Outcome;
+        _results.AddRange(outcome.Steps);
+        _scope = _scope.MergeOutputs(outcome.Outputs);
+        _branchOutputs![branch.Name] = outcome.Output?.DeepClone();
+        if (outcome.Status == RunStatus.PartiallyCompleted) _failureTolerated = true;
+        if (outcome.Status is not (RunStatus.Completed or RunStatus.PartiallyCompleted))
+        {
+            var error = $"branch '{branch.Name}' {StatusNames.Of(outcome.Status)}: {outcome.Error}";
+            if (branch.Required)
+            {
+                _requiredBranchError ??= error;
+                if (_definition.Config.FailFast)
+                {
+                    // Fail fast: the branches still running are cancelled (their tokens fire as they stop).
+                    Finish(RunStatus.Failed, _branchOutputs, error);
+                    return;
+                }
+            }
+            else
+            {
+                _optionalBranchFailed = true;
+            }
+        }
+        DispatchBranches();
+    }
+
+    private void FinishParallel()
+    {
+        if (_requiredBranchError is not null) Finish(RunStatus.Failed, _branchOutputs, _requiredBranchError);
+        else if (_optionalBranchFailed && !_definition.Config.ContinueOnOptionalFailure) Finish(RunStatus.PartiallyCompleted, _branchOutputs, "an optional branch failed");
+        else Finish(EndStatus, _branchOutputs, null);
+    }
+}
+
+/// <summary>A routee of a parallel workflow's pool: runs a branch as a child coordinator and relays its outcome.</summary>
+internal sealed class BranchRunner : ReceiveActor
+{
+    public sealed record RunBranch(string Branch, CoordinatorSpec Spec);
+
+    private readonly Dictionary<IActorRef, (string Branch, IActorRef ReplyTo)> _running = [];
+
+    public BranchRunner()
+    {
+        Receive<RunBranch>(run =>
+        {
+            var child = Context.ActorOf(WorkflowCoordinator.Props(run.Spec));
+            Context.Watch(child);
+            _running[child] = (run.Branch, Sender);
+        });
+        Receive<WorkflowCoordinator.Finished>(finished =>
+        {
+            if (!_running.Remove(Sender, out var entry)) return;
+            Context.Unwatch(Sender);
+            entry.ReplyTo.Tell(new WorkflowCoordinator.BranchFinished(entry.Branch, finished.Outcome), Self);
+        });
+        Receive<Terminated>(t =>
+        {
+            if (!_running.Remove(t.ActorRef, out var entry)) return;
+            entry.ReplyTo.Tell(new WorkflowCoordinator.BranchFinished(entry.Branch, new CoordinatorOutcome(
+                RunStatus.Failed, null, new Dictionary<string, JsonNode?>(), [], "the branch's coordinator stopped unexpectedly")), Self);
+        });
+    }
+
+    // A branch coordinator that throws is a bug, not a step failure: stop it and report the branch failed.
+    protected override SupervisorStrategy SupervisorStrategy() => Actors.SupervisorStrategy.StoppingStrategy;
+}

@@ -1,0 +1,391 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using LlmSpell.Actors;
+using LlmSpell.Tools;
+using LlmSpell.Workflows.Agents;
+using LlmSpell.Workflows.Data;
+using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Events;
+using LlmSpell.Workflows.Results;
+using Microsoft.Extensions.Logging;
+
+namespace LlmSpell.Workflows.Execution;
+
+// Running steps: one child per attempt, retries with backoff, timeouts, and step lists.
+internal sealed partial class WorkflowCoordinator
+{
+    /// <summary>All attempts of one step, and what to do when it is over.</summary>
+    private sealed class StepRun(StepDefinition step, string key, Action<StepResult> onDone)
+    {
+        public StepDefinition Step { get; } = step;
+        public string Key { get; } = key;
+        public Action<StepResult> OnDone { get; } = onDone;
+        public int Attempts { get; set; }
+        public long FirstStartedAt { get; } = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>The attempt in flight: its child (if any), its cancellation, and the signal it waits for.</summary>
+    private sealed class Attempt(long id, StepRun run, CancellationTokenSource cancellation)
+    {
+        public long Id { get; } = id;
+        public StepRun Run { get; } = run;
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+        public IActorRef? Child { get; set; }
+        public string? Signal { get; set; }
+    }
+
+    /// <summary>A list of steps run one after another (a sequence, a chosen branch, a loop body).</summary>
+    private sealed class StepList(IReadOnlyList<StepDefinition> steps, string keyPrefix, Action<StepList> onDone)
+    {
+        public IReadOnlyList<StepDefinition> Steps { get; } = steps;
+        public string KeyPrefix { get; } = keyPrefix;
+        public Action<StepList> OnDone { get; } = onDone;
+        public int Index { get; set; }
+        public JsonNode? LastOutput { get; set; }
+        public string? Error { get; set; }
+        public bool Failed => Error is not null;
+    }
+
+    private readonly Dictionary<long, Attempt> _attempts = [];
+    private readonly Dictionary<IActorRef, long> _attemptByChild = [];
+    private readonly Dictionary<long, Exception> _failures = [];
+    private Exception? _unexpectedFailure;
+    private long _nextAttemptId;
+
+    // ---- step lists ------------------------------------------------------------------------------
+
+    private void RunList(StepList list)
+    {
+        if (_finished) return;
+        if (list.Index >= list.Steps.Count)
+        {
+            list.OnDone(list);
+            return;
+        }
+        var step = list.Steps[list.Index];
+        RunStep(step, Combine(list.KeyPrefix, step.Name), result =>
+        {
+            if (result.Status == StepStatus.Completed)
+            {
+                list.LastOutput = result.Output;
+            }
+            else if ((step.ErrorStrategy ?? _definition.Config.ErrorStrategy) == ErrorStrategy.Continue)
+            {
+                _failureTolerated = true;
+            }
+            else
+            {
+                list.Error = $"step '{step.Name}' failed: {result.Error}";
+                SkipRemaining(list.Steps.Skip(list.Index + 1), list.KeyPrefix, $"an earlier step ('{step.Name}') failed");
+                list.OnDone(list);
+                return;
+            }
+            list.Index++;
+            RunList(list);
+        });
+    }
+
+    private void SkipRemaining(IEnumerable<StepDefinition> steps, string keyPrefix, string reason)
+    {
+        foreach (var step in steps)
+        {
+            var key = Combine(keyPrefix, step.Name);
+            _results.Add(new StepResult { Name = step.Name, Key = key, Kind = step.Kind, Status = StepStatus.Skipped, Error = reason });
+            Emit(Stamp(new StepSkipped(step.Name, key, reason)));
+        }
+    }
+
+    // ---- attempts ------------------------------------------------------------------------------
+
+    private void RunStep(StepDefinition step, string key, Action<StepResult> onDone) => StartAttempt(new StepRun(step, key, onDone));
+
+    private void StartAttempt(StepRun run)
+    {
+        if (_finished) return;
+        run.Attempts++;
+        var id = ++_nextAttemptId;
+        var attempt = new Attempt(id, run, new CancellationTokenSource());
+        _attempts[id] = attempt;
+        var step = run.Step;
+        Emit(Stamp(new StepStarted(step.Name, run.Key, run.Attempts)));
+        try
+        {
+            switch (step.Kind)
+            {
+                case StepKind.Agent: StartAgent(attempt); break;
+                case StepKind.Tool: StartTool(attempt); break;
+                case StepKind.Workflow: StartNestedWorkflow(attempt); break;
+                default: StartWait(attempt); break;
+            }
+        }
+        catch (Exception ex) when (ex is TemplateReferenceException or StepConfigurationException)
+        {
+            // Retrying cannot fix a bad reference or a missing tool: fail the step at once.
+            FailAttempt(id, ex, retryable: false);
+            return;
+        }
+        var timeout = step.Timeout ?? (step.Kind is StepKind.Agent or StepKind.Tool ? _definition.Config.StepTimeout : null);
+        if (timeout is { } t) Timers.StartSingleTimer(("step-timeout", id), new StepTimedOut(id), t);
+    }
+
+    private string ChildName(StepDefinition step, long id)
+    {
+        var sb = new StringBuilder("step-");
+        foreach (var c in step.Name) sb.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        return sb.Append('-').Append(id).ToString();
+    }
+
+    private void Spawn(Attempt attempt, Props props)
+    {
+        var child = Context.ActorOf(props, ChildName(attempt.Run.Step, attempt.Id));
+        Context.Watch(child);
+        attempt.Child = child;
+        _attemptByChild[child] = attempt.Id;
+    }
+
+    private void StartAgent(Attempt attempt)
+    {
+        var step = attempt.Run.Step;
+        var spec = step.Agent ?? new AgentStepSpec();
+        var input = spec.Input is null ? $"Execute: {step.DisplayDescription}" : Template.Render(spec.Input, _scope);
+        var request = new AgentRequest
+        {
+            RunId = _run.RunId,
+            StepName = step.Name,
+            Input = input,
+            AgentId = spec.AgentId,
+            Model = spec.Model,
+            SystemPrompt = spec.SystemPrompt is null ? null : Template.Render(spec.SystemPrompt, _scope),
+            Temperature = spec.Temperature,
+            MaxTokens = spec.MaxTokens,
+            Context = spec.IncludeStepOutputs
+                ? _scope.Outputs.Select(o => KeyValuePair.Create(o.Key, Template.ToText(o.Value))).ToArray()
+                : [],
+        };
+        Spawn(attempt, AgentStep.Props(_run, _spec.Path));
+        attempt.Child!.Tell(new AgentStep.Execute(attempt.Id, attempt.Run.Key, request, attempt.Cancellation.Token), Self);
+    }
+
+    private void StartTool(Attempt attempt)
+    {
+        var step = attempt.Run.Step;
+        var spec = step.Tool ?? new ToolStepSpec();
+        var (tool, resolution) = ResolveTool(step, spec);
+        var parameters = Template.Render(spec.Parameters, _scope) as JsonObject ?? new JsonObject();
+        var context = new ToolContext(_run.RunId, step.Name, _run.Services.WorkspaceDirectory,
+            _run.Services.LoggerFactory.CreateLogger($"LlmSpell.Tools.{tool.Name}"));
+        Spawn(attempt, ToolStep.Props());
+        attempt.Child!.Tell(new ToolStep.Execute(attempt.Id, tool, resolution, parameters, context, attempt.Cancellation.Token), Self);
+    }
+
+    private (ITool Tool, string Resolution) ResolveTool(StepDefinition step, ToolStepSpec spec)
+    {
+        var tools = _run.Services.Tools;
+        if (spec.ToolName is { } name)
+            return (tools.Find(name) ?? throw NoSuchTool(step, $"names the tool '{name}', which is not registered"), "named");
+        if (tools.Find(step.Name) is { } byStepName) return (byStepName, "step-name");
+        throw NoSuchTool(step, "names no tool and its name is not a tool's name");
+    }
+
+    private StepConfigurationException NoSuchTool(StepDefinition step, string what)
+    {
+        var available = _run.Services.Tools.All.Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
+        return new StepConfigurationException(
+            $"Tool step '{step.Name}' {what}. Available tools: {(available.Length == 0 ? "none" : string.Join(", ", available))}.");
+    }
+
+    private void StartNestedWorkflow(Attempt attempt)
+    {
+        var step = attempt.Run.Step;
+        var spec = step.Workflow ?? throw new StepConfigurationException($"Workflow step '{step.Name}' has no workflow.");
+        var definition = spec.Inline
+            ?? (spec.Name is { } n && _spec.NamedWorkflows.TryGetValue(n, out var named) ? named : null)
+            ?? throw new StepConfigurationException(
+                $"Workflow step '{step.Name}' refers to the workflow '{spec.Name}', which is not defined (defined: {string.Join(", ", _spec.NamedWorkflows.Keys)}).");
+        var input = spec.Input is null ? _scope.Input?.DeepClone() : Template.Render(spec.Input, _scope);
+        var named2 = definition.Workflows.Count == 0
+            ? _spec.NamedWorkflows
+            : _spec.NamedWorkflows.Concat(definition.Workflows).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        var childSpec = new CoordinatorSpec(_run, definition, _scope with { Input = input }, attempt.Run.Key, named2, IsRoot: false);
+        Spawn(attempt, Props(childSpec));
+    }
+
+    private void StartWait(Attempt attempt)
+    {
+        var step = attempt.Run.Step;
+        var spec = step.Wait ?? throw new StepConfigurationException($"Wait step '{step.Name}' has no signal to wait for.");
+        if (!_run.Waiters.TryAdd(spec.Signal, Self))
+            throw new StepConfigurationException($"Wait step '{step.Name}' waits for signal '{spec.Signal}', which another step of this run is already waiting for.");
+        attempt.Signal = spec.Signal;
+        Emit(Stamp(new SignalAwaited(step.Name, attempt.Run.Key, spec.Signal)));
+        if (spec.Timeout is { } timeout) Timers.StartSingleTimer(("step-timeout", attempt.Id), new StepTimedOut(attempt.Id), timeout);
+    }
+
+    // ---- outcomes ------------------------------------------------------------------------------
+
+    private void OnStepSucceeded(StepSucceeded msg)
+    {
+        if (!_attempts.ContainsKey(msg.AttemptId)) return; // timed out or cancelled meanwhile
+        Succeed(msg.AttemptId, msg.Output, r => r with
+        {
+            Model = msg.Model,
+            Usage = msg.Usage,
+            CostUsd = msg.CostUsd,
+            Tool = msg.Tool,
+            ToolResolution = msg.ToolResolution,
+        });
+    }
+
+    private void OnChildFinished(Finished finished)
+    {
+        if (!_attemptByChild.TryGetValue(Sender, out var id)) return;
+        var outcome = finished.Outcome;
+        _results.AddRange(outcome.Steps);
+        // The nested workflow's steps become visible to the steps after it.
+        _scope = _scope.MergeOutputs(outcome.Outputs);
+        if (outcome.Status is RunStatus.Completed or RunStatus.PartiallyCompleted)
+        {
+            if (outcome.Status == RunStatus.PartiallyCompleted) _failureTolerated = true;
+            Succeed(id, outcome.Output, r => r);
+        }
+        else
+        {
+            FailAttempt(id, new NestedWorkflowException($"nested workflow {StatusNames.Of(outcome.Status)}: {outcome.Error}"), retryable: outcome.Status != RunStatus.Cancelled);
+        }
+    }
+
+    private void OnSignal(Signal signal)
+    {
+        var attempt = _attempts.Values.FirstOrDefault(a => a.Signal == signal.Name);
+        if (attempt is null)
+        {
+            Sender.Tell(new Status.Failure(new InvalidOperationException($"Run {_run.RunId} is not waiting for signal '{signal.Name}'.")), Self);
+            return;
+        }
+        Emit(Stamp(new SignalReceived(attempt.Run.Step.Name, attempt.Run.Key, signal.Name, signal.Payload?.DeepClone())));
+        Sender.Tell(new Status.Success(null), Self);
+        Succeed(attempt.Id, signal.Payload, r => r);
+    }
+
+    private void OnStepTimedOut(StepTimedOut msg)
+    {
+        if (!_attempts.TryGetValue(msg.AttemptId, out var attempt)) return;
+        var step = attempt.Run.Step;
+        if (step.Kind == StepKind.Wait && step.Wait?.Default is { } fallback)
+        {
+            Succeed(msg.AttemptId, fallback.DeepClone(), r => r);
+            return;
+        }
+        var limit = step.Kind == StepKind.Wait ? step.Wait?.Timeout : step.Timeout ?? _definition.Config.StepTimeout;
+        FailAttempt(msg.AttemptId, new TimeoutException($"step '{step.Name}' timed out after {Format(limit ?? TimeSpan.Zero)}"), retryable: step.Kind != StepKind.Wait);
+    }
+
+    private void OnChildTerminated(Terminated terminated)
+    {
+        if (!_attemptByChild.TryGetValue(terminated.ActorRef, out var id)) return;
+        if (!_attempts.ContainsKey(id)) return;
+        var cause = _failures.Remove(id, out var failure) ? failure
+            : _unexpectedFailure ?? new InvalidOperationException("the step's actor stopped before it reported a result");
+        _unexpectedFailure = null;
+        FailAttempt(id, cause, retryable: true);
+    }
+
+    private Attempt EndAttempt(long id)
+    {
+        var attempt = _attempts[id];
+        _attempts.Remove(id);
+        Timers.Cancel(("step-timeout", id));
+        if (attempt.Signal is { } signal) _run.Waiters.TryRemove(new KeyValuePair<string, IActorRef>(signal, Self));
+        if (attempt.Child is { } child)
+        {
+            _attemptByChild.Remove(child);
+            Context.Unwatch(child);
+            Context.Stop(child);
+        }
+        attempt.Cancellation.Cancel();
+        attempt.Cancellation.Dispose();
+        return attempt;
+    }
+
+    private void Succeed(long id, JsonNode? output, Func<StepResult, StepResult> details)
+    {
+        var run = EndAttempt(id).Run;
+        var step = run.Step;
+        _scope = _scope.WithOutput(step.Name, output);
+        var result = details(new StepResult
+        {
+            Name = step.Name,
+            Key = run.Key,
+            Kind = step.Kind,
+            Status = StepStatus.Completed,
+            Attempts = run.Attempts,
+            Duration = Stopwatch.GetElapsedTime(run.FirstStartedAt),
+            Output = output,
+        });
+        _results.Add(result);
+        Emit(Stamp(new StepCompleted(step.Name, run.Key, result)));
+        run.OnDone(result);
+    }
+
+    private void FailAttempt(long id, Exception cause, bool retryable)
+    {
+        var run = EndAttempt(id).Run;
+        var step = run.Step;
+        var error = cause is OperationCanceledException && _finished ? "cancelled" : cause.Message;
+        var policy = RetryPolicyOf(step);
+        if (retryable && !_finished && run.Attempts < policy.MaxAttempts)
+        {
+            var delay = policy.BackoffBefore(run.Attempts + 1, Random.Shared.NextDouble());
+            Emit(Stamp(new StepRetrying(step.Name, run.Key, run.Attempts + 1, delay, error)));
+            Timers.StartSingleTimer(("retry", run.Key), new RetryStep(run), delay);
+            return;
+        }
+        var result = new StepResult
+        {
+            Name = step.Name,
+            Key = run.Key,
+            Kind = step.Kind,
+            Status = StepStatus.Failed,
+            Attempts = run.Attempts,
+            Duration = Stopwatch.GetElapsedTime(run.FirstStartedAt),
+            Error = error,
+        };
+        _results.Add(result);
+        Emit(Stamp(new StepFailed(step.Name, run.Key, error, run.Attempts)));
+        run.OnDone(result);
+    }
+
+    private RetryPolicy RetryPolicyOf(StepDefinition step)
+    {
+        if (step.Retry is { } own) return own;
+        var strategy = step.ErrorStrategy ?? _definition.Config.ErrorStrategy;
+        return strategy == ErrorStrategy.Retry && _definition.Config.Retry.MaxAttempts <= 1 ? RetryPolicy.DefaultRetry : _definition.Config.Retry;
+    }
+
+    /// <summary>Cancels every attempt still in flight: tokens fire, children stop, waits are withdrawn.</summary>
+    private void CancelActiveAttempts()
+    {
+        foreach (var id in _attempts.Keys.ToArray())
+        {
+            var attempt = EndAttempt(id);
+            var step = attempt.Run.Step;
+            _results.Add(new StepResult
+            {
+                Name = step.Name,
+                Key = attempt.Run.Key,
+                Kind = step.Kind,
+                Status = StepStatus.Cancelled,
+                Attempts = attempt.Run.Attempts,
+                Duration = Stopwatch.GetElapsedTime(attempt.Run.FirstStartedAt),
+                Error = "cancelled: the workflow ended before this step finished",
+            });
+        }
+    }
+}
+
+/// <summary>A step that cannot run as defined (unknown tool, missing workflow); retrying would not help.</summary>
+public sealed class StepConfigurationException(string message) : Exception(message);
+
+/// <summary>A nested workflow did not complete.</summary>
+public sealed class NestedWorkflowException(string message) : Exception(message);

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using LlmSpell.Actors;
+using LlmSpell.Workflows.Agents;
+using LlmSpell.Workflows.Data;
+using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Events;
+using LlmSpell.Workflows.Results;
+
+namespace LlmSpell.Workflows.Execution;
+
+/// <summary>What a coordinator runs: its workflow, the data it starts from, and where it sits in the run.</summary>
+internal sealed record CoordinatorSpec(
+    RunContext Run,
+    WorkflowDefinition Definition,
+    RunScope Scope,
+    string Path,
+    IReadOnlyDictionary<string, WorkflowDefinition> NamedWorkflows,
+    bool IsRoot);
+
+/// <summary>
+/// Runs one workflow (the run itself, a nested workflow, or a parallel branch) as a message protocol
+/// with its supervised children: step actors per attempt, child coordinators for nested workflows,
+/// and a pool router for parallel branches. The partial files hold each pattern's protocol.
+/// </summary>
+internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
+{
+    // ---- protocol ------------------------------------------------------------------------------
+
+    /// <summary>Cancels the run (or this nested workflow); in-flight calls see their cancellation tokens fire.</summary>
+    public sealed record Cancel(string Reason);
+
+    /// <summary>Delivers a signal to a waiting wait step; replies Status.Success or Status.Failure.</summary>
+    public sealed record Signal(string Name, JsonNode? Payload);
+
+    /// <summary>A step attempt succeeded (from a step actor).</summary>
+    public sealed record StepSucceeded(long AttemptId, JsonNode? Output)
+    {
+        public string? Model { get; init; }
+        public AgentUsage? Usage { get; init; }
+        public decimal CostUsd { get; init; }
+        public string? Tool { get; init; }
+        public string? ToolResolution { get; init; }
+    }
+
+    /// <summary>A child coordinator's outcome, to its parent.</summary>
+    public sealed record Finished(CoordinatorOutcome Outcome);
+
+    private sealed record StepTimedOut(long AttemptId);
+    private sealed record RetryStep(StepRun Run);
+    private sealed record RunTimedOut(TimeSpan Timeout);
+
+    // ---- state ---------------------------------------------------------------------------------
+
+    private readonly CoordinatorSpec _spec;
+    private readonly RunContext _run;
+    private readonly WorkflowDefinition _definition;
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private readonly List<StepResult> _results = [];
+    private RunScope _scope;
+    private bool _finished;
+
+    /// <summary>A step failed under the <c>continue</c> strategy: the run can at best be partially completed.</summary>
+    private bool _failureTolerated;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(CoordinatorSpec spec) => Actors.Props.Create(() => new WorkflowCoordinator(spec));
+
+    private WorkflowCoordinator(CoordinatorSpec spec)
+    {
+        _spec = spec;
+        _run = spec.Run;
+        _definition = spec.Definition;
+        _scope = spec.Scope;
+
+        Receive<StepSucceeded>(OnStepSucceeded);
+        Receive<Finished>(OnChildFinished);
+        Receive<StepTimedOut>(OnStepTimedOut);
+        Receive<RetryStep>(r => StartAttempt(r.Run));
+        Receive<Signal>(OnSignal);
+        Receive<Terminated>(OnChildTerminated);
+        Receive<Cancel>(c => Finish(RunStatus.Cancelled, null, c.Reason));
+        Receive<RunTimedOut>(t => Finish(RunStatus.TimedOut, null, $"the workflow '{_definition.Name}' timed out after {Format(t.Timeout)}"));
+        Receive<BranchFinished>(OnBranchFinished);
+        Receive<NextIteration>(_ => NextLoopIteration());
+    }
+
+    protected override void PreStart()
+    {
+        if (_spec.IsRoot) Emit(Stamp(new RunStarted(_definition.Name, _scope.Input?.DeepClone())));
+        Timers.StartSingleTimer("run-timeout", new RunTimedOut(_definition.Config.Timeout), _definition.Config.Timeout);
+        switch (_definition.Type)
+        {
+            case WorkflowType.Sequential: StartSequential(); break;
+            case WorkflowType.Parallel: StartParallel(); break;
+            case WorkflowType.Conditional: StartConditional(); break;
+            default: StartLoop(); break;
+        }
+    }
+
+    // Every failure of a child is decided here: record it, stop the child; its Terminated then
+    // drives retry or failure. Nothing ever restarts a step actor in place.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, null, cause =>
+    {
+        if (cause is StepAttemptException sae) _failures[sae.AttemptId] = sae.InnerException ?? sae;
+        else _unexpectedFailure = cause;
+        return Directive.Stop;
+    }, loggingEnabled: false);
+
+    protected override void PostStop()
+    {
+        CancelActiveAttempts();
+        if (_spec.IsRoot && !_finished)
+            Complete(RunStatus.Cancelled, null, "the workflow engine stopped before the run finished");
+    }
+
+    private DateTimeOffset Now => _run.Clock.GetUtcNow();
+
+    private void Emit(WorkflowEvent @event) => _run.Emit(@event);
+
+    private T Stamp<T>(T @event) where T : WorkflowEvent => @event with { RunId = _run.RunId, Path = _spec.Path, Timestamp = Now };
+
+    private static string Format(TimeSpan t) => t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.###} s" : $"{t.TotalMilliseconds:0} ms";
+
+    private static string Combine(string prefix, string name) => prefix.Length == 0 ? name : $"{prefix}/{name}";
+
+    /// <summary>Ends this workflow: cancels what still runs, then reports to the caller (root) or the parent coordinator.</summary>
+    private void Finish(RunStatus status, JsonNode? output, string? error)
+    {
+        if (_finished) return;
+        _finished = true;
+        Timers.CancelAll();
+        CancelActiveAttempts();
+        if (_spec.IsRoot) Complete(status, output, error);
+        else Context.Parent.Tell(new Finished(new CoordinatorOutcome(status, output, _scope.Outputs, _results.ToArray(), error)), Self);
+        Context.Stop(Self);
+    }
+
+    private void Complete(RunStatus status, JsonNode? output, string? error)
+    {
+        _finished = true;
+        var duration = Stopwatch.GetElapsedTime(_startedAt);
+        WorkflowEvent final = status switch
+        {
+            RunStatus.Failed => new RunFailed(error ?? "failed", duration),
+            RunStatus.Cancelled => new RunCancelled(error ?? "cancelled", duration),
+            RunStatus.TimedOut => new Events.RunTimedOut(_definition.Config.Timeout),
+            _ => new RunCompleted(status, output?.DeepClone(), duration),
+        };
+        Emit(Stamp(final));
+        _run.Complete(new WorkflowResult
+        {
+            RunId = _run.RunId,
+            WorkflowName = _definition.Name,
+            Status = status,
+            Output = output,
+            Steps = _results.ToArray(),
+            Duration = duration,
+            Error = status is RunStatus.Completed ? null : error,
+        });
+    }
+
+    /// <summary>The status of a pattern that ran to its end: failures tolerated make it partial.</summary>
+    private RunStatus EndStatus => _failureTolerated ? RunStatus.PartiallyCompleted : RunStatus.Completed;
+}
+
+/// <summary>What a child coordinator hands back: its status, output, all step outputs and results.</summary>
+internal sealed record CoordinatorOutcome(
+    RunStatus Status,
+    JsonNode? Output,
+    IReadOnlyDictionary<string, JsonNode?> Outputs,
+    IReadOnlyList<StepResult> Steps,
+    string? Error);

@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using LlmSpell.Actors;
+using LlmSpell.Workflows.Data;
+using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Events;
+using LlmSpell.Workflows.Results;
+
+namespace LlmSpell.Workflows.Execution;
+
+/// <summary>Starts and controls workflow runs; the API for embedding the engine.</summary>
+public interface IWorkflowEngine
+{
+    /// <summary>Validates and starts a run; returns at once with a handle to watch, await or cancel it.</summary>
+    Task<IWorkflowRun> StartAsync(WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs a workflow to its end; cancelling <paramref name="cancellationToken"/> cancels the run.</summary>
+    Task<WorkflowResult> RunAsync(WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Delivers a signal to a run's waiting wait step; its payload becomes the step's output.</summary>
+    Task SignalAsync(string runId, string signal, JsonNode? payload = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels an active run.</summary>
+    Task CancelAsync(string runId, string reason = "cancelled by request", CancellationToken cancellationToken = default);
+}
+
+/// <summary>A run in progress.</summary>
+public interface IWorkflowRun
+{
+    string Id { get; }
+
+    /// <summary>Every progress event from the start, live, until the run ends.</summary>
+    IAsyncEnumerable<WorkflowEvent> Events { get; }
+
+    /// <summary>The result when the run ends (completed, failed, cancelled or timed out — never faulted).</summary>
+    Task<WorkflowResult> Completion { get; }
+
+    Task CancelAsync(string reason = "cancelled by request");
+}
+
+/// <summary>Options of a <see cref="WorkflowEngine"/>.</summary>
+public sealed record WorkflowEngineOptions
+{
+    public static readonly WorkflowEngineOptions Default = new();
+
+    /// <summary>Makes run ids; default: a new GUID without dashes.</summary>
+    public Func<string> RunIdGenerator { get; init; } = () => Guid.NewGuid().ToString("N");
+
+    /// <summary>How long engine calls wait for the supervisor to answer.</summary>
+    public TimeSpan ControlTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public WorkflowEngineOptions WithRunIdGenerator(Func<string> generator) => this with { RunIdGenerator = generator };
+}
+
+/// <summary>The workflow engine on an actor system: a <c>/user/workflows</c> supervisor with a coordinator per run.</summary>
+public sealed class WorkflowEngine : IWorkflowEngine
+{
+    private readonly ActorSystem _system;
+    private readonly WorkflowServices _services;
+    private readonly WorkflowEngineOptions _options;
+    private readonly IActorRef _supervisor;
+
+    public WorkflowEngine(ActorSystem system, WorkflowServices services, WorkflowEngineOptions? options = null, string supervisorName = "workflows")
+    {
+        _system = system;
+        _services = services;
+        _options = options ?? WorkflowEngineOptions.Default;
+        _supervisor = system.ActorOf(WorkflowSupervisor.Props(), supervisorName);
+    }
+
+    public async Task<IWorkflowRun> StartAsync(WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var errors = WorkflowValidator.Validate(definition);
+        if (errors.Count > 0) throw new WorkflowValidationException(errors, source: null);
+        var runId = _options.RunIdGenerator();
+        var run = new RunContext(runId, _services, _system);
+        var spec = new CoordinatorSpec(run, definition, RunScope.Empty with { Input = input?.DeepClone() }, "", definition.Workflows, IsRoot: true);
+        await _supervisor.Ask<WorkflowSupervisor.RunAccepted>(new WorkflowSupervisor.StartRun(spec), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
+        return new WorkflowRun(this, run);
+    }
+
+    public async Task<WorkflowResult> RunAsync(WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default)
+    {
+        var run = await StartAsync(definition, input, cancellationToken).ConfigureAwait(false);
+        await using var cancel = cancellationToken.Register(() => _ = run.CancelAsync("the caller cancelled the run"));
+        return await run.Completion.ConfigureAwait(false);
+    }
+
+    public Task SignalAsync(string runId, string signal, JsonNode? payload = null, CancellationToken cancellationToken = default) =>
+        _supervisor.Ask(new WorkflowSupervisor.SignalRun(runId, signal, payload?.DeepClone()), _options.ControlTimeout, cancellationToken);
+
+    public Task CancelAsync(string runId, string reason = "cancelled by request", CancellationToken cancellationToken = default) =>
+        _supervisor.Ask(new WorkflowSupervisor.CancelRun(runId, reason), _options.ControlTimeout, cancellationToken);
+
+    private sealed class WorkflowRun(WorkflowEngine engine, RunContext run) : IWorkflowRun
+    {
+        public string Id => run.RunId;
+        public IAsyncEnumerable<WorkflowEvent> Events => run.Events.ReadAllAsync();
+        public Task<WorkflowResult> Completion => run.Completion;
+
+        public async Task CancelAsync(string reason = "cancelled by request")
+        {
+            if (run.Completion.IsCompleted) return;
+            try
+            {
+                await engine.CancelAsync(run.RunId, reason).ConfigureAwait(false);
+            }
+            catch (KeyNotFoundException) when (run.Completion.IsCompleted)
+            {
+                // It finished while the cancel was on its way: nothing to cancel.
+            }
+        }
+    }
+}

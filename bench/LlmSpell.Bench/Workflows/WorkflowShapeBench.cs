@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using LlmSpell.Actors;
+using LlmSpell.Tools;
+using LlmSpell.Workflows.Agents;
+using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Execution;
+using LlmSpell.Workflows.Results;
+
+namespace LlmSpell.Bench.Workflows;
+
+/// <summary>
+/// Engine overhead per workflow shape, with no-op tool steps and in-memory state:
+/// <c>seq</c>, <c>fanout</c>, <c>loop</c> print per-run latency percentiles; <c>conc</c> runs many
+/// workflows at once whose steps each await 50 ms, and prints wall time and resident memory.
+/// </summary>
+public static class WorkflowShapeBench
+{
+    public static Task SeqAsync(BenchArgs args) => LatencyAsync("seq", args, 10, n => new WorkflowDefinition
+    {
+        Name = "seq",
+        Steps = Enumerable.Range(1, n).Select(i => NoOp($"s{i}")).ToArray(),
+    });
+
+    public static Task FanoutAsync(BenchArgs args) => LatencyAsync("fanout", args, 100, n => new WorkflowDefinition
+    {
+        Name = "fanout",
+        Type = WorkflowType.Parallel,
+        Branches = Enumerable.Range(1, n).Select(i => new BranchDefinition { Name = $"b{i}", Steps = [NoOp($"s{i}")] }).ToArray(),
+        Config = WorkflowConfig.Default with { MaxConcurrency = n },
+    });
+
+    public static Task LoopAsync(BenchArgs args) => LatencyAsync("loop", args, 100, n => new WorkflowDefinition
+    {
+        Name = "loop",
+        Type = WorkflowType.Loop,
+        Steps = [NoOp("body")],
+        Loop = new LoopSpec { Iterator = new RangeIterator(0, n, 1), MaxIterations = n, Aggregation = LoopAggregation.None },
+    });
+
+    private static StepDefinition NoOp(string name) =>
+        new() { Name = name, Kind = StepKind.Tool, Tool = new ToolStepSpec { ToolName = "noop" } };
+
+    private static async Task LatencyAsync(string shape, BenchArgs args, int defaultN, Func<int, WorkflowDefinition> build)
+    {
+        var n = args.Int("n", defaultN);
+        var runs = args.Int("runs", 2000);
+        var warmup = args.Int("warmup", Math.Max(200, runs / 5));
+        await using var system = ActorSystem.Create("bench", ActorSystemSettings.Default.WithRunCoordinatedShutdownOnProcessExit(false));
+        var engine = NewEngine(system, new NoOpTool());
+        var definition = build(n);
+        for (var i = 0; i < warmup; i++) await RunCheckedAsync(engine, definition);
+        var samples = new double[runs];
+        for (var i = 0; i < runs; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await RunCheckedAsync(engine, definition);
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        Array.Sort(samples);
+        BenchRunner.Emit(new { shape, n, runs, p50_us = Math.Round(Percentile(samples, 0.50), 1), p99_us = Math.Round(Percentile(samples, 0.99), 1) });
+    }
+
+    public static async Task ConcAsync(BenchArgs args)
+    {
+        var n = args.Int("n", 1000);
+        var delayMs = args.Int("delay-ms", 50);
+        var runs = args.Int("runs", 3);
+        await using var system = ActorSystem.Create("bench", ActorSystemSettings.Default.WithRunCoordinatedShutdownOnProcessExit(false));
+        var engine = NewEngine(system, new DelayTool(TimeSpan.FromMilliseconds(delayMs)));
+        var definition = new WorkflowDefinition
+        {
+            Name = "conc",
+            Steps = [NoOp("a"), NoOp("b"), NoOp("c")],
+        };
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(n, 100)).Select(_ => RunCheckedAsync(engine, definition))); // warm-up
+        for (var r = 0; r < runs; r++)
+        {
+            GC.Collect();
+            var start = Stopwatch.GetTimestamp();
+            await Task.WhenAll(Enumerable.Range(0, n).Select(_ => RunCheckedAsync(engine, definition)));
+            var wall = Stopwatch.GetElapsedTime(start);
+            BenchRunner.Emit(new
+            {
+                shape = "conc", n, steps = 3, step_delay_ms = delayMs, run = r + 1,
+                wall_ms = Math.Round(wall.TotalMilliseconds, 1),
+                ideal_ms = 3 * delayMs,
+                rss_mb = Math.Round(Process.GetCurrentProcess().WorkingSet64 / 1048576.0, 1),
+            });
+        }
+    }
+
+    private static WorkflowEngine NewEngine(ActorSystem system, ITool tool) =>
+        new(system, new WorkflowServices { Agents = new NoAgents(), Tools = new ToolRegistry([tool]) });
+
+    private static async Task RunCheckedAsync(WorkflowEngine engine, WorkflowDefinition definition)
+    {
+        var result = await engine.RunAsync(definition);
+        if (result.Status != RunStatus.Completed) throw new InvalidOperationException($"benchmark run ended {result.Status}: {result.Error}");
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private sealed class NoOpTool : ITool
+    {
+        public string Name => "noop";
+        public string Description => "does nothing";
+        public JsonObject ParametersSchema => new();
+        public Task<JsonNode?> InvokeAsync(JsonObject parameters, ToolContext context, CancellationToken cancellationToken) => Task.FromResult<JsonNode?>(null);
+    }
+
+    private sealed class DelayTool(TimeSpan delay) : ITool
+    {
+        public string Name => "noop";
+        public string Description => "waits";
+        public JsonObject ParametersSchema => new();
+
+        public async Task<JsonNode?> InvokeAsync(JsonObject parameters, ToolContext context, CancellationToken cancellationToken)
+        {
+            await Task.Delay(delay, cancellationToken);
+            return null;
+        }
+    }
+
+    private sealed class NoAgents : IAgentExecutor
+    {
+        public Task<AgentResult> ExecuteAsync(AgentRequest request, IProgress<string>? progress, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("the shape benchmarks use tool steps only");
+    }
+}

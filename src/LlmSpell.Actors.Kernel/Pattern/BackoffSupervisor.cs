@@ -28,7 +28,13 @@ public sealed record BackoffOptions(Props ChildProps, string ChildName, TimeSpan
 
     public BackoffOptions WithMaxNrOfRetries(int maxNrOfRetries) => this with { MaxNrOfRetries = maxNrOfRetries };
 
-    public BackoffOptions WithAutoReset(TimeSpan resetBackoff) => this with { AutoReset = resetBackoff };
+    public BackoffOptions WithAutoReset(TimeSpan resetBackoff) => this with { AutoReset = resetBackoff, ManualReset = false };
+
+    /// <summary>True when only <see cref="BackoffSupervisor.Reset"/> sets the backoff back to the minimum.</summary>
+    public bool ManualReset { get; init; }
+
+    /// <summary>The backoff is reset only by sending <see cref="BackoffSupervisor.Reset"/> (as Akka's <c>WithManualReset</c>).</summary>
+    public BackoffOptions WithManualReset() => this with { AutoReset = null, ManualReset = true };
 
     /// <summary>The delay before restart number <paramref name="restartCount"/> (0-based): min·2ⁿ capped at max, plus jitter.</summary>
     public TimeSpan BackoffFor(int restartCount, double random)

@@ -53,7 +53,8 @@ public sealed record BackoffOptions(Props ChildProps, string ChildName, TimeSpan
 
 /// <summary>
 /// Starts a child and, when it fails (or stops), starts it again after an exponentially growing
-/// delay with jitter — so a flapping dependency is not hammered. Messages to the supervisor go to the child.
+/// delay with jitter — so a flapping dependency is not hammered. Messages to the supervisor go to the child;
+/// messages from the child go to the supervisor's parent.
 /// </summary>
 public sealed class BackoffSupervisor : ReceiveActor
 {
@@ -110,8 +111,10 @@ public sealed class BackoffSupervisor : ReceiveActor
         });
         ReceiveAny(message =>
         {
-            if (_child is not null) _child.Tell(message, Sender);
-            else Context.System.DeadLetters.Tell(message, Sender);
+            if (_child is null) Context.System.DeadLetters.Tell(message, Sender);
+            // As in Akka: what the child sends its parent goes on to ours, from us; it must not loop back to the child.
+            else if (Sender.Equals(_child)) Context.Parent.Tell(message, Self);
+            else _child.Tell(message, Sender);
         });
     }
 

@@ -13,9 +13,10 @@ public abstract class ActorBase
 
     protected ActorBase()
     {
-        if (ActorCell.Current is null)
-            throw new ActorInitializationException(null,
-                $"Actor {GetType().FullName} must be created by the actor system (ActorOf with Props), not with 'new'.");
+        // The cell creating us is the one running on this thread; attaching now makes Context
+        // (ActorOf, Self, System) usable in the constructor, as in Akka.
+        _cell = ActorCell.Current ?? throw new ActorInitializationException(null,
+            $"Actor {GetType().FullName} must be created by the actor system (ActorOf with Props), not with 'new'.");
     }
 
     internal void Attach(ActorCell cell) => _cell = cell;

@@ -17,7 +17,10 @@ public sealed record BackoffOptions(Props ChildProps, string ChildName, TimeSpan
     /// <summary>Restarts allowed in total; -1 means no limit. After the last one the supervisor stops.</summary>
     public int MaxNrOfRetries { get; init; } = -1;
 
-    /// <summary>After the child has run this long without failing, the backoff starts from the minimum again.</summary>
+    /// <summary>
+    /// After the child has run this long without failing, the backoff starts from the minimum again;
+    /// null means <see cref="MinBackoff"/> (Akka's default) unless <see cref="ManualReset"/> is set.
+    /// </summary>
     public TimeSpan? AutoReset { get; init; }
 
     public static BackoffOptions OnFailure(Props childProps, string childName, TimeSpan minBackoff, TimeSpan maxBackoff, double randomFactor) =>
@@ -33,7 +36,7 @@ public sealed record BackoffOptions(Props ChildProps, string ChildName, TimeSpan
     /// <summary>True when only <see cref="BackoffSupervisor.Reset"/> sets the backoff back to the minimum.</summary>
     public bool ManualReset { get; init; }
 
-    /// <summary>The backoff is reset only by sending <see cref="BackoffSupervisor.Reset"/> (as Akka's <c>WithManualReset</c>).</summary>
+    /// <summary>The backoff is reset only by sending <see cref="BackoffSupervisor.Reset"/>, never automatically (as Akka's <c>WithManualReset</c>).</summary>
     public BackoffOptions WithManualReset() => this with { AutoReset = null, ManualReset = true };
 
     /// <summary>The delay before restart number <paramref name="restartCount"/> (0-based): min·2ⁿ capped at max, plus jitter.</summary>
@@ -132,8 +135,8 @@ public sealed class BackoffSupervisor : ReceiveActor
         if (_child is not null) return;
         _childFailed = false;
         _child = Context.Watch(Context.ActorOf(_options.ChildProps, _options.ChildName));
-        if (_options.AutoReset is { } reset)
-            Context.System.Scheduler.ScheduleTellOnce(reset, Self, new ResetRestartCount(_child, _restartCount), Self);
+        if (!_options.ManualReset)
+            Context.System.Scheduler.ScheduleTellOnce(_options.AutoReset ?? _options.MinBackoff, Self, new ResetRestartCount(_child, _restartCount), Self);
     }
 
     private void OnChildTerminated(Terminated _)

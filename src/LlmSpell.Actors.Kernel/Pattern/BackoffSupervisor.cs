@@ -3,7 +3,7 @@ namespace LlmSpell.Actors.Pattern;
 /// <summary>When a <see cref="BackoffSupervisor"/> starts its child again.</summary>
 public enum BackoffMode
 {
-    /// <summary>After the child stopped (for any reason).</summary>
+    /// <summary>After the child stopped; a failing child is restarted at once by the default strategy (as in Akka).</summary>
     OnStop,
     /// <summary>After the child failed; a child that stops by itself stays stopped.</summary>
     OnFailure,
@@ -123,12 +123,17 @@ public sealed class BackoffSupervisor : ReceiveActor
 
     protected override void PreStart() => StartChildNow();
 
-    // The child's failure stops it; the backoff decides when it comes back.
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(ex =>
+    // OnFailure: the child's failure stops it; the backoff decides when it comes back.
+    // OnStop: as in Akka, failures get the default strategy (restart at once); only a stop is backed off.
+    protected override SupervisorStrategy SupervisorStrategy()
     {
-        _childFailed = true;
-        return Actors.SupervisorStrategy.DefaultDecider(ex) == Directive.Escalate ? Directive.Escalate : Directive.Stop;
-    });
+        if (_options.Mode == BackoffMode.OnStop) return Actors.SupervisorStrategy.DefaultStrategy;
+        return new OneForOneStrategy(ex =>
+        {
+            _childFailed = true;
+            return Actors.SupervisorStrategy.DefaultDecider(ex) == Directive.Escalate ? Directive.Escalate : Directive.Stop;
+        });
+    }
 
     private void StartChildNow()
     {

@@ -5,7 +5,11 @@ namespace LlmSpell.Actors.Routing;
 /// <summary>Chooses the routee for a message; runs on the router's thread only.</summary>
 internal abstract class RoutingLogic
 {
-    public abstract IActorRef Select(object message, IReadOnlyList<IActorRef> routees);
+    /// <summary>The routee for <paramref name="message"/>; null when none fits (the router then dead-letters it).</summary>
+    public abstract IActorRef? Select(object message, IReadOnlyList<IActorRef> routees);
+
+    /// <summary>Why <see cref="Select"/> found no routee for <paramref name="message"/>, for the log.</summary>
+    public virtual string NoRouteeReason(object message) => $"no routee fits [{message.GetType().Name}]";
 
     /// <summary>Called when the routee set changes.</summary>
     public virtual void RouteesChanged(IReadOnlyList<IActorRef> routees) { }
@@ -56,14 +60,15 @@ internal sealed class ConsistentHashingRoutingLogic(Func<object, object?>? hashM
         _ring = [.. ring];
     }
 
-    public override IActorRef Select(object message, IReadOnlyList<IActorRef> routees)
+    // As in Akka: a message without a key is not a failure of the router; it goes to dead letters.
+    public override IActorRef? Select(object message, IReadOnlyList<IActorRef> routees)
     {
         var key = message switch
         {
             IConsistentHashable h => h.ConsistentHashKey,
             _ => hashMapping?.Invoke(message),
-        } ?? throw new ArgumentException(
-            $"A consistent-hashing router cannot route [{message.GetType().Name}]: implement IConsistentHashable, wrap it in ConsistentHashableEnvelope, or give the pool a hash mapping.");
+        };
+        if (key is null) return null;
         var hash = Hash(key.ToString() ?? "");
         var ring = _ring;
         var lo = 0;
@@ -76,6 +81,9 @@ internal sealed class ConsistentHashingRoutingLogic(Func<object, object?>? hashM
         }
         return ring[lo == ring.Length ? 0 : lo].Routee;
     }
+
+    public override string NoRouteeReason(object message) =>
+        $"a consistent-hashing router cannot route [{message.GetType().Name}]: implement IConsistentHashable, wrap it in ConsistentHashableEnvelope, or give the pool a hash mapping";
 
     // FNV-1a: stable across processes, unlike string.GetHashCode.
     private static uint Hash(string s)

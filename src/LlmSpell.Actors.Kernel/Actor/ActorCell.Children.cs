@@ -15,6 +15,12 @@ public sealed partial class ActorCell
         get { lock (ChildrenLock) return _children is { Count: > 0 }; }
     }
 
+    /// <summary>True while a child this actor asked to stop has not terminated yet.</summary>
+    internal bool HasStoppingChildren
+    {
+        get { lock (ChildrenLock) return _children is not null && _children.Values.Any(c => c.IsStopping); }
+    }
+
     public IEnumerable<IActorRef> Children => ChildrenSnapshot();
 
     public IActorRef? Child(string name)
@@ -82,7 +88,12 @@ public sealed partial class ActorCell
     /// <summary>Stops a child (or this actor itself) asynchronously.</summary>
     public void Stop(IActorRef actor)
     {
-        if (actor is IInternalActorRef internalRef) internalRef.SendSystemMessage(new Terminate());
+        if (actor is not IInternalActorRef internalRef) return;
+        // A restart waits for the children we stop (e.g. in PreRestart), not for those we keep.
+        lock (ChildrenLock)
+            if (_children is not null && _children.TryGetValue(actor.Path.Name, out var stats) && stats.Child.Equals(actor))
+                stats.IsStopping = true;
+        internalRef.SendSystemMessage(new Terminate());
     }
 
     internal IInternalActorRef[] ChildrenSnapshot()
@@ -113,20 +124,18 @@ public sealed partial class ActorCell
     /// <summary>A child finished stopping: forget it, and finish our own stop or restart if we waited for it.</summary>
     private bool RemoveChild(IActorRef child)
     {
-        bool removed, noneLeft;
+        bool removed, noneLeft, noneStopping;
         lock (ChildrenLock)
         {
             removed = _children is not null && _children.TryGetValue(child.Path.Name, out var stats)
                 && stats.Child.Equals(child) && _children.Remove(child.Path.Name);
             noneLeft = _children is not { Count: > 0 };
+            noneStopping = noneLeft || !_children!.Values.Any(c => c.IsStopping);
         }
         if (!removed) return false;
         (Actor?.SupervisorStrategyInternal)?.HandleChildTerminated(this, child);
-        if (noneLeft)
-        {
-            if (_state == StateTerminating) FinishTerminate();
-            else if (_state == StateRecreating) FinishRecreate(_recreateCause!);
-        }
+        if (_state == StateTerminating && noneLeft) FinishTerminate();
+        else if (_state == StateRecreating && noneStopping) FinishRecreate(_recreateCause!);
         return true;
     }
 }

@@ -71,9 +71,9 @@ public sealed partial class ActorCell
             // Stashed messages survive a restart, ahead of the mailbox.
             (failedActor as IWithStash)?.Stash.UnstashAll();
         }
-        if (HasChildren)
+        if (HasStoppingChildren)
         {
-            // Wait until the children PreRestart stopped have all terminated.
+            // Wait until the children PreRestart stopped have all terminated; the others are restarted with us.
             _state = StateRecreating;
             _recreateCause = cause;
         }

@@ -13,6 +13,9 @@ public sealed class ChildRestartStats
 
     public int RestartCount { get; private set; }
 
+    /// <summary>The parent has asked this child to stop; guarded by the parent's children lock.</summary>
+    internal bool IsStopping { get; set; }
+
     /// <summary>
     /// Counts a restart; false when it would exceed <paramref name="maxNrOfRetries"/> within
     /// <paramref name="window"/> (then the child is stopped instead).

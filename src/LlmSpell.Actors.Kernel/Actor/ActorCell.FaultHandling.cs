@@ -6,6 +6,7 @@ namespace LlmSpell.Actors;
 public sealed partial class ActorCell
 {
     private bool _isFailed;
+    private IActorRef? _perpetrator; // the child whose escalated failure we failed with
     private Exception? _recreateCause;
     private Envelope _failedEnvelope;
 
@@ -13,7 +14,7 @@ public sealed partial class ActorCell
     /// The actor threw: suspend it and its children and let the parent's strategy decide.
     /// The message being processed is dropped; the rest of the mailbox is kept.
     /// </summary>
-    internal void HandleInvokeFailure(Exception cause)
+    internal void HandleInvokeFailure(Exception cause, IActorRef? perpetrator = null)
     {
         if (IsTerminating)
         {
@@ -25,7 +26,10 @@ public sealed partial class ActorCell
             _isFailed = true;
             _suspendCount++;
             _failedEnvelope = _currentEnvelope;
-            SuspendChildren();
+            // As in Akka: the child that escalated is already suspended by its own failure; suspending it
+            // again would leave it suspended after the restart or resume that our supervisor decides.
+            _perpetrator = perpetrator;
+            SuspendChildren(except: perpetrator);
         }
         Parent.SendSystemMessage(new Failed(SelfRef, cause, SelfRef.Path.Uid));
     }
@@ -45,7 +49,9 @@ public sealed partial class ActorCell
             _failedEnvelope = default;
         }
         if (_suspendCount > 0) _suspendCount--;
-        ResumeChildren();
+        var perpetrator = _perpetrator;
+        if (causedByFailure is not null) _perpetrator = null;
+        ResumeChildren(causedByFailure, perpetrator);
     }
 
     private void FaultRecreate(Exception cause)
@@ -104,6 +110,7 @@ public sealed partial class ActorCell
         }
         _isFailed = false;
         _failedEnvelope = default;
+        _perpetrator = null;
         if (_suspendCount > 0) _suspendCount--;
         // As in Akka: children that PreRestart kept alive are restarted with the same cause.
         foreach (var survivor in ChildrenSnapshot()) survivor.SendSystemMessage(new Recreate(cause));
@@ -156,18 +163,21 @@ public sealed partial class ActorCell
         if (!strategy.HandleFailure(this, stats, failed.Cause, ChildrenStatsSnapshot()))
         {
             // Escalate: we fail with the child's exception, and our parent decides on us.
-            HandleInvokeFailure(failed.Cause);
+            HandleInvokeFailure(failed.Cause, perpetrator: failed.Child);
         }
     }
 
-    private void SuspendChildren()
+    private void SuspendChildren(IActorRef? except = null)
     {
-        foreach (var child in ChildrenSnapshot()) child.SendSystemMessage(new Suspend());
+        foreach (var child in ChildrenSnapshot())
+            if (!child.Equals(except)) child.SendSystemMessage(new Suspend());
     }
 
-    private void ResumeChildren()
+    // The perpetrator was not suspended by us: its Resume carries the cause, which clears its own failure.
+    private void ResumeChildren(Exception? causedByFailure = null, IActorRef? perpetrator = null)
     {
-        foreach (var child in ChildrenSnapshot()) child.SendSystemMessage(new Resume(null));
+        foreach (var child in ChildrenSnapshot())
+            child.SendSystemMessage(new Resume(child.Equals(perpetrator) ? causedByFailure : null));
     }
 
     /// <summary>Restarts a child for a supervisor strategy; siblings are suspended first.</summary>

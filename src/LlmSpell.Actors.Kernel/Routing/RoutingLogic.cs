@@ -85,11 +85,18 @@ internal sealed class ConsistentHashingRoutingLogic(Func<object, object?>? hashM
     public override string NoRouteeReason(object message) =>
         $"a consistent-hashing router cannot route [{message.GetType().Name}]: implement IConsistentHashable, wrap it in ConsistentHashableEnvelope, or give the pool a hash mapping";
 
-    // FNV-1a: stable across processes, unlike string.GetHashCode.
+    // FNV-1a: stable across processes, unlike string.GetHashCode. FNV alone maps strings that differ
+    // only at the end ("…/$a:3", "key-17") to nearby points, so the ring and the keys clump; the
+    // MurmurHash3 finalizer spreads them over the whole ring.
     private static uint Hash(string s)
     {
         var h = 2166136261u;
         foreach (var b in Encoding.UTF8.GetBytes(s)) h = (h ^ b) * 16777619u;
+        h ^= h >> 16;
+        h *= 0x85ebca6bu;
+        h ^= h >> 13;
+        h *= 0xc2b2ae35u;
+        h ^= h >> 16;
         return h;
     }
 }

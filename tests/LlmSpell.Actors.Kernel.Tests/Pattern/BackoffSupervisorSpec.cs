@@ -96,16 +96,18 @@ public sealed class BackoffSupervisorSpec : TestKit
     public async Task The_delay_is_capped_at_MaxBackoff()
     {
         var probe = CreateTestProbe();
-        var options = BackoffOptions.OnFailure(ChildProps(probe.Ref, crashOnStart: true), "child", Ms(40), Ms(60), 0)
-            .WithMaxNrOfRetries(4);
+        var options = BackoffOptions.OnFailure(ChildProps(probe.Ref, crashOnStart: true), "child", Ms(40), Ms(50), 0)
+            .WithMaxNrOfRetries(5);
 
         var supervisor = Watch(StartSupervisor(options));
-        // 40 + 60 + 60 + 60 ms instead of 40 + 80 + 160 + 320 ms
-        await WithinAsync(Ms(200), TimeSpan.FromMilliseconds(550), async () =>
-        {
-            for (var i = 0; i < 5; i++) await probe.ExpectMsgAsync<Started>();
-            await ExpectTerminatedAsync(supervisor);
-        });
+        var starts = new List<long>();
+        for (var i = 0; i < 6; i++) starts.Add((await probe.ExpectMsgAsync<Started>(TimeSpan.FromSeconds(3))).Timestamp);
+        await ExpectTerminatedAsync(supervisor);
+
+        // 40, 50, 50, 50, 50 ms instead of 40, 80, 160, 320, 640 ms
+        var gaps = starts.Zip(starts.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a, b).TotalMilliseconds).ToArray();
+        gaps.Skip(1).Should().OnlyContain(g => g >= 45);
+        gaps[4].Should().BeLessThan(400, "the fifth delay would be 640 ms without the cap");
     }
 
     [Fact]
@@ -224,11 +226,11 @@ public sealed class BackoffSupervisorSpec : TestKit
     public async Task Reset_starts_the_backoff_from_the_minimum_again()
     {
         var probe = CreateTestProbe();
-        // After two restarts the next delay would be 100·2² = 400 ms; after Reset it is 100 ms again.
-        var supervisor = StartSupervisor(BackoffOptions.OnFailure(ChildProps(probe.Ref), "child", Ms(100), Ms(1000), 0)
+        // After three restarts the next delay would be 50·2³ = 400 ms; after Reset it is 50 ms again.
+        var supervisor = StartSupervisor(BackoffOptions.OnFailure(ChildProps(probe.Ref), "child", Ms(50), Ms(1000), 0)
             .WithManualReset());
         await probe.ExpectMsgAsync<Started>();
-        for (var i = 0; i < 2; i++)
+        for (var i = 0; i < 3; i++)
         {
             supervisor.Tell(Crash.Instance);
             await probe.ExpectMsgAsync<Started>();
@@ -238,11 +240,10 @@ public sealed class BackoffSupervisorSpec : TestKit
         (await supervisor.Ask<BackoffSupervisor.RestartCount>(BackoffSupervisor.GetRestartCount.Instance, TimeSpan.FromSeconds(3)))
             .Count.Should().Be(0);
 
-        await WithinAsync(Ms(90), Ms(300), async () =>
-        {
-            supervisor.Tell(Crash.Instance);
-            await probe.ExpectMsgAsync<Started>();
-        });
+        var crashed = Stopwatch.GetTimestamp();
+        supervisor.Tell(Crash.Instance);
+        var restarted = (await probe.ExpectMsgAsync<Started>()).Timestamp;
+        Stopwatch.GetElapsedTime(crashed, restarted).TotalMilliseconds.Should().BeInRange(45, 300);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using LlmSpell.Actors.Scheduling;
 using LlmSpell.Actors.Testing;
 
 namespace LlmSpell.Actors.Tests.Scheduling;
@@ -26,10 +27,12 @@ public sealed class SchedulerSpec : TestKit
     [Fact]
     public async Task ScheduleTellRepeatedly_delivers_until_cancelled()
     {
-        var ticks = Sys.Scheduler.ScheduleTellRepeatedly(Ms(20), Ms(50), TestActor, new Tick(2), ActorRefs.NoSender);
+        ICancelable ticks = null!;
 
-        await WithinAsync(Ms(110), Ms(2000), async () =>
+        // 20 + 50 + 50 ms until the third tick
+        await WithinAsync(Ms(115), Ms(2000), async () =>
         {
+            ticks = Sys.Scheduler.ScheduleTellRepeatedly(Ms(20), Ms(50), TestActor, new Tick(2), ActorRefs.NoSender);
             for (var i = 0; i < 3; i++) await ExpectMsgAsync(new Tick(2));
         });
         ticks.Cancel();
@@ -42,10 +45,14 @@ public sealed class SchedulerSpec : TestKit
     [Fact]
     public async Task The_initial_delay_comes_before_the_first_repetition()
     {
-        var ticks = Sys.Scheduler.ScheduleTellRepeatedly(Ms(200), Ms(20), TestActor, new Tick(3), ActorRefs.NoSender);
+        ICancelable ticks = null!;
 
-        await ExpectNoMsgAsync(Ms(150));
-        await ExpectMsgAsync(new Tick(3));
+        await WithinAsync(Ms(195), Ms(2000), async () =>
+        {
+            ticks = Sys.Scheduler.ScheduleTellRepeatedly(Ms(200), Ms(20), TestActor, new Tick(3), ActorRefs.NoSender);
+            await ExpectMsgAsync(new Tick(3));
+        });
+        await ExpectMsgAsync(new Tick(3), Ms(1000)); // then every 20 ms
         ticks.Cancel();
     }
 

@@ -30,4 +30,7 @@ public sealed class LocalActorRef : ActorRefBase, IInternalActorRef
 
     internal int NumberOfMessages => _mailbox.NumberOfMessages;
     internal bool IsProcessing => _mailbox.IsScheduled;
+
+    /// <summary>Not taking user messages now: failed, suspended, or awaiting an async handler (racy snapshot).</summary>
+    internal bool IsSuspended => !Cell.CanProcessUserMessages;
 }

@@ -32,10 +32,20 @@ internal sealed class SmallestMailboxRoutingLogic : RoutingLogic
         foreach (var routee in routees)
         {
             if (routee is not LocalActorRef local) continue;
-            var queued = local.NumberOfMessages;
-            if (queued == 0 && !local.IsProcessing) return routee; // idle: cannot do better
-            // A busy routee counts as one more message than it has queued.
-            long score = queued + (local.IsProcessing ? 1 : 0);
+            long score;
+            if (local.IsSuspended)
+            {
+                // As in Akka: a suspended routee (failed, or awaiting an async handler, which may take
+                // as long as an LLM call) is the last choice, whatever its mailbox looks like.
+                score = long.MaxValue - 1;
+            }
+            else
+            {
+                var queued = local.NumberOfMessages;
+                if (queued == 0 && !local.IsProcessing) return routee; // idle: cannot do better
+                // A busy routee counts as one more message than it has queued.
+                score = queued + (local.IsProcessing ? 1 : 0);
+            }
             if (score < bestScore)
             {
                 bestScore = score;

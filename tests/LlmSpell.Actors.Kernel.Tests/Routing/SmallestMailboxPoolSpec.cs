@@ -9,6 +9,8 @@ public sealed class SmallestMailboxPoolSpec : TestKit
 
     private sealed record Blocked(IActorRef Routee);
 
+    private sealed record AwaitGate(Task Gate);
+
     private sealed record Job(int Index);
 
     private sealed record Done(int Index, IActorRef Routee);
@@ -22,6 +24,11 @@ public sealed class SmallestMailboxPoolSpec : TestKit
             {
                 Sender.Tell(new Blocked(Self));
                 b.Gate.Wait(TimeSpan.FromSeconds(5));
+            });
+            ReceiveAsync<AwaitGate>(async a =>
+            {
+                Sender.Tell(new Blocked(Self));
+                await a.Gate; // e.g. an LLM call awaited in the handler
             });
             Receive<Job>(j => Sender.Tell(new Done(j.Index, Self)));
         }
@@ -70,5 +77,22 @@ public sealed class SmallestMailboxPoolSpec : TestKit
 
         var done = (await ReceiveNAsync(3)).Cast<Done>().ToList();
         done.Single(d => d.Index == 7).Routee.Should().Be(shorter);
+    }
+
+    [Fact]
+    public async Task A_routee_awaiting_an_async_handler_counts_as_busy()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var router = StartPool(2);
+        router.Tell(new AwaitGate(gate.Task));
+        var awaiting = (await ExpectMsgAsync<Blocked>()).Routee;
+
+        for (var i = 0; i < 5; i++)
+        {
+            router.Tell(new Job(i));
+            (await ExpectMsgAsync<Done>()).Routee.Should().NotBe(awaiting, "job {0} was routed to a routee still awaiting its handler", i);
+        }
+
+        gate.SetResult();
     }
 }

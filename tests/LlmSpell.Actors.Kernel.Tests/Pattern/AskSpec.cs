@@ -155,4 +155,16 @@ public sealed class AskSpec : TestKit
 
         await act.Should().ThrowAsync<AskTimeoutException>();
     }
+
+    [Fact]
+    public async Task An_ask_pending_when_the_system_terminates_still_times_out()
+    {
+        var responder = NewResponder("silent");
+        var pending = responder.Ask<string>(7, TimeSpan.FromMilliseconds(300));
+
+        await Sys.Terminate();
+
+        var act = () => pending.WaitAsync(TimeSpan.FromSeconds(3));
+        await act.Should().ThrowAsync<AskTimeoutException>();
+    }
 }

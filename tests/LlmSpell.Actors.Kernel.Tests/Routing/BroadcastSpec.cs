@@ -52,4 +52,18 @@ public sealed class BroadcastSpec : TestKit
 
         (await ExpectMsgAsync<Answer>()).Routee.Should().Be(routees[0]);
     }
+
+    [Fact]
+    public async Task Broadcasting_a_PoisonPill_stops_every_routee_and_then_the_router()
+    {
+        var router = Watch(Sys.ActorOf(Props.Create(() => new Worker()).WithRouter(new RoundRobinPool(3)), "router"));
+        var routees = (await router.Ask<Routees>(GetRoutees.Instance, TimeSpan.FromSeconds(3))).Members;
+        foreach (var r in routees) Watch(r);
+
+        router.Tell(new Broadcast(PoisonPill.Instance));
+
+        var terminated = (await ReceiveNAsync(4)).Cast<Terminated>().Select(t => t.ActorRef).ToList();
+        terminated.Should().BeEquivalentTo(routees.Append(router));
+        terminated.Last().Should().Be(router, "the router stops once its last routee is gone");
+    }
 }

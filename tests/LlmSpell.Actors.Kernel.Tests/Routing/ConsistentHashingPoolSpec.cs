@@ -102,4 +102,23 @@ public sealed class ConsistentHashingPoolSpec : TestKit
         second.Routee.Should().Be(first.Routee);
         second.Count.Should().Be(first.Count + 1);
     }
+
+    [Fact]
+    public async Task When_a_routee_goes_only_its_keys_move()
+    {
+        var router = StartPool(5);
+        var keys = Enumerable.Range(0, 50).Select(k => $"order-{k}").ToList();
+        foreach (var k in keys) router.Tell(new Keyed(k));
+        var before = (await ReceiveHandled(50)).ToDictionary(h => ((Keyed)h.Message).Key, h => h.Routee);
+        var gone = before.Values.GroupBy(r => r).OrderByDescending(g => g.Count()).First().Key;
+
+        Sys.Stop(gone);
+        await AwaitAssertAsync(async () =>
+            (await router.Ask<Routees>(GetRoutees.Instance, TimeSpan.FromSeconds(3))).Members.Should().HaveCount(4));
+        foreach (var k in keys) router.Tell(new Keyed(k));
+
+        var after = (await ReceiveHandled(50)).ToDictionary(h => ((Keyed)h.Message).Key, h => h.Routee);
+        after.Values.Should().NotContain(gone);
+        foreach (var k in keys.Where(k => !before[k].Equals(gone))) after[k].Should().Be(before[k], "key {0} was not on the stopped routee", k);
+    }
 }

@@ -62,8 +62,8 @@ public sealed class BroadcastSpec : TestKit
 
         router.Tell(new Broadcast(PoisonPill.Instance));
 
+        // The router itself got no PoisonPill: it stops because its last routee is gone.
         var terminated = (await ReceiveNAsync(4)).Cast<Terminated>().Select(t => t.ActorRef).ToList();
         terminated.Should().BeEquivalentTo(routees.Append(router));
-        terminated.Last().Should().Be(router, "the router stops once its last routee is gone");
     }
 }

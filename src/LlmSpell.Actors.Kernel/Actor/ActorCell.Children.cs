@@ -10,11 +10,6 @@ public sealed partial class ActorCell
 
     private object ChildrenLock => Mailbox;
 
-    internal bool HasChildren
-    {
-        get { lock (ChildrenLock) return _children is { Count: > 0 }; }
-    }
-
     /// <summary>True while a child this actor asked to stop has not terminated yet.</summary>
     internal bool HasStoppingChildren
     {

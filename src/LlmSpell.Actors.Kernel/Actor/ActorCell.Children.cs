@@ -15,12 +15,14 @@ public sealed partial class ActorCell
     {
         public readonly Dictionary<string, LocalActorRef> Refs = new(StringComparer.Ordinal);
         public Dictionary<string, ChildRestartStats>? Stats;
+        public HashSet<string>? Stopping; // children we asked to stop and that have not terminated yet
         public long NextGeneratedName;
     }
 
-    internal bool HasChildren
+    /// <summary>True while a child this actor asked to stop has not terminated yet.</summary>
+    internal bool HasStoppingChildren
     {
-        get { lock (ChildrenLock) return _children is { Refs.Count: > 0 }; }
+        get { lock (ChildrenLock) return _children?.Stopping is { Count: > 0 }; }
     }
 
     public IEnumerable<IActorRef> Children => ChildrenSnapshot();
@@ -90,7 +92,12 @@ public sealed partial class ActorCell
     /// <summary>Stops a child (or this actor itself) asynchronously.</summary>
     public void Stop(IActorRef actor)
     {
-        if (actor is IInternalActorRef internalRef) internalRef.SendSystemMessage(new Terminate());
+        if (actor is not IInternalActorRef internalRef) return;
+        // A restart waits for the children we stop (e.g. in PreRestart), not for those we keep.
+        lock (ChildrenLock)
+            if (_children is not null && _children.Refs.TryGetValue(actor.Path.Name, out var child) && child.Equals(actor))
+                (_children.Stopping ??= new HashSet<string>(StringComparer.Ordinal)).Add(actor.Path.Name);
+        internalRef.SendSystemMessage(new Terminate());
     }
 
     internal IInternalActorRef[] ChildrenSnapshot()
@@ -130,21 +137,23 @@ public sealed partial class ActorCell
     /// <summary>A child finished stopping: forget it, and finish our own stop or restart if we waited for it.</summary>
     private bool RemoveChild(IActorRef child)
     {
-        bool removed, noneLeft;
+        bool removed, noneLeft, noneStopping;
         lock (ChildrenLock)
         {
             removed = _children is not null && _children.Refs.TryGetValue(child.Path.Name, out var current)
                 && current.Equals(child) && _children.Refs.Remove(child.Path.Name);
-            if (removed) _children!.Stats?.Remove(child.Path.Name);
+            if (removed)
+            {
+                _children!.Stats?.Remove(child.Path.Name);
+                _children.Stopping?.Remove(child.Path.Name);
+            }
             noneLeft = _children is not { Refs.Count: > 0 };
+            noneStopping = _children?.Stopping is not { Count: > 0 };
         }
         if (!removed) return false;
         (Actor?.SupervisorStrategyInternal)?.HandleChildTerminated(this, child);
-        if (noneLeft)
-        {
-            if (_state == StateTerminating) FinishTerminate();
-            else if (_state == StateRecreating) FinishRecreate(_fault!.RecreateCause!);
-        }
+        if (_state == StateTerminating && noneLeft) FinishTerminate();
+        else if (_state == StateRecreating && noneStopping) FinishRecreate(_fault!.RecreateCause!);
         return true;
     }
 }

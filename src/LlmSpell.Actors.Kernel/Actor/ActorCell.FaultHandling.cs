@@ -8,9 +8,13 @@ public sealed partial class ActorCell
     /// <summary>Set from a failure until the supervisor's decision has been carried out; null while healthy.</summary>
     private FaultState? _fault;
 
-    private sealed class FaultState(Envelope failedEnvelope)
+    private sealed class FaultState(Envelope failedEnvelope, IActorRef? perpetrator)
     {
         public Envelope FailedEnvelope { get; } = failedEnvelope;
+
+        /// <summary>The child whose escalated failure we failed with.</summary>
+        public IActorRef? Perpetrator { get; set; } = perpetrator;
+
         public Exception? RecreateCause { get; set; }
     }
 
@@ -18,7 +22,7 @@ public sealed partial class ActorCell
     /// The actor threw: suspend it and its children and let the parent's strategy decide.
     /// The message being processed is dropped; the rest of the mailbox is kept.
     /// </summary>
-    internal void HandleInvokeFailure(Exception cause)
+    internal void HandleInvokeFailure(Exception cause, IActorRef? perpetrator = null)
     {
         if (IsTerminating)
         {
@@ -27,9 +31,11 @@ public sealed partial class ActorCell
         }
         if (_fault is null)
         {
-            _fault = new FaultState(_currentEnvelope);
+            _fault = new FaultState(_currentEnvelope, perpetrator);
             _suspendCount++;
-            SuspendChildren();
+            // As in Akka: the child that escalated is already suspended by its own failure; suspending it
+            // again would leave it suspended after the restart or resume that our supervisor decides.
+            SuspendChildren(except: perpetrator);
         }
         Parent.SendSystemMessage(new Failed(SelfRef, cause, SelfRef.Path.Uid));
     }
@@ -42,13 +48,14 @@ public sealed partial class ActorCell
 
     private void FaultResume(Exception? causedByFailure)
     {
+        var perpetrator = _fault?.Perpetrator;
         if (causedByFailure is not null)
         {
             if (_fault is null) return;
             _fault = null;
         }
         if (_suspendCount > 0) _suspendCount--;
-        ResumeChildren();
+        ResumeChildren(causedByFailure, perpetrator);
     }
 
     private void FaultRecreate(Exception cause)
@@ -74,11 +81,11 @@ public sealed partial class ActorCell
             // Stashed messages survive a restart, ahead of the mailbox.
             (failedActor as IWithStash)?.Stash.UnstashAll();
         }
-        if (HasChildren)
+        if (HasStoppingChildren)
         {
-            // Wait until the children PreRestart stopped have all terminated.
+            // Wait until the children PreRestart stopped have all terminated; the others are restarted with us.
             _state = StateRecreating;
-            (_fault ??= new FaultState(default)).RecreateCause = cause;
+            (_fault ??= new FaultState(default, null)).RecreateCause = cause;
         }
         else
         {
@@ -157,18 +164,21 @@ public sealed partial class ActorCell
         if (!strategy.HandleFailure(this, stats, failed.Cause, ChildrenStatsSnapshot()))
         {
             // Escalate: we fail with the child's exception, and our parent decides on us.
-            HandleInvokeFailure(failed.Cause);
+            HandleInvokeFailure(failed.Cause, perpetrator: failed.Child);
         }
     }
 
-    private void SuspendChildren()
+    private void SuspendChildren(IActorRef? except = null)
     {
-        foreach (var child in ChildrenSnapshot()) child.SendSystemMessage(new Suspend());
+        foreach (var child in ChildrenSnapshot())
+            if (!child.Equals(except)) child.SendSystemMessage(new Suspend());
     }
 
-    private void ResumeChildren()
+    // The perpetrator was not suspended by us: its Resume carries the cause, which clears its own failure.
+    private void ResumeChildren(Exception? causedByFailure = null, IActorRef? perpetrator = null)
     {
-        foreach (var child in ChildrenSnapshot()) child.SendSystemMessage(new Resume(null));
+        foreach (var child in ChildrenSnapshot())
+            child.SendSystemMessage(new Resume(child.Equals(perpetrator) ? causedByFailure : null));
     }
 
     /// <summary>Restarts a child for a supervisor strategy; siblings are suspended first.</summary>

@@ -98,7 +98,8 @@ public sealed partial class ActorCell : IActorContext
             case TimerScheduler.TimerMessage timer:
                 if (_timing?.Timers is { } timers && timers.Accept(timer, out var inner))
                 {
-                    _currentEnvelope = new Envelope(inner, SelfRef);
+                    // As in Akka.NET, a timer message has no sender: a reply to it must not loop back to us.
+                    _currentEnvelope = new Envelope(inner, ActorRefs.NoSender);
                     if (inner is IAutoReceivedMessage) AutoReceive(_currentEnvelope);
                     else Actor!.AroundReceive(inner);
                 }

@@ -22,4 +22,7 @@ public sealed class LocalActorRef : ActorRefBase, IInternalActorRef
 
     internal int NumberOfMessages => Cell.Mailbox.NumberOfMessages;
     internal bool IsProcessing => Cell.Mailbox.IsScheduled;
+
+    /// <summary>Not taking user messages now: failed, suspended, or awaiting an async handler (racy snapshot).</summary>
+    internal bool IsSuspended => !Cell.CanProcessUserMessages;
 }

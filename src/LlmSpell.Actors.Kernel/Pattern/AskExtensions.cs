@@ -48,7 +48,7 @@ internal sealed class PromiseActorRef : MinimalActorRef
     private readonly IActorRef _target;
     private readonly object _message;
     private readonly TimeSpan _timeout;
-    private Scheduling.ICancelable? _timer;
+    private CancellationTokenSource? _timeoutSource;
     private CancellationTokenRegistration _registration;
 
     public PromiseActorRef(ActorPath path, IActorRef target, object message, TimeSpan timeout) : base(path)
@@ -64,9 +64,15 @@ internal sealed class PromiseActorRef : MinimalActorRef
 
     public void Start(ActorSystem system, CancellationToken cancellationToken)
     {
-        _timer = system.Scheduler.ScheduleOnce(_timeout, () => Complete(() => _completion.TrySetException(new AskTimeoutException(
-            $"Ask timed out on {_target} after {_timeout.TotalMilliseconds:0} ms waiting for a reply to a message of type {_message.GetType().Name}. " +
-            "The actor may be stopped, slow, or may not reply to this message."))));
+        // Not on the system scheduler: that one is stopped with the system, and an ask must end even then.
+        _timeoutSource = new CancellationTokenSource(_timeout, system.Scheduler.TimeProvider);
+        _timeoutSource.Token.UnsafeRegister(static s =>
+        {
+            var self = (PromiseActorRef)s!;
+            self.Complete(() => self._completion.TrySetException(new AskTimeoutException(
+                $"Ask timed out on {self._target} after {self._timeout.TotalMilliseconds:0} ms waiting for a reply to a message of type {self._message.GetType().Name}. " +
+                "The actor may be stopped, slow, or may not reply to this message.")));
+        }, this);
         if (cancellationToken.CanBeCanceled)
             _registration = cancellationToken.Register(static s =>
             {
@@ -89,7 +95,7 @@ internal sealed class PromiseActorRef : MinimalActorRef
     {
         if (_completion.Task.IsCompleted) return;
         complete();
-        _timer?.Cancel();
+        _timeoutSource?.Dispose();
         _registration.Dispose();
     }
 }

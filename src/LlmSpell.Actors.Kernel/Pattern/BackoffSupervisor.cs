@@ -3,7 +3,7 @@ namespace LlmSpell.Actors.Pattern;
 /// <summary>When a <see cref="BackoffSupervisor"/> starts its child again.</summary>
 public enum BackoffMode
 {
-    /// <summary>After the child stopped (for any reason).</summary>
+    /// <summary>After the child stopped; a failing child is restarted at once by the default strategy (as in Akka).</summary>
     OnStop,
     /// <summary>After the child failed; a child that stops by itself stays stopped.</summary>
     OnFailure,
@@ -17,7 +17,10 @@ public sealed record BackoffOptions(Props ChildProps, string ChildName, TimeSpan
     /// <summary>Restarts allowed in total; -1 means no limit. After the last one the supervisor stops.</summary>
     public int MaxNrOfRetries { get; init; } = -1;
 
-    /// <summary>After the child has run this long without failing, the backoff starts from the minimum again.</summary>
+    /// <summary>
+    /// After the child has run this long without failing, the backoff starts from the minimum again;
+    /// null means <see cref="MinBackoff"/> (Akka's default) unless <see cref="ManualReset"/> is set.
+    /// </summary>
     public TimeSpan? AutoReset { get; init; }
 
     public static BackoffOptions OnFailure(Props childProps, string childName, TimeSpan minBackoff, TimeSpan maxBackoff, double randomFactor) =>
@@ -28,7 +31,13 @@ public sealed record BackoffOptions(Props ChildProps, string ChildName, TimeSpan
 
     public BackoffOptions WithMaxNrOfRetries(int maxNrOfRetries) => this with { MaxNrOfRetries = maxNrOfRetries };
 
-    public BackoffOptions WithAutoReset(TimeSpan resetBackoff) => this with { AutoReset = resetBackoff };
+    public BackoffOptions WithAutoReset(TimeSpan resetBackoff) => this with { AutoReset = resetBackoff, ManualReset = false };
+
+    /// <summary>True when only <see cref="BackoffSupervisor.Reset"/> sets the backoff back to the minimum.</summary>
+    public bool ManualReset { get; init; }
+
+    /// <summary>The backoff is reset only by sending <see cref="BackoffSupervisor.Reset"/>, never automatically (as Akka's <c>WithManualReset</c>).</summary>
+    public BackoffOptions WithManualReset() => this with { AutoReset = null, ManualReset = true };
 
     /// <summary>The delay before restart number <paramref name="restartCount"/> (0-based): min·2ⁿ capped at max, plus jitter.</summary>
     public TimeSpan BackoffFor(int restartCount, double random)
@@ -47,7 +56,8 @@ public sealed record BackoffOptions(Props ChildProps, string ChildName, TimeSpan
 
 /// <summary>
 /// Starts a child and, when it fails (or stops), starts it again after an exponentially growing
-/// delay with jitter — so a flapping dependency is not hammered. Messages to the supervisor go to the child.
+/// delay with jitter — so a flapping dependency is not hammered. Messages to the supervisor go to the child;
+/// messages from the child go to the supervisor's parent.
 /// </summary>
 public sealed class BackoffSupervisor : ReceiveActor
 {
@@ -104,27 +114,34 @@ public sealed class BackoffSupervisor : ReceiveActor
         });
         ReceiveAny(message =>
         {
-            if (_child is not null) _child.Tell(message, Sender);
-            else Context.System.DeadLetters.Tell(message, Sender);
+            if (_child is null) Context.System.DeadLetters.Tell(message, Sender);
+            // As in Akka: what the child sends its parent goes on to ours, from us; it must not loop back to the child.
+            else if (Sender.Equals(_child)) Context.Parent.Tell(message, Self);
+            else _child.Tell(message, Sender);
         });
     }
 
     protected override void PreStart() => StartChildNow();
 
-    // The child's failure stops it; the backoff decides when it comes back.
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(ex =>
+    // OnFailure: the child's failure stops it; the backoff decides when it comes back.
+    // OnStop: as in Akka, failures get the default strategy (restart at once); only a stop is backed off.
+    protected override SupervisorStrategy SupervisorStrategy()
     {
-        _childFailed = true;
-        return Actors.SupervisorStrategy.DefaultDecider(ex) == Directive.Escalate ? Directive.Escalate : Directive.Stop;
-    });
+        if (_options.Mode == BackoffMode.OnStop) return Actors.SupervisorStrategy.DefaultStrategy;
+        return new OneForOneStrategy(ex =>
+        {
+            _childFailed = true;
+            return Actors.SupervisorStrategy.DefaultDecider(ex) == Directive.Escalate ? Directive.Escalate : Directive.Stop;
+        });
+    }
 
     private void StartChildNow()
     {
         if (_child is not null) return;
         _childFailed = false;
         _child = Context.Watch(Context.ActorOf(_options.ChildProps, _options.ChildName));
-        if (_options.AutoReset is { } reset)
-            Context.System.Scheduler.ScheduleTellOnce(reset, Self, new ResetRestartCount(_child, _restartCount), Self);
+        if (!_options.ManualReset)
+            Context.System.Scheduler.ScheduleTellOnce(_options.AutoReset ?? _options.MinBackoff, Self, new ResetRestartCount(_child, _restartCount), Self);
     }
 
     private void OnChildTerminated(Terminated _)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace LlmSpell.Actors.Routing;
 
 /// <summary>
@@ -54,6 +56,13 @@ internal sealed class RouterActor : ActorBase
             default:
                 if (_routees.Count == 0) return false;
                 var target = _logic.Select(message, _routees);
+                if (target is null)
+                {
+                    Log.LogWarning("Message [{MessageType}] to {Router} goes to dead letters: {Reason}",
+                        message.GetType().Name, Self, _logic.NoRouteeReason(message));
+                    Context.System.DeadLettersRef.Publish(message, Sender, Self);
+                    return true;
+                }
                 target.Tell(message is ConsistentHashableEnvelope envelope ? envelope.Message : message, Sender);
                 return true;
         }

@@ -48,8 +48,8 @@ internal sealed class TimerScheduler(ActorCell cell) : ITimerScheduler
         var msg = new TimerMessage(key, generation, message);
         var scheduler = cell.System.Scheduler;
         var task = interval is { } i
-            ? scheduler.ScheduleTellRepeatedly(delay, i, cell.Self, msg, cell.Self)
-            : scheduler.ScheduleTellOnce(delay, cell.Self, msg, cell.Self);
+            ? scheduler.ScheduleTellRepeatedly(delay, i, cell.Self, msg, ActorRefs.NoSender)
+            : scheduler.ScheduleTellOnce(delay, cell.Self, msg, ActorRefs.NoSender);
         _timers[key] = new Timer(generation, interval is not null, task);
     }
 

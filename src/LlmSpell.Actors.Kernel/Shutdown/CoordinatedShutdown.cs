@@ -121,6 +121,16 @@ public sealed class CoordinatedShutdown
             catch (TimeoutException)
             {
                 _system.Log.LogWarning("Shutdown phase [{Phase}] timed out after {Timeout}; continuing with the next phase", phase, timeout);
+                // The token's own timer may not have fired yet, and disposing does not cancel:
+                // tell the tasks still running to give up.
+                try
+                {
+                    cts.Cancel();
+                }
+                catch (AggregateException ex)
+                {
+                    _system.Log.LogError(ex, "A cancellation callback of shutdown phase [{Phase}] threw", phase);
+                }
             }
         }
     }

@@ -498,6 +498,14 @@ public sealed class WorkflowParserSpec
     }
 
     [Fact]
+    public void A_node_parsed_elsewhere_with_a_duplicate_key_is_reported_not_thrown()
+    {
+        var node = JsonNode.Parse("""{"steps": [{"step_type": "agent"}], "steps": []}""")!;
+        FluentActions.Invoking(() => WorkflowParser.Parse(node)).Should().Throw<WorkflowValidationException>()
+            .Which.Errors.Should().ContainSingle().Which.Message.Should().StartWith("the JSON has a duplicate key:");
+    }
+
+    [Fact]
     public void Yaml_with_several_documents_or_none_is_rejected()
     {
         ErrorsOfYaml("steps: [{step_type: agent}]\n---\nsteps: []\n").Should().ContainSingle()

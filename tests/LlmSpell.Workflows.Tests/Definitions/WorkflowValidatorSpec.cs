@@ -333,6 +333,22 @@ public sealed class WorkflowValidatorSpec
     }
 
     [Fact]
+    public void A_setting_given_twice_under_two_names_is_rejected()
+    {
+        Errors("""
+            {"config": {"timeout_s": 10, "timeout_ms": 10000},
+             "steps": [{"type": "tool", "step_type": "tool", "tool": "a", "tool_name": "b"},
+                       {"step_type": {"Agent": {"input": "x"}}, "input": "y"},
+                       {"step_type": "agent", "max_tokens": 1e20}]}
+            """).Should().Equal(
+            new ValidationError("$.config.timeout_ms", "both timeout_s and timeout_ms are set; keep one"),
+            new ValidationError("$.steps[0].type", "both type and step_type are set; keep one"),
+            new ValidationError("$.steps[0].tool", "both tool and tool_name are set; keep one"),
+            new ValidationError("$.steps[1].input", "input is set both here and in step_type.Agent; keep one"),
+            new ValidationError("$.steps[2].max_tokens", "max_tokens is too large: 1e20"));
+    }
+
+    [Fact]
     public void Conditions_are_checked_for_shape_and_values()
     {
         var errors = Errors("""

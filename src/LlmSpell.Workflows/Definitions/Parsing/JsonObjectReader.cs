@@ -65,7 +65,13 @@ internal sealed class JsonObjectReader(JsonObject obj, string path, ParseContext
     {
         var node = Node(key);
         if (node is null) return null;
-        if (AsNumber(node) is { } number && Math.Floor(number) == number && Math.Abs(number) < 9.0e15) return (long)number;
+        if (AsNumber(node) is { } number && Math.Floor(number) == number)
+        {
+            // Beyond 2^53 a double no longer holds every whole number exactly.
+            if (Math.Abs(number) < 9.0e15) return (long)number;
+            context.Error(PathOf(key), $"{key} is too large: {node.ToJsonString()}");
+            return null;
+        }
         context.Error(PathOf(key), $"{key} must be a whole number, got {Describe(node)}");
         return null;
     }

@@ -37,7 +37,11 @@ public enum CompareOperator
 /// <summary>Compares the value at <see cref="Path"/> (e.g. <c>steps.score.output.value</c>) with <see cref="Value"/>.</summary>
 public sealed record CompareCondition(CompareOperator Operator, DataPath Path, JsonNode? Value) : Condition
 {
-    public override string Describe() => $"{Path} {Symbol} {Value?.ToJsonString() ?? "null"}";
+    public override string Describe() => $"{Path} {Symbol} {Value?.ToJsonString(Readable) ?? "null"}";
+
+    // Descriptions are read by people (graphs, messages): "<" and "é" as themselves, not \u003C.
+    private static readonly System.Text.Json.JsonSerializerOptions Readable =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private string Symbol => Operator switch
     {

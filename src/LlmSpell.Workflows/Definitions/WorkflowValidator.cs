@@ -1,20 +1,15 @@
+using LlmSpell.Workflows.Definitions.Validation;
+
 namespace LlmSpell.Workflows.Definitions;
 
-/// <summary>A problem in a workflow definition, with where it is.</summary>
-public sealed record ValidationError(string Path, string Message)
-{
-    public override string ToString() => $"{Path}: {Message}";
-}
-
-/// <summary>A definition that cannot run; lists every problem.</summary>
-public sealed class WorkflowValidationException(IReadOnlyList<ValidationError> errors, string? source)
-    : Exception((source is null ? "" : source + ": ") + "invalid workflow definition:\n" + string.Join("\n", errors.Select(e => "  " + e)))
-{
-    public IReadOnlyList<ValidationError> Errors { get; } = errors;
-}
-
-/// <summary>Placeholder until the validator lands.</summary>
+/// <summary>
+/// Semantic checks of a workflow definition, however it was made (parsed, or built in code by Lua or a
+/// builder): steps and branches present, unique step names, references to known steps and in scope,
+/// named workflows that exist and do not call each other in a cycle, sane limits and timeouts.
+/// </summary>
 public static class WorkflowValidator
 {
-    public static IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition) => [];
+    /// <summary>Every problem found; empty when the definition is valid. Paths are synthesized from the model (<c>$.steps[2].input</c>).</summary>
+    public static IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition) =>
+        new ValidationPass(paths: null).Run(definition);
 }

@@ -1,0 +1,172 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using LlmSpell.Workflows.Data;
+using LlmSpell.Workflows.Definitions.Parsing;
+
+namespace LlmSpell.Workflows.Definitions.Validation;
+
+internal sealed partial class ValidationPass
+{
+    private const string ReferenceForms = "write references as {{input.x}}, {{steps.NAME.output}}, {{state.KEY}}, {{loop.item}}, {{loop.index}} or {{branch.name}}";
+
+    /// <summary>
+    /// A loop.* or branch.* reference whose validity may depend on where its named workflow is called
+    /// from; checked after the walk, when every call site is known.
+    /// </summary>
+    private sealed record ScopedReference(WorkflowDefinition? Owner, bool InScopeHere, DataPath Reference, string Path);
+
+    private readonly List<ScopedReference> _scopedReferences = [];
+
+    /// <summary>Checks the references of a text template.</summary>
+    private void Text(string? template, string path, Scope scope)
+    {
+        if (template is null) return;
+        foreach (var (reference, error) in Template.References(template))
+        {
+            if (error is not null) Error(path, $"{error}; {ReferenceForms}");
+            else Reference(reference!, path, scope);
+        }
+    }
+
+    /// <summary>Checks the references in every string of a JSON template, pointing at the string.</summary>
+    private void Json(JsonNode? template, string path, Scope scope)
+    {
+        switch (template)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj) Json(value, JsonPaths.Property(path, key), scope);
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++) Json(array[i], JsonPaths.Index(path, i), scope);
+                break;
+            case JsonValue value when value.TryGetValue<string>(out var text):
+                Text(text, path, scope);
+                break;
+        }
+    }
+
+    private void Reference(DataPath reference, string path, Scope scope)
+    {
+        switch (reference.Root)
+        {
+            case DataRoot.Steps when !_stepNames.Contains(reference.Key!):
+                var known = _stepNameList.Count == 0
+                    ? "no step in this definition has a name yet"
+                    : "known steps: " + string.Join(", ", _stepNameList.Take(12)) + (_stepNameList.Count > 12 ? ", …" : "");
+                Error(path, $"reference {{{{{reference}}}}} names unknown step '{reference.Key}'{DidYouMean.Hint(reference.Key!, _stepNameList)} ({known})");
+                break;
+            case DataRoot.Loop:
+                _scopedReferences.Add(new ScopedReference(scope.Owner, scope.InLoop, reference, path));
+                break;
+            case DataRoot.Branch:
+                _scopedReferences.Add(new ScopedReference(scope.Owner, scope.InBranch, reference, path));
+                break;
+        }
+    }
+
+    private void Condition(Condition condition, string path, Scope scope, bool classifyAllowed)
+    {
+        switch (condition)
+        {
+            case CompareCondition compare:
+                var key = OperatorKey(compare.Operator);
+                var comparePath = JsonPaths.Property(path, key);
+                Reference(compare.Path, JsonPaths.Property(comparePath, "path"), scope);
+                CompareValue(compare, key, JsonPaths.Property(comparePath, "value"));
+                break;
+            case ExistsCondition exists:
+                Reference(exists.Path, JsonPaths.Property(path, "exists"), scope);
+                break;
+            case AndCondition and:
+                Conditions("and", and.Conditions, path, scope);
+                break;
+            case OrCondition or:
+                Conditions("or", or.Conditions, path, scope);
+                break;
+            case NotCondition not:
+                Condition(not.Inner, JsonPaths.Property(path, "not"), scope, classifyAllowed: false);
+                break;
+            case ClassifyCondition classify:
+                if (!classifyAllowed)
+                    Error(JsonPaths.Property(path, "classify"),
+                        "classify picks one of a conditional workflow's branches, so it can only be a branch's whole condition (not inside and/or/not, nor in a loop)");
+                Text(classify.Input, JsonPaths.Property(JsonPaths.Property(path, "classify"), "input"), scope);
+                break;
+        }
+    }
+
+    private void Conditions(string key, IReadOnlyList<Condition> conditions, string path, Scope scope)
+    {
+        var listPath = JsonPaths.Property(path, key);
+        if (conditions.Count == 0) Error(listPath, $"{key} needs at least one condition");
+        for (var i = 0; i < conditions.Count; i++)
+            Condition(conditions[i], JsonPaths.Index(listPath, i), scope, classifyAllowed: false);
+    }
+
+    private void CompareValue(CompareCondition compare, string key, string path)
+    {
+        switch (compare.Operator)
+        {
+            case CompareOperator.GreaterThan or CompareOperator.GreaterOrEqual or CompareOperator.LessThan or CompareOperator.LessOrEqual:
+                if (compare.Value is null || JsonObjectReader.AsNumber(compare.Value) is null)
+                    Error(path, $"{key} compares numbers, so value must be a number, got {JsonPaths.KindOf(compare.Value)}");
+                break;
+            case CompareOperator.Matches:
+                if (compare.Value is not JsonValue v || !v.TryGetValue<string>(out var pattern))
+                {
+                    Error(path, $"matches takes a regular expression as a string, got {JsonPaths.KindOf(compare.Value)}");
+                    break;
+                }
+                try
+                {
+                    _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+                }
+                catch (ArgumentException e)
+                {
+                    Error(path, $"'{pattern}' is not a valid regular expression: {e.Message}");
+                }
+                break;
+        }
+    }
+
+    private static string OperatorKey(CompareOperator op) => op switch
+    {
+        CompareOperator.Equals => "equals",
+        CompareOperator.NotEquals => "not_equals",
+        CompareOperator.Contains => "contains",
+        CompareOperator.Matches => "matches",
+        CompareOperator.GreaterThan => "gt",
+        CompareOperator.GreaterOrEqual => "gte",
+        CompareOperator.LessThan => "lt",
+        _ => "lte",
+    };
+
+    /// <summary>
+    /// loop.* and branch.* are in scope inside a loop body or branch, including nested workflows there;
+    /// a named workflow inherits them when one of its call sites has them (checked to a fixed point,
+    /// since named workflows call each other).
+    /// </summary>
+    private void CheckScopedReferences()
+    {
+        var inLoop = new HashSet<WorkflowDefinition>(ReferenceEqualityComparer.Instance);
+        var inBranch = new HashSet<WorkflowDefinition>(ReferenceEqualityComparer.Instance);
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var call in _calls)
+            {
+                if ((call.InLoop || (call.Caller is not null && inLoop.Contains(call.Caller))) && inLoop.Add(call.Callee)) changed = true;
+                if ((call.InBranch || (call.Caller is not null && inBranch.Contains(call.Caller))) && inBranch.Add(call.Callee)) changed = true;
+            }
+        }
+        foreach (var (owner, inScopeHere, reference, path) in _scopedReferences)
+        {
+            if (inScopeHere) continue;
+            var loop = reference.Root == DataRoot.Loop;
+            if (owner is not null && (loop ? inLoop : inBranch).Contains(owner)) continue;
+            Error(path, loop
+                ? $"reference {{{{{reference}}}}} is only available inside a loop body (a loop workflow's steps, its while and break_when); move this step into a loop"
+                : $"reference {{{{{reference}}}}} is only available inside a branch of a parallel or conditional workflow; move this step into a branch");
+        }
+    }
+}

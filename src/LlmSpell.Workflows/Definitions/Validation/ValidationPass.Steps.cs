@@ -1,0 +1,108 @@
+using LlmSpell.Workflows.Definitions.Parsing;
+
+namespace LlmSpell.Workflows.Definitions.Validation;
+
+internal sealed partial class ValidationPass
+{
+    // Characters that end a name inside a reference (steps.NAME.output), so a step named with them cannot be referenced.
+    private static readonly char[] ReferenceBreakers = ['.', '[', ']', '{', '}'];
+
+    private void Step(StepDefinition step, string path, Scope scope)
+    {
+        var namePath = JsonPaths.Property(path, "name");
+        if (string.IsNullOrWhiteSpace(step.Name)) Error(namePath, "the step name must not be empty");
+        else if (step.Name.IndexOfAny(ReferenceBreakers) >= 0 || step.Name.Any(char.IsWhiteSpace))
+            Error(namePath, $"step name '{step.Name}' cannot be used in references (steps.NAME.output); use letters, digits, '-' and '_'");
+
+        KindMismatch(step, path);
+        switch (step.Kind)
+        {
+            case StepKind.Agent when step.Agent is { } agent:
+                Text(agent.Input, FieldAt(agent, "input", path), scope);
+                if (agent.Temperature is < 0 or > 2)
+                    Error(FieldAt(agent, "temperature", path), $"temperature must be between 0 and 2, got {agent.Temperature}");
+                if (agent.MaxTokens is < 1)
+                    Error(FieldAt(agent, "max_tokens", path), $"max_tokens must be at least 1, got {agent.MaxTokens}");
+                break;
+            case StepKind.Tool when step.Tool is { } tool:
+                Json(tool.Parameters, FieldAt(tool, "parameters", path), scope);
+                break;
+            case StepKind.Workflow:
+                WorkflowStep(step, path, scope);
+                break;
+            case StepKind.Wait:
+                var wait = step.Wait;
+                if (wait is null || string.IsNullOrWhiteSpace(wait.Signal))
+                    Error(wait is null ? JsonPaths.Property(path, "signal") : FieldAt(wait, "signal", path),
+                        "a wait step needs a 'signal': the name of the signal the run waits for, e.g. \"signal\": \"approved\"");
+                if (wait is not null) Positive(wait.Timeout, FieldAt(wait, "timeout_s", path));
+                break;
+        }
+        Retry(step.Retry, FieldAt(step, "retry", path));
+        Positive(step.Timeout, FieldAt(step, "timeout_s", path));
+    }
+
+    // Only reachable from code: the parser fills exactly the spec of the step's kind.
+    private void KindMismatch(StepDefinition step, string path)
+    {
+        var others = new (string Name, object? Spec, StepKind Kind)[]
+        {
+            ("Agent", step.Agent, StepKind.Agent),
+            ("Tool", step.Tool, StepKind.Tool),
+            ("Workflow", step.Workflow, StepKind.Workflow),
+            ("Wait", step.Wait, StepKind.Wait),
+        }.Where(s => s.Spec is not null && s.Kind != step.Kind).Select(s => s.Name).ToArray();
+        if (others.Length > 0)
+            Error(JsonPaths.Property(path, "step_type"),
+                $"step '{step.Name}' is of kind {step.Kind} but has {string.Join(" and ", others)} details; set Kind to match or remove them");
+    }
+
+    private void UniqueStepNames(WorkflowDefinition workflow, string path)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Check(StepDefinition step, string stepPath)
+        {
+            if (string.IsNullOrWhiteSpace(step.Name)) return;
+            if (seen.TryGetValue(step.Name, out var first))
+                Error(JsonPaths.Property(stepPath, "name"),
+                    $"duplicate step name '{step.Name}' (also at {first}); step names must be unique within a workflow because references name them (steps.{step.Name}.output)");
+            else seen[step.Name] = stepPath;
+        }
+        for (var i = 0; i < workflow.Steps.Count; i++)
+            Check(workflow.Steps[i], At(workflow.Steps[i], JsonPaths.Index(JsonPaths.Property(path, "steps"), i)));
+
+        var branchNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var b = 0; b < workflow.Branches.Count; b++)
+        {
+            var branch = workflow.Branches[b];
+            var branchPath = At(branch, JsonPaths.Index(JsonPaths.Property(path, "branches"), b));
+            // A branch the parser made from a parallel step has the step's name, which the step check covers.
+            if (paths?.IsDerived(branch) != true && !string.IsNullOrWhiteSpace(branch.Name))
+            {
+                if (branchNames.TryGetValue(branch.Name, out var first))
+                    Error(JsonPaths.Property(branchPath, "name"), $"duplicate branch name '{branch.Name}' (also at {first}); give each branch its own name");
+                else branchNames[branch.Name] = branchPath;
+            }
+            for (var i = 0; i < branch.Steps.Count; i++)
+                Check(branch.Steps[i], At(branch.Steps[i], JsonPaths.Index(JsonPaths.Property(branchPath, "steps"), i)));
+        }
+    }
+
+    /// <summary>
+    /// Every step name in the whole definition: a nested workflow's outputs merge into its parent's
+    /// scope, and a nested workflow sees its parent's, so any of them may be referenced.
+    /// </summary>
+    private void CollectStepNames(WorkflowDefinition workflow, HashSet<WorkflowDefinition> seen)
+    {
+        if (!seen.Add(workflow)) return;
+        foreach (var step in workflow.OwnSteps)
+        {
+            if (!string.IsNullOrWhiteSpace(step.Name) && _stepNames.Add(step.Name)) _stepNameList.Add(step.Name);
+            if (step.Workflow?.Inline is { } inline) CollectStepNames(inline, seen);
+        }
+        foreach (var named in workflow.Workflows.Values) CollectStepNames(named, seen);
+    }
+
+    private readonly HashSet<string> _stepNames = new(StringComparer.Ordinal);
+    private readonly List<string> _stepNameList = [];
+}

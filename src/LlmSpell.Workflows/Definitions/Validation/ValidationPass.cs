@@ -1,0 +1,208 @@
+using System.Collections.Immutable;
+using LlmSpell.Workflows.Definitions.Parsing;
+
+namespace LlmSpell.Workflows.Definitions.Validation;
+
+/// <summary>
+/// One walk over a definition that collects every semantic problem. Paths come from the parser's
+/// <see cref="SourcePaths"/> when there are any, else are synthesized from the model's positions.
+/// </summary>
+internal sealed partial class ValidationPass(SourcePaths? paths)
+{
+    private readonly List<ValidationError> _errors = [];
+
+    /// <summary>Where the walk is: the named workflows in reach, whose tree it is in, and the loop and branch around it.</summary>
+    private sealed record Scope(
+        ImmutableList<IReadOnlyDictionary<string, WorkflowDefinition>> Named,
+        WorkflowDefinition? Owner,
+        bool InLoop,
+        bool InBranch)
+    {
+        public static readonly Scope Root = new([], null, false, false);
+    }
+
+    public IReadOnlyList<ValidationError> Run(WorkflowDefinition root)
+    {
+        CollectStepNames(root, new HashSet<WorkflowDefinition>(ReferenceEqualityComparer.Instance));
+        Workflow(root, At(root, JsonPaths.Root), Scope.Root);
+        CheckScopedReferences();
+        CheckCycles();
+        return _errors;
+    }
+
+    private void Error(string path, string message) => _errors.Add(new ValidationError(path, message));
+
+    private string At(object node, string synthesized) => paths?.NodePath(node) ?? synthesized;
+
+    private string FieldAt(object node, string field, string basePath) =>
+        paths?.FieldPath(node, field) ?? JsonPaths.Property(basePath, field);
+
+    private void Workflow(WorkflowDefinition workflow, string path, Scope scope)
+    {
+        var inner = workflow.Workflows.Count > 0 ? scope with { Named = scope.Named.Insert(0, workflow.Workflows) } : scope;
+        if (string.IsNullOrWhiteSpace(workflow.Name)) Error(JsonPaths.Property(path, "name"), "the workflow name must not be empty");
+        Structure(workflow, path);
+        Config(workflow.Config, path);
+        UniqueStepNames(workflow, path);
+
+        var stepScope = workflow.Type == WorkflowType.Loop ? inner with { InLoop = true } : inner;
+        for (var i = 0; i < workflow.Steps.Count; i++)
+        {
+            var step = workflow.Steps[i];
+            Step(step, At(step, JsonPaths.Index(JsonPaths.Property(path, "steps"), i)), stepScope);
+        }
+        for (var i = 0; i < workflow.Branches.Count; i++)
+        {
+            var branch = workflow.Branches[i];
+            Branch(branch, At(branch, JsonPaths.Index(JsonPaths.Property(path, "branches"), i)), workflow.Type, inner);
+        }
+        if (workflow.Loop is { } loop) Loop(loop, At(loop, JsonPaths.Property(path, "loop")), inner);
+        NamedWorkflows(workflow, path, inner);
+    }
+
+    private void Structure(WorkflowDefinition workflow, string path)
+    {
+        var type = TypeName(workflow.Type);
+        var stepsPath = JsonPaths.Property(path, "steps");
+        var branchesPath = JsonPaths.Property(path, "branches");
+        switch (workflow.Type)
+        {
+            case WorkflowType.Sequential or WorkflowType.Loop:
+                if (workflow.Steps.Count == 0) Error(stepsPath, "workflow must have at least one step");
+                if (workflow.Branches.Count > 0)
+                    Error(branchesPath, $"a {type} workflow runs 'steps'; 'branches' are for parallel and conditional workflows");
+                break;
+            case WorkflowType.Parallel:
+                if (workflow.Branches.Count == 0)
+                    Error(branchesPath, "a parallel workflow needs at least one branch; add 'branches', or 'steps' for one branch per step");
+                if (workflow.Steps.Count > 0) Error(stepsPath, "a parallel workflow runs 'branches'; put these steps into branches");
+                break;
+            case WorkflowType.Conditional:
+                if (workflow.Branches.Count == 0)
+                    Error(branchesPath, "a conditional workflow needs at least one branch; add \"branches\": [{\"condition\": ..., \"steps\": [...]}]");
+                if (workflow.Steps.Count > 0) Error(stepsPath, "a conditional workflow routes to 'branches'; put these steps in a branch");
+                DefaultBranches(workflow, path);
+                break;
+        }
+        var loopPath = workflow.Loop is null ? JsonPaths.Property(path, "loop") : At(workflow.Loop, JsonPaths.Property(path, "loop"));
+        if (workflow.Type == WorkflowType.Loop && workflow.Loop is null)
+            Error(loopPath, "a loop workflow needs a 'loop' object with one of 'range', 'for_each' or 'while'");
+        if (workflow.Type != WorkflowType.Loop && workflow.Loop is not null)
+            Error(loopPath, $"'loop' is only for workflows of type loop, and this one is {type}; set \"type\": \"loop\" or remove it");
+    }
+
+    private void DefaultBranches(WorkflowDefinition workflow, string path)
+    {
+        string? first = null;
+        for (var i = 0; i < workflow.Branches.Count; i++)
+        {
+            var branch = workflow.Branches[i];
+            if (!branch.IsDefault) continue;
+            var branchPath = At(branch, JsonPaths.Index(JsonPaths.Property(path, "branches"), i));
+            if (first is null) first = $"'{workflow.Branches.First(b => b.IsDefault).Name}' ({branchPath})";
+            else Error(FieldAt(branch, "default", branchPath), $"only one branch can be the default, and {first} already is; remove \"default\": true from one of them");
+        }
+    }
+
+    private void Config(WorkflowConfig config, string workflowPath)
+    {
+        var path = At(config, JsonPaths.Property(workflowPath, "config"));
+        Positive(config.Timeout, FieldAt(config, "timeout_s", path));
+        Positive(config.StepTimeout, FieldAt(config, "step_timeout_s", path));
+        if (config.MaxConcurrency < 1)
+            Error(FieldAt(config, "max_concurrency", path), $"max_concurrency must be at least 1, got {config.MaxConcurrency}");
+        Retry(config.Retry, FieldAt(config, "retry", path));
+    }
+
+    private void Retry(RetryPolicy? retry, string path)
+    {
+        if (retry is null) return;
+        path = At(retry, path);
+        if (retry.MaxAttempts < 1)
+            Error(JsonPaths.Property(path, "max_attempts"), $"max_attempts must be at least 1 (it counts the first attempt), got {retry.MaxAttempts}");
+        if (retry.InitialBackoff < TimeSpan.Zero)
+            Error(JsonPaths.Property(path, "initial_backoff_ms"), $"initial_backoff_ms cannot be negative, got {retry.InitialBackoff.TotalMilliseconds}");
+        if (retry.MaxBackoff < retry.InitialBackoff)
+            Error(JsonPaths.Property(path, "max_backoff_ms"),
+                $"max_backoff_ms ({retry.MaxBackoff.TotalMilliseconds}) is less than initial_backoff_ms ({retry.InitialBackoff.TotalMilliseconds}); raise it");
+        if (retry.Multiplier < 1)
+            Error(JsonPaths.Property(path, "multiplier"), $"multiplier must be at least 1 (backoff does not shrink), got {retry.Multiplier}");
+        if (retry.Jitter is < 0 or > 1)
+            Error(JsonPaths.Property(path, "jitter"), $"jitter is a fraction between 0 and 1, got {retry.Jitter}");
+    }
+
+    /// <summary>Timeouts must be above zero; the message uses the unit of the key the user wrote.</summary>
+    private void Positive(TimeSpan? value, string path)
+    {
+        if (value is not { } v || v > TimeSpan.Zero) return;
+        var key = JsonPaths.LastKey(path);
+        var shown = key.EndsWith("_ms", StringComparison.Ordinal) ? $"{v.TotalMilliseconds} ms" : $"{v.TotalSeconds} s";
+        Error(path, $"{key} must be greater than 0, got {shown}");
+    }
+
+    private void Branch(BranchDefinition branch, string path, WorkflowType type, Scope scope)
+    {
+        if (string.IsNullOrWhiteSpace(branch.Name)) Error(JsonPaths.Property(path, "name"), "the branch name must not be empty");
+        if (branch.Steps.Count == 0) Error(FieldAt(branch, "steps", path), "branch must have at least one step");
+        if (type == WorkflowType.Parallel)
+        {
+            if (branch.Condition is not null)
+                Error(JsonPaths.Property(path, "condition"), "parallel branches all run; 'condition' is for branches of a conditional workflow");
+            if (branch.IsDefault)
+                Error(JsonPaths.Property(path, "default"), "parallel branches all run; 'default' is for branches of a conditional workflow");
+        }
+        if (type == WorkflowType.Conditional)
+        {
+            if (branch.Condition is null && !branch.IsDefault)
+                Error(JsonPaths.Property(path, "condition"), $"branch '{branch.Name}' has no condition; add a 'condition', or mark it \"default\": true");
+            if (branch.Condition is not null && branch.IsDefault)
+                Error(JsonPaths.Property(path, "condition"), "the default branch is taken when no other matches, so it has no condition; remove 'condition' or 'default'");
+        }
+        Positive(branch.Timeout, FieldAt(branch, "timeout_s", path));
+        if (branch.Condition is { } condition)
+            Condition(condition, JsonPaths.Property(path, "condition"), scope, classifyAllowed: type == WorkflowType.Conditional);
+
+        var stepScope = scope with { InBranch = true };
+        for (var i = 0; i < branch.Steps.Count; i++)
+        {
+            var step = branch.Steps[i];
+            Step(step, At(step, JsonPaths.Index(JsonPaths.Property(path, "steps"), i)), stepScope);
+        }
+    }
+
+    private void Loop(LoopSpec loop, string path, Scope scope)
+    {
+        var body = scope with { InLoop = true };
+        switch (loop.Iterator)
+        {
+            case RangeIterator range when range.Step == 0:
+                Error(JsonPaths.Property(JsonPaths.Property(path, "range"), "step"),
+                    "range step cannot be 0 (the loop would never advance); use a positive step, or a negative one to count down");
+                break;
+            case ForEachIterator forEach:
+                var forEachPath = JsonPaths.Property(path, "for_each");
+                if (forEach.Items is null && forEach.Source is null)
+                    Error(forEachPath, "for_each needs the items: an array, or a path to one such as \"input.items\"");
+                if (forEach.Items is not null && forEach.Source is not null)
+                    Error(forEachPath, "for_each has both literal items and a source path; keep one");
+                // The collection is read before the first iteration, so loop.* is not available to it.
+                if (forEach.Source is { } source) Reference(source, forEachPath, scope);
+                break;
+            case WhileIterator @while:
+                Condition(@while.Condition, JsonPaths.Property(path, "while"), body, classifyAllowed: false);
+                break;
+        }
+        if (loop.BreakWhen is { } breakWhen) Condition(breakWhen, JsonPaths.Property(path, "break_when"), body, classifyAllowed: false);
+        if (loop.MaxIterations < 1)
+            Error(JsonPaths.Property(path, "max_iterations"), $"max_iterations must be at least 1, got {loop.MaxIterations}");
+        if (loop.Aggregation is LoopAggregation.FirstN or LoopAggregation.LastN && loop.AggregationCount < 1)
+        {
+            var key = loop.Aggregation == LoopAggregation.FirstN ? "first_n" : "last_n";
+            Error(JsonPaths.Property(JsonPaths.Property(path, "aggregation"), key), $"{key} must be at least 1, got {loop.AggregationCount}");
+        }
+        if (loop.DelayBetweenIterations < TimeSpan.Zero)
+            Error(JsonPaths.Property(path, "delay_ms"), $"delay_ms cannot be negative, got {loop.DelayBetweenIterations.TotalMilliseconds}");
+    }
+
+    private static string TypeName(WorkflowType type) => type.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using LlmSpell.Workflows.Definitions.Parsing;
+using LlmSpell.Workflows.Definitions.Validation;
+
+namespace LlmSpell.Workflows.Definitions;
+
+/// <summary>
+/// Reads workflow definitions from JSON or YAML (the format is in docs/workflow-format.md) and
+/// validates them. Every problem found is reported at once, as a <see cref="WorkflowValidationException"/>.
+/// </summary>
+public static class WorkflowParser
+{
+    /// <summary>Parses a definition given as a JSON node (e.g. the template's <c>workflow_config</c> parameter).</summary>
+    public static WorkflowDefinition Parse(JsonNode node, string? source = null)
+    {
+        var context = new ParseContext();
+        WorkflowDefinition? definition;
+        try
+        {
+            definition = new DefinitionReader(context).ReadRoot(node);
+        }
+        catch (ArgumentException e) when (e.ParamName == "key")
+        {
+            // A node parsed elsewhere with a duplicate key fails only when its object is first read.
+            throw new WorkflowValidationException([new ValidationError(JsonPaths.Root, $"the JSON has a duplicate key: {e.Message}")], source);
+        }
+        var errors = new List<ValidationError>(context.Errors);
+        if (definition is not null)
+        {
+            // The validator walks what the reader built, stand-ins included; what it finds at or
+            // below a place the reader already reported is a consequence, not news.
+            foreach (var error in new ValidationPass(context.Paths).Run(definition))
+            {
+                if (!context.Errors.Any(e => JsonPaths.IsAtOrBelow(error.Path, e.Path))) errors.Add(error);
+            }
+        }
+        if (errors.Count > 0) throw new WorkflowValidationException(errors, source);
+        return definition!;
+    }
+
+    public static WorkflowDefinition ParseJson(string json, string? source = null)
+    {
+        var node = JsonText.Parse(json, out var error);
+        if (error is not null) throw new WorkflowValidationException([error], source);
+        return Parse(node!, source);
+    }
+
+    /// <summary>Parses YAML of the same structure as the JSON format.</summary>
+    public static WorkflowDefinition ParseYaml(string yaml, string? source = null)
+    {
+        var node = YamlText.Parse(yaml, out var error);
+        if (error is not null) throw new WorkflowValidationException([error], source);
+        return Parse(node!, source);
+    }
+
+    /// <summary>Parses a .json, .yaml or .yml file; errors are prefixed with the path.</summary>
+    public static WorkflowDefinition ParseFile(string path)
+    {
+        var parse = ParserFor(path);
+        if (!File.Exists(path)) throw FileNotFound(path);
+        return parse(File.ReadAllText(path), path);
+    }
+
+    /// <inheritdoc cref="ParseFile"/>
+    public static async Task<WorkflowDefinition> ParseFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var parse = ParserFor(path);
+        if (!File.Exists(path)) throw FileNotFound(path);
+        return parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
+    }
+
+    private static Func<string, string?, WorkflowDefinition> ParserFor(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".json" => ParseJson,
+            ".yaml" or ".yml" => ParseYaml,
+            var other => throw new WorkflowValidationException(
+            [
+                new ValidationError(JsonPaths.Root, $"cannot tell the format of a '{(other.Length == 0 ? "(no extension)" : other)}' file; name it .json, .yaml or .yml"),
+            ], path),
+        };
+
+    private static WorkflowValidationException FileNotFound(string path) =>
+        new([new ValidationError(JsonPaths.Root, $"file not found (looked for {Path.GetFullPath(path)})")], path);
+}

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using LlmSpell.Tools.Schema;
 using Microsoft.Extensions.AI;
 
 namespace LlmSpell.Tools.Resolution;
@@ -89,7 +90,7 @@ public sealed class ToolResolver(IToolRegistry tools, IChatClient? chatClient = 
         var prompt = new StringBuilder()
             .Append("Step: ").AppendLine(request.StepName)
             .Append("Task: ").AppendLine(request.Description ?? request.StepName);
-        if (request.Parameters.Count > 0) prompt.Append("Values given by the step (JSON): ").AppendLine(request.Parameters.ToJsonString());
+        if (request.Parameters.Count > 0) prompt.Append("Values given by the step (JSON): ").AppendLine(JsonValues.ToText(request.Parameters));
         return prompt.Append("Call the one tool that carries out this task.").ToString();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
 
 namespace LlmSpell.Tools.Schema;
@@ -7,6 +8,12 @@ namespace LlmSpell.Tools.Schema;
 /// <summary>Small helpers over <see cref="JsonNode"/> values: kinds, numbers and short renderings for messages.</summary>
 public static class JsonValues
 {
+    /// <summary>Compact JSON without HTML escaping ('+' stays '+'): for messages, prompts and text, not for HTML.</summary>
+    public static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>A node as compact JSON, readable (see <see cref="Readable"/>); "null" for a missing node.</summary>
+    public static string ToText(JsonNode? node) => node is null ? "null" : node.ToJsonString(Readable);
+
     /// <summary>The JSON kind of a node; a missing node (C# null) is JSON null.</summary>
     public static JsonValueKind KindOf(JsonNode? node) => node?.GetValueKind() ?? JsonValueKind.Null;
 
@@ -44,7 +51,7 @@ public static class JsonValues
     /// <summary>A short rendering of a value for an error message (JSON, cut at <paramref name="max"/> characters).</summary>
     public static string Show(JsonNode? node, int max = 60)
     {
-        var text = node is null ? "null" : node.ToJsonString();
+        var text = ToText(node);
         return text.Length <= max ? text : text[..max] + "…";
     }
 

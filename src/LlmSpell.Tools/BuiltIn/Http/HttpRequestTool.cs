@@ -53,6 +53,7 @@ public sealed class HttpRequestTool : Tool, IDisposable
     private readonly ToolsOptions _options;
     private readonly NetworkPolicy _policy;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
+    private readonly Func<IPAddress[], int, CancellationToken, ValueTask<Stream>> _connect;
     private readonly SocketsHttpHandler _handler;
     private readonly HttpClient _client;
 
@@ -61,13 +62,20 @@ public sealed class HttpRequestTool : Tool, IDisposable
     {
     }
 
-    /// <summary>With a host-name resolver of the caller's (tests resolve names to chosen addresses).</summary>
-    internal HttpRequestTool(ToolsOptions options, Func<string, CancellationToken, Task<IPAddress[]>> resolve)
+    /// <summary>
+    /// With a host-name resolver and a connector of the caller's: tests resolve names to chosen addresses, and connect
+    /// only to loopback, so a broken check fails a test instead of sending traffic elsewhere.
+    /// </summary>
+    internal HttpRequestTool(
+        ToolsOptions options,
+        Func<string, CancellationToken, Task<IPAddress[]>> resolve,
+        Func<IPAddress[], int, CancellationToken, ValueTask<Stream>>? connect = null)
         : base("http-request", "Sends an HTTP request to an allowed host and returns the status, headers and body.", ParametersJson, OutputJson)
     {
         _options = options.Validated();
         _policy = new NetworkPolicy(_options);
         _resolve = resolve;
+        _connect = connect ?? ConnectSocketAsync;
         _handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false, // redirects are followed here, so each target is checked
@@ -291,10 +299,16 @@ public sealed class HttpRequestTool : Tool, IDisposable
                 throw new HttpRequestException(why, new ToolAccessDeniedException(Name, $"{host}:{endpoint.Port}", why + "."));
         }
 
+        return await _connect(addresses, endpoint.Port, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Connects to one of the checked addresses: never to whatever a second lookup would return.</summary>
+    private static async ValueTask<Stream> ConnectSocketAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
+    {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(addresses, endpoint.Port, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(addresses, port, cancellationToken).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch

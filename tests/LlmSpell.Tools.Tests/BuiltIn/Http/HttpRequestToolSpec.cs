@@ -12,15 +12,34 @@ public sealed class HttpRequestToolSpec(LoopbackServer server) : IClassFixture<L
 
     public void Dispose()
     {
+        _tripped.Should().BeEmpty("no test may get as far as connecting to a non-loopback address");
         foreach (var tool in _tools) tool.Dispose();
         _workspace.Dispose();
     }
 
+    /// <summary>Addresses the tool tried to connect to that are not loopback (always refused here, never reached).</summary>
+    private readonly List<IPAddress> _tripped = [];
+
+    // Every tool here connects through this: loopback for real, anything else trips instead of leaving the machine,
+    // so a broken address check fails a test rather than sending traffic to another address.
     private HttpRequestTool Tool(ToolsOptions options, Func<string, CancellationToken, Task<IPAddress[]>>? dns = null)
     {
-        var tool = dns is null ? new HttpRequestTool(options) : new HttpRequestTool(options, dns);
+        var tool = new HttpRequestTool(options, dns ?? ((host, ct) => Dns.GetHostAddressesAsync(host, ct)), LoopbackOnlyAsync);
         _tools.Add(tool);
         return tool;
+    }
+
+    private async ValueTask<Stream> LoopbackOnlyAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
+    {
+        var outside = addresses.Where(a => !IPAddress.IsLoopback(a)).ToArray();
+        if (outside.Length > 0)
+        {
+            lock (_tripped) _tripped.AddRange(outside);
+            throw new InvalidOperationException($"test tripwire: the tool tried to connect to {string.Join(", ", outside)}");
+        }
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(addresses, port, cancellationToken);
+        return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
     }
 
     private Task<JsonNode> Run(HttpRequestTool tool, JsonObject parameters) => tool.Run(parameters.ToJsonString(), _workspace.Context);

@@ -15,15 +15,7 @@ public sealed class ToolResolver(IToolRegistry tools, IChatClient? chatClient = 
 
     public async Task<ToolResolution> ResolveAsync(ToolRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (!string.IsNullOrWhiteSpace(request.ToolName)) return Named(request, request.ToolName, "names the tool");
-        if (!string.IsNullOrWhiteSpace(request.ToolField)) return Named(request, request.ToolField, "has the field tool:");
-
-        if (tools.Find(request.StepName) is { } byStep)
-        {
-            var alias = !string.Equals(byStep.Name, request.StepName, StringComparison.OrdinalIgnoreCase);
-            return Resolved(byStep, request.Parameters, alias ? ToolResolutionRoute.Alias : ToolResolutionRoute.StepName, request.StepName);
-        }
+        if (TryResolveWithoutModel(request) is { } resolved) return resolved;
 
         var client = request.ChatClient ?? chatClient;
         if (!_options.AllowDynamic || client is null)
@@ -32,6 +24,20 @@ public sealed class ToolResolver(IToolRegistry tools, IChatClient? chatClient = 
                 + (_options.AllowDynamic ? ", and no model is configured to choose one from its description" : " (choosing a tool by model is turned off)")
                 + "; name the tool in the step", tools.Names());
         return await ChooseAsync(client, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The first three routes only, synchronously: the resolution, or null when only a model could choose.
+    /// Throws like <see cref="ResolveAsync"/> when a named tool is unknown or the parameters break its schema.
+    /// </summary>
+    public ToolResolution? TryResolveWithoutModel(ToolRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!string.IsNullOrWhiteSpace(request.ToolName)) return Named(request, request.ToolName, "names the tool");
+        if (!string.IsNullOrWhiteSpace(request.ToolField)) return Named(request, request.ToolField, "has the field tool:");
+        if (tools.Find(request.StepName) is not { } byStep) return null;
+        var alias = !string.Equals(byStep.Name, request.StepName, StringComparison.OrdinalIgnoreCase);
+        return Resolved(byStep, request.Parameters, alias ? ToolResolutionRoute.Alias : ToolResolutionRoute.StepName, request.StepName);
     }
 
     private ToolResolution Named(ToolRequest request, string name, string how)

@@ -135,6 +135,14 @@ public sealed class ToolResolverSpec
     }
 
     [Fact]
+    public void The_routes_without_a_model_resolve_synchronously_and_say_when_a_model_is_needed()
+    {
+        var resolver = new ToolResolver(Tools);
+        resolver.TryResolveWithoutModel(new ToolRequest { StepName = "calc", Parameters = Params("""{"expression":"1"}""") })!.How.Should().Be("alias");
+        resolver.TryResolveWithoutModel(new ToolRequest { StepName = "summarise" }).Should().BeNull();
+    }
+
+    [Fact]
     public async Task A_resolution_invokes_its_tool_with_its_arguments()
     {
         var resolution = await new ToolResolver(Tools).ResolveAsync(new ToolRequest { StepName = "hash", Parameters = Params("""{"text":"x"}""") }, default);

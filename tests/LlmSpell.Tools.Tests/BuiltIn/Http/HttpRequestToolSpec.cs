@@ -12,9 +12,9 @@ public sealed class HttpRequestToolSpec(LoopbackServer server) : IClassFixture<L
 
     public void Dispose()
     {
-        _tripped.Should().BeEmpty("no test may get as far as connecting to a non-loopback address");
         foreach (var tool in _tools) tool.Dispose();
         _workspace.Dispose();
+        _tripped.Should().BeEmpty("no test may get as far as connecting to a non-loopback address");
     }
 
     /// <summary>Addresses the tool tried to connect to that are not loopback (always refused here, never reached).</summary>

@@ -1,11 +1,16 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
 
 namespace LlmSpell.Tools;
 
 /// <summary>A tool a workflow step can run: a name, a description, JSON schemas and an async invocation.</summary>
+/// <remarks>
+/// Implement <see cref="Tool"/> rather than this interface directly: it validates the parameters against
+/// <see cref="ParametersSchema"/> (applying defaults) before the call and the result against <see cref="OutputSchema"/>.
+/// Callers that hold a bare <see cref="ITool"/> should invoke it through <see cref="ToolInvoker"/>, which does the same.
+/// </remarks>
 public interface ITool
 {
+    /// <summary>The unique name: a letter, then letters, digits, '-' or '_' (at most 64; what function calling accepts).</summary>
     string Name { get; }
 
     /// <summary>One line on what the tool does (shown to users and to models choosing a tool).</summary>
@@ -14,8 +19,11 @@ public interface ITool
     /// <summary>JSON schema of the parameters object.</summary>
     JsonObject ParametersSchema { get; }
 
+    /// <summary>JSON schema of the result; the empty schema (the default) allows any value.</summary>
+    JsonObject OutputSchema => new();
+
+    /// <summary>Other names the tool answers to; the registry adds them when the tool is registered.</summary>
+    IReadOnlyList<string> Aliases => [];
+
     Task<JsonNode?> InvokeAsync(JsonObject parameters, ToolContext context, CancellationToken cancellationToken);
 }
-
-/// <summary>What a tool invocation can see of its surroundings.</summary>
-public sealed record ToolContext(string RunId, string StepName, string WorkspaceDirectory, ILogger Logger);

@@ -13,9 +13,9 @@ public abstract class ActorBase
 
     protected ActorBase()
     {
-        if (ActorCell.Current is null)
-            throw new ActorInitializationException(null,
-                $"Actor {GetType().FullName} must be created by the actor system (ActorOf with Props), not with 'new'.");
+        // As in Akka, the context (Self, Context.ActorOf, Watch, ...) is usable from the constructor on.
+        _cell = ActorCell.Current ?? throw new ActorInitializationException(null,
+            $"Actor {GetType().FullName} must be created by the actor system (ActorOf with Props), not with 'new'.");
     }
 
     internal void Attach(ActorCell cell) => _cell = cell;

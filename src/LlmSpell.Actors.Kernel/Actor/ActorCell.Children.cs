@@ -6,13 +6,15 @@ public sealed partial class ActorCell
     private const string NameChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+~";
 
     private Dictionary<string, ChildRestartStats>? _children;
+    private HashSet<IActorRef>? _childrenToDie; // children we asked to stop; a restart waits for these only
     private long _nextGeneratedName;
 
     private object ChildrenLock => Mailbox;
 
-    internal bool HasChildren
+    /// <summary>True while children this actor stopped have not terminated yet.</summary>
+    internal bool HasChildrenToDie
     {
-        get { lock (ChildrenLock) return _children is { Count: > 0 }; }
+        get { lock (ChildrenLock) return _childrenToDie is { Count: > 0 }; }
     }
 
     public IEnumerable<IActorRef> Children => ChildrenSnapshot();
@@ -82,7 +84,13 @@ public sealed partial class ActorCell
     /// <summary>Stops a child (or this actor itself) asynchronously.</summary>
     public void Stop(IActorRef actor)
     {
-        if (actor is IInternalActorRef internalRef) internalRef.SendSystemMessage(new Terminate());
+        if (actor is not IInternalActorRef internalRef) return;
+        lock (ChildrenLock)
+        {
+            if (_children is not null && _children.TryGetValue(actor.Path.Name, out var stats) && stats.Child.Equals(actor))
+                (_childrenToDie ??= []).Add(actor);
+        }
+        internalRef.SendSystemMessage(new Terminate());
     }
 
     internal IInternalActorRef[] ChildrenSnapshot()
@@ -113,20 +121,19 @@ public sealed partial class ActorCell
     /// <summary>A child finished stopping: forget it, and finish our own stop or restart if we waited for it.</summary>
     private bool RemoveChild(IActorRef child)
     {
-        bool removed, noneLeft;
+        bool removed, noneLeft, noneToDie;
         lock (ChildrenLock)
         {
             removed = _children is not null && _children.TryGetValue(child.Path.Name, out var stats)
                 && stats.Child.Equals(child) && _children.Remove(child.Path.Name);
+            if (removed) _childrenToDie?.Remove(child);
             noneLeft = _children is not { Count: > 0 };
+            noneToDie = _childrenToDie is not { Count: > 0 };
         }
         if (!removed) return false;
         (Actor?.SupervisorStrategyInternal)?.HandleChildTerminated(this, child);
-        if (noneLeft)
-        {
-            if (_state == StateTerminating) FinishTerminate();
-            else if (_state == StateRecreating) FinishRecreate(_recreateCause!);
-        }
+        if (_state == StateTerminating && noneLeft) FinishTerminate();
+        else if (_state == StateRecreating && noneToDie) FinishRecreate(_recreateCause!);
         return true;
     }
 }

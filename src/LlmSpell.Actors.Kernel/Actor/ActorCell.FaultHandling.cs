@@ -71,9 +71,9 @@ public sealed partial class ActorCell
             // Stashed messages survive a restart, ahead of the mailbox.
             (failedActor as IWithStash)?.Stash.UnstashAll();
         }
-        if (HasChildren)
+        if (HasChildrenToDie)
         {
-            // Wait until the children PreRestart stopped have all terminated.
+            // Wait until the children PreRestart stopped have all terminated; the others survive the restart.
             _state = StateRecreating;
             _recreateCause = cause;
         }
@@ -87,6 +87,8 @@ public sealed partial class ActorCell
     {
         _state = StateRunning;
         _recreateCause = null;
+        // Taken before the new instance runs, so that children it creates are not restarted with it.
+        var survivors = ChildrenSnapshot();
         try
         {
             var fresh = NewActor();
@@ -106,7 +108,7 @@ public sealed partial class ActorCell
         _failedEnvelope = default;
         if (_suspendCount > 0) _suspendCount--;
         // As in Akka: children that PreRestart kept alive are restarted with the same cause.
-        foreach (var survivor in ChildrenSnapshot()) survivor.SendSystemMessage(new Recreate(cause));
+        foreach (var survivor in survivors) survivor.SendSystemMessage(new Recreate(cause));
     }
 
     /// <summary>Stop: children first, then PostStop, then watchers and parent are told.</summary>

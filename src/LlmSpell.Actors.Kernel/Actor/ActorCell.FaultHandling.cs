@@ -61,8 +61,9 @@ public sealed partial class ActorCell
             }
             catch (Exception ex)
             {
-                HandleInvokeFailure(new PreRestartException(SelfRef, cause, ex));
-                return;
+                // As in Akka, PreRestart is best effort: its failure is logged and the restart goes on.
+                // (Reporting it as a new failure made the supervisor restart again, forever.)
+                SystemLog.LogError(new PreRestartException(SelfRef, cause, ex), "PreRestart of {Actor} threw; restarting anyway", SelfRef);
             }
             finally
             {

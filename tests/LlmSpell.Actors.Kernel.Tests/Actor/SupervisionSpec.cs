@@ -1,0 +1,418 @@
+using LlmSpell.Actors.Testing;
+
+namespace LlmSpell.Actors.Tests.Actor;
+
+public sealed class SupervisionSpec : TestKit
+{
+    private sealed record Fail(string Reason);
+
+    private sealed record Throw(Exception Exception);
+
+    private sealed record Seen(int Instance, int Message, int CountSoFar);
+
+    private sealed record Restarted(string Name, Exception Cause);
+
+    private sealed record Started(string Name, IActorRef Self);
+
+    private sealed record Stopped(string Name);
+
+    private sealed record Decided(string Supervisor, Exception Cause, Directive Directive);
+
+    private sealed record ToChild(string Name, object Message);
+
+    private const string GetCount = "count";
+
+    /// <summary>Counts what it receives; a Fail or Throw makes it throw; the count lives on the instance.</summary>
+    private sealed class Counter : ReceiveActor
+    {
+        private static int _instances;
+        private readonly IActorRef _probe;
+        private readonly int _instance = Interlocked.Increment(ref _instances);
+        private int _count;
+
+        public Counter(IActorRef probe, ManualResetEventSlim? gate = null)
+        {
+            _probe = probe;
+            Receive<Fail>(f => throw new InvalidOperationException(f.Reason));
+            Receive<Throw>(t => throw t.Exception);
+            Receive<string>(s => s == GetCount, _ => Sender.Tell(_count));
+            Receive<string>(s => s == "block", _ => gate!.Wait(TimeSpan.FromSeconds(10)));
+            Receive<int>(n => _probe.Tell(new Seen(_instance, n, ++_count)));
+        }
+
+        // Not the default (which calls PostStop), so that Stopped means a real stop.
+        protected override void PreRestart(Exception reason, object? message) { }
+        protected override void PostRestart(Exception reason) => _probe.Tell(new Restarted(Self.Path.Name, reason));
+        protected override void PostStop() => _probe.Tell(new Stopped(Self.Path.Name));
+    }
+
+    /// <summary>A parent with a given strategy; forwards ToChild messages to its children by name.</summary>
+    private sealed class Supervisor : ReceiveActor
+    {
+        private readonly SupervisorStrategy _strategy;
+
+        public Supervisor(SupervisorStrategy strategy, IActorRef probe, params string[] children)
+        {
+            _strategy = strategy;
+            foreach (var name in children)
+                probe.Tell(new Started(name, Context.ActorOf(Props.Create(() => new Counter(probe, null)), name)));
+            Receive<ToChild>(m => Context.Child(m.Name)!.Forward(m.Message));
+        }
+
+        protected override SupervisorStrategy SupervisorStrategy() => _strategy;
+    }
+
+    /// <summary>One level of an escalation chain: reports its hooks and decisions; the bottom throws on "boom".</summary>
+    private sealed class Level : ReceiveActor
+    {
+        private readonly IActorRef _probe;
+        private readonly string[] _below;
+        private readonly Directive _directive;
+
+        public Level(IActorRef probe, Directive directive, string[] below)
+        {
+            _probe = probe;
+            _below = below;
+            _directive = directive;
+            Receive<string>(s => s == "boom", _ => throw new InvalidOperationException($"{Self.Path.Name} failed"));
+            Receive<string>(s => s == "ping", _ => Sender.Tell($"pong {Self.Path.Name}"));
+        }
+
+        protected override void PreStart()
+        {
+            if (_below.Length > 0)
+                Context.ActorOf(Props.Create(() => new Level(_probe, Directive.Escalate, _below[1..])), _below[0]);
+            _probe.Tell(new Started(Self.Path.Name, Self));
+        }
+
+        protected override void PreRestart(Exception reason, object? message)
+        {
+            _probe.Tell($"{Self.Path.Name} prerestart");
+            base.PreRestart(reason, message);
+        }
+
+        protected override void PostRestart(Exception reason)
+        {
+            _probe.Tell(new Restarted(Self.Path.Name, reason));
+            base.PostRestart(reason);
+        }
+
+        protected override void PostStop() => _probe.Tell(new Stopped(Self.Path.Name));
+
+        protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(ex =>
+        {
+            _probe.Tell(new Decided(Self.Path.Name, ex, _directive));
+            return _directive;
+        });
+    }
+
+    private static SupervisorStrategy Always(Directive directive) => new OneForOneStrategy(_ => directive);
+
+    private IActorRef StartSupervisor(SupervisorStrategy strategy, TestProbe probe, params string[] children)
+    {
+        var supervisor = Sys.ActorOf(Props.Create(() => new Supervisor(strategy, probe.Ref, children)));
+        foreach (var _ in children) probe.ExpectMsg<Started>();
+        return supervisor;
+    }
+
+    [Fact]
+    public void Restart_drops_only_the_failing_message_and_keeps_the_rest_of_the_mailbox_in_order()
+    {
+        using var gate = new ManualResetEventSlim();
+        var actor = Sys.ActorOf(Props.Create(() => new Counter(TestActor, gate)));
+
+        // Everything is queued behind a blocked handler, so the failure happens with a full mailbox.
+        actor.Tell("block");
+        actor.Tell(1);
+        actor.Tell(new Fail("second message fails"));
+        actor.Tell(3);
+        actor.Tell(4);
+        actor.Tell(5);
+        gate.Set();
+
+        var first = ExpectMsg<Seen>();
+        first.Message.Should().Be(1);
+        ExpectMsg<Restarted>().Cause.Message.Should().Be("second message fails");
+        var afterRestart = new[] { ExpectMsg<Seen>(), ExpectMsg<Seen>(), ExpectMsg<Seen>() };
+        afterRestart.Select(s => s.Message).Should().Equal(3, 4, 5);
+        afterRestart.Select(s => s.CountSoFar).Should().Equal([1, 2, 3], "the restart reset the state");
+        afterRestart.Should().OnlyContain(s => s.Instance != first.Instance);
+        ExpectNoMsg();
+    }
+
+    [Fact]
+    public void Resume_keeps_the_state_and_the_instance()
+    {
+        var probe = CreateTestProbe();
+        var supervisor = StartSupervisor(Always(Directive.Resume), probe, "child");
+
+        supervisor.Tell(new ToChild("child", 1));
+        supervisor.Tell(new ToChild("child", 2));
+        supervisor.Tell(new ToChild("child", new Fail("resume me")));
+        supervisor.Tell(new ToChild("child", 3));
+
+        var seen = new[] { probe.ExpectMsg<Seen>(), probe.ExpectMsg<Seen>(), probe.ExpectMsg<Seen>() };
+        seen.Select(s => s.CountSoFar).Should().Equal(1, 2, 3);
+        seen.Select(s => s.Instance).Distinct().Should().ContainSingle();
+        probe.ExpectNoMsg(); // no Restarted, no Stopped
+    }
+
+    [Fact]
+    public void Stop_stops_the_failing_child()
+    {
+        var probe = CreateTestProbe();
+        var supervisor = StartSupervisor(Always(Directive.Stop), probe, "child");
+        var child = probe.LastMessage.Should().BeOfType<Started>().Which.Self;
+        Watch(child);
+
+        supervisor.Tell(new ToChild("child", new Fail("stop me")));
+
+        probe.ExpectMsg(new Stopped("child"));
+        ExpectTerminated(child);
+        probe.ExpectNoMsg();
+    }
+
+    [Fact]
+    public void Restarts_beyond_MaxNrOfRetries_within_the_window_stop_the_child()
+    {
+        var probe = CreateTestProbe();
+        var strategy = new OneForOneStrategy(2, TimeSpan.FromMinutes(1), _ => Directive.Restart);
+        var supervisor = StartSupervisor(strategy, probe, "child");
+        var child = ((Started)probe.LastMessage!).Self;
+        Watch(child);
+
+        supervisor.Tell(new ToChild("child", new Fail("1")));
+        probe.ExpectMsg<Restarted>();
+        supervisor.Tell(new ToChild("child", new Fail("2")));
+        probe.ExpectMsg<Restarted>();
+        supervisor.Tell(new ToChild("child", new Fail("3")));
+
+        probe.ExpectMsg(new Stopped("child"));
+        ExpectTerminated(child);
+        probe.ExpectNoMsg();
+    }
+
+    [Fact]
+    public void Failures_further_apart_than_the_window_start_a_new_count()
+    {
+        var probe = CreateTestProbe();
+        var window = TimeSpan.FromMilliseconds(300);
+        var strategy = new OneForOneStrategy(1, window, _ => Directive.Restart);
+        var supervisor = StartSupervisor(strategy, probe, "child");
+        var child = ((Started)probe.LastMessage!).Self;
+        Watch(child);
+
+        supervisor.Tell(new ToChild("child", new Fail("1")));
+        probe.ExpectMsg<Restarted>();
+        probe.ExpectNoMsg(window * 2); // lets the window pass
+        supervisor.Tell(new ToChild("child", new Fail("2, in a new window")));
+        probe.ExpectMsg<Restarted>();
+        supervisor.Tell(new ToChild("child", new Fail("3, second in that window")));
+
+        probe.ExpectMsg(new Stopped("child"));
+        ExpectTerminated(child);
+    }
+
+    [Fact]
+    public void An_escalated_failure_that_the_top_restarts_restarts_the_escalating_actor_and_stops_everything_below_it()
+    {
+        var probe = CreateTestProbe();
+        Sys.ActorOf(Props.Create(() => new Level(probe.Ref, Directive.Restart, new[] { "parent", "child", "grandchild" })), "top");
+        var started = probe.ReceiveN(4).Cast<Started>().ToDictionary(s => s.Name, s => s.Self);
+        var top = started["top"];
+
+        started["grandchild"].Tell("boom");
+
+        var events = probe.ReceiveN(11);
+        var decisions = events.OfType<Decided>().ToList();
+        decisions.Select(d => (d.Supervisor, d.Directive)).Should().Equal(
+            ("child", Directive.Escalate), ("parent", Directive.Escalate), ("top", Directive.Restart));
+        decisions.Select(d => d.Cause.Message).Should().AllBe("grandchild failed", "every level sees the original exception");
+
+        var names = events.Select(Describe).ToList();
+        names.Should().Contain(["parent prerestart", "stopped parent", "stopped child", "stopped grandchild", "restarted parent",
+            "started parent", "started child", "started grandchild"]);
+        events.OfType<Restarted>().Should().ContainSingle().Which.Cause.Message.Should().Be("grandchild failed");
+        names.IndexOf("decided top").Should().BeLessThan(names.IndexOf("parent prerestart"));
+        names.IndexOf("stopped grandchild").Should().BeLessThan(names.IndexOf("stopped child"), "children stop before their parent");
+        names.IndexOf("stopped child").Should().BeLessThan(names.IndexOf("restarted parent"), "the restart waits for the stopped children");
+        names.IndexOf("restarted parent").Should().BeLessThan(names.IndexOf("started child"), "the new parent instance creates a new child");
+        names.Should().NotContain(["child prerestart", "grandchild prerestart", "top prerestart", "stopped top"]);
+        probe.ExpectNoMsg();
+
+        top.Tell("ping");
+        ExpectMsg("pong top");
+        var newGrandchild = events.OfType<Started>().Single(s => s.Name == "grandchild").Self;
+        newGrandchild.Should().NotBe(started["grandchild"]);
+        newGrandchild.Tell("ping");
+        ExpectMsg("pong grandchild");
+    }
+
+    [Fact]
+    public void An_escalated_failure_that_the_top_stops_stops_the_whole_subtree_below_the_top()
+    {
+        var probe = CreateTestProbe();
+        Sys.ActorOf(Props.Create(() => new Level(probe.Ref, Directive.Stop, new[] { "parent", "child", "grandchild" })), "top");
+        var started = probe.ReceiveN(4).Cast<Started>().ToDictionary(s => s.Name, s => s.Self);
+        Watch(started["parent"]);
+
+        started["grandchild"].Tell("boom");
+
+        var events = probe.ReceiveN(6).Select(Describe).ToList();
+        events.Should().Equal("decided child", "decided parent", "decided top", "stopped grandchild", "stopped child", "stopped parent");
+        ExpectTerminated(started["parent"]);
+        probe.ExpectNoMsg();
+
+        started["top"].Tell("ping");
+        ExpectMsg("pong top");
+    }
+
+    private static string Describe(object e) => e switch
+    {
+        Decided d => $"decided {d.Supervisor}",
+        Stopped s => $"stopped {s.Name}",
+        Started s => $"started {s.Name}",
+        Restarted r => $"restarted {r.Name}",
+        string s => s,
+        _ => e.ToString()!,
+    };
+
+    [Fact]
+    public void AllForOneStrategy_restarts_the_siblings_of_a_failing_child()
+    {
+        var probe = CreateTestProbe();
+        var strategy = new AllForOneStrategy(_ => Directive.Restart);
+        var supervisor = StartSupervisor(strategy, probe, "a", "b");
+
+        supervisor.Tell(new ToChild("b", 1));
+        supervisor.Tell(new ToChild("b", 2));
+        probe.ExpectMsg<Seen>().CountSoFar.Should().Be(1);
+        probe.ExpectMsg<Seen>().CountSoFar.Should().Be(2);
+
+        supervisor.Tell(new ToChild("a", new Fail("a failed")));
+
+        var restarts = new[] { probe.ExpectMsg<Restarted>(), probe.ExpectMsg<Restarted>() };
+        restarts.Select(r => r.Name).Should().BeEquivalentTo("a", "b");
+        restarts.Should().OnlyContain(r => r.Cause.Message == "a failed");
+        supervisor.Tell(new ToChild("b", GetCount));
+        ExpectMsg(0); // the sibling's state was reset by its restart
+        probe.ExpectNoMsg();
+    }
+
+    [Fact]
+    public void OneForOneStrategy_leaves_the_siblings_alone()
+    {
+        var probe = CreateTestProbe();
+        var supervisor = StartSupervisor(new OneForOneStrategy(_ => Directive.Restart), probe, "a", "b");
+        supervisor.Tell(new ToChild("b", 1));
+        probe.ExpectMsg<Seen>();
+
+        supervisor.Tell(new ToChild("a", new Fail("a failed")));
+
+        probe.ExpectMsg<Restarted>().Name.Should().Be("a");
+        supervisor.Tell(new ToChild("b", GetCount));
+        ExpectMsg(1);
+        probe.ExpectNoMsg();
+    }
+
+    [Fact]
+    public async Task A_handler_exception_never_takes_down_other_actors_or_the_thread_pool()
+    {
+        const int throwers = 40;
+        var attempts = new int[throwers];
+        using var stop = new CancellationTokenSource();
+        var actors = Enumerable.Range(0, throwers)
+            .Select(i => Sys.ActorOf(Props.Create(() => new AlwaysThrows(attempts, i, stop.Token)), $"thrower-{i}"))
+            .ToArray();
+        var echo = Sys.ActorOf(Props.Create(() => new Echo()), "echo");
+        // A backlog of failures in every mailbox, and each failure queues the next one.
+        for (var n = 0; n < 100; n++)
+            foreach (var thrower in actors)
+                thrower.Tell(n);
+
+        // While every thrower fails over and over, an unrelated actor keeps answering.
+        await AwaitConditionAsync(() => attempts.All(n => n >= 10), TimeSpan.FromSeconds(10), "every thrower keeps failing");
+        for (var i = 0; i < 200; i++)
+            (await echo.Ask<int>(i, Dilated(TimeSpan.FromSeconds(5)))).Should().Be(i);
+        var before = attempts.Sum();
+        await AwaitConditionAsync(() => attempts.Sum() > before + throwers, TimeSpan.FromSeconds(10), "the throwers were still failing");
+
+        await stop.CancelAsync();
+        foreach (var thrower in actors)
+            (await thrower.Ask<string>("alive?", Dilated(TimeSpan.FromSeconds(5)))).Should().Be("alive");
+        var newcomer = Sys.ActorOf(Props.Create(() => new Echo()));
+        (await newcomer.Ask<string>("hello", Dilated(TimeSpan.FromSeconds(5)))).Should().Be("hello");
+    }
+
+    /// <summary>Fails on every number, after sending itself the next one, until told to stop.</summary>
+    private sealed class AlwaysThrows : ReceiveActor
+    {
+        public AlwaysThrows(int[] attempts, int index, CancellationToken stop)
+        {
+            Receive<int>(n =>
+            {
+                Interlocked.Increment(ref attempts[index]);
+                if (!stop.IsCancellationRequested) Self.Tell(n + 1);
+                throw new InvalidOperationException($"failure {n}");
+            });
+            Receive<string>(_ => Sender.Tell("alive"));
+        }
+    }
+
+    private sealed class Echo : ReceiveActor
+    {
+        public Echo() => ReceiveAny(m => Sender.Tell(m));
+    }
+
+    public static TheoryData<string, Directive> DefaultDecisions => new()
+    {
+        { nameof(ActorInitializationException), Directive.Stop },
+        { nameof(ActorKilledException), Directive.Stop },
+        { nameof(DeathPactException), Directive.Stop },
+        { nameof(InvalidOperationException), Directive.Restart },
+        { nameof(ArgumentException), Directive.Restart },
+        { nameof(Exception), Directive.Restart },
+    };
+
+    private Exception Make(string type) => type switch
+    {
+        nameof(ActorInitializationException) => new ActorInitializationException(TestActor, "init"),
+        nameof(ActorKilledException) => new ActorKilledException("killed"),
+        nameof(DeathPactException) => new DeathPactException(TestActor),
+        nameof(InvalidOperationException) => new InvalidOperationException("op"),
+        nameof(ArgumentException) => new ArgumentException("arg"),
+        _ => new Exception("plain"),
+    };
+
+    [Theory]
+    [MemberData(nameof(DefaultDecisions))]
+    public void The_default_decider_maps_the_exception_to_its_directive(string exceptionType, Directive expected)
+    {
+        SupervisorStrategy.DefaultDecider(Make(exceptionType)).Should().Be(expected);
+    }
+
+    [Theory]
+    [MemberData(nameof(DefaultDecisions))]
+    public void The_default_strategy_stops_or_restarts_a_failing_child_as_the_default_decider_says(string exceptionType, Directive expected)
+    {
+        var probe = CreateTestProbe();
+        var supervisor = StartSupervisor(SupervisorStrategy.DefaultStrategy, probe, "child");
+        var child = ((Started)probe.LastMessage!).Self;
+        Watch(child);
+
+        supervisor.Tell(new ToChild("child", new Throw(Make(exceptionType))));
+
+        if (expected == Directive.Stop)
+        {
+            probe.ExpectMsg(new Stopped("child"));
+            ExpectTerminated(child);
+        }
+        else
+        {
+            probe.ExpectMsg<Restarted>().Cause.GetType().Name.Should().Be(exceptionType);
+            supervisor.Tell(new ToChild("child", 1));
+            probe.ExpectMsg<Seen>();
+            ExpectNoMsg();
+        }
+    }
+}

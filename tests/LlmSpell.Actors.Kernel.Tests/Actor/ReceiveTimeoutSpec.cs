@@ -1,0 +1,110 @@
+using LlmSpell.Actors.Testing;
+
+namespace LlmSpell.Actors.Tests.Actor;
+
+public sealed class ReceiveTimeoutSpec : TestKit
+{
+    private sealed record SetTimeout(TimeSpan? Timeout);
+
+    private sealed record TimedOut(int KeepAlives, int Ticks);
+
+    /// <summary>An ordinary message: it restarts the receive-timeout clock.</summary>
+    private sealed class KeepAlive
+    {
+        public static readonly KeepAlive Instance = new();
+    }
+
+    /// <summary>A message that must not restart the receive-timeout clock.</summary>
+    private sealed class Tick : INotInfluenceReceiveTimeout
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private const string Set = "set";
+
+    /// <summary>Reports each ReceiveTimeout with how many messages of each kind it saw so far.</summary>
+    private sealed class Sleepy : ReceiveActor
+    {
+        private int _keepAlives;
+        private int _ticks;
+
+        public Sleepy(IActorRef probe)
+        {
+            Receive<SetTimeout>(s =>
+            {
+                Context.SetReceiveTimeout(s.Timeout);
+                Sender.Tell(Set);
+            });
+            Receive<KeepAlive>(_ => _keepAlives++);
+            Receive<Tick>(_ => _ticks++);
+            Receive<ReceiveTimeout>(_ => probe.Tell(new TimedOut(_keepAlives, _ticks)));
+        }
+    }
+
+    private IActorRef StartSleepy() => Sys.ActorOf(Props.Create(() => new Sleepy(TestActor)));
+
+    [Fact]
+    public void ReceiveTimeout_fires_after_the_inactivity_period_and_again_while_idle()
+    {
+        var actor = StartSleepy();
+        var timeout = TimeSpan.FromMilliseconds(300);
+        // Timers may fire a hair early against the stopwatch; the point is "not long before".
+        var notBefore = timeout - TimeSpan.FromMilliseconds(20);
+
+        Within(notBefore, TimeSpan.FromSeconds(3), () =>
+        {
+            actor.Tell(new SetTimeout(timeout));
+            ExpectMsg(Set);
+            ExpectMsg<TimedOut>();
+        });
+        Within(notBefore, TimeSpan.FromSeconds(3), () => ExpectMsg<TimedOut>());
+    }
+
+    [Fact]
+    public void Messages_restart_the_inactivity_period()
+    {
+        var actor = StartSleepy();
+        actor.Tell(new SetTimeout(TimeSpan.FromMilliseconds(400)));
+        ExpectMsg(Set);
+        var keepAlive = Sys.Scheduler.ScheduleTellRepeatedly(
+            TimeSpan.Zero, TimeSpan.FromMilliseconds(50), actor, KeepAlive.Instance, ActorRefs.NoSender);
+
+        ExpectNoMsg(TimeSpan.FromSeconds(1));
+
+        keepAlive.Cancel();
+        ExpectMsg<TimedOut>().KeepAlives.Should().BeGreaterThan(5);
+    }
+
+    [Fact]
+    public void SetReceiveTimeout_null_turns_it_off()
+    {
+        var actor = StartSleepy();
+        actor.Tell(new SetTimeout(TimeSpan.FromMilliseconds(200)));
+        ExpectMsg(Set);
+        ExpectMsg<TimedOut>();
+
+        actor.Tell(new SetTimeout(null));
+        ExpectMsg(Set);
+
+        ExpectNoMsg(TimeSpan.FromMilliseconds(700));
+    }
+
+    [Fact]
+    public void Messages_that_do_not_influence_the_receive_timeout_do_not_restart_it()
+    {
+        var actor = StartSleepy();
+        var ticks = Sys.Scheduler.ScheduleTellRepeatedly(
+            TimeSpan.Zero, TimeSpan.FromMilliseconds(50), actor, Tick.Instance, ActorRefs.NoSender);
+        try
+        {
+            actor.Tell(new SetTimeout(TimeSpan.FromMilliseconds(300)));
+            ExpectMsg(Set);
+
+            ExpectMsg<TimedOut>(TimeSpan.FromSeconds(2)).Ticks.Should().BeGreaterThan(1, "ticks kept arriving meanwhile");
+        }
+        finally
+        {
+            ticks.Cancel();
+        }
+    }
+}

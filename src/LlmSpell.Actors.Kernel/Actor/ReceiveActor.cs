@@ -10,6 +10,7 @@ public abstract class ReceiveActor : ActorBase
 {
     private HandlerSet? _building = new();
     private HandlerSet _current = HandlerSet.Empty;
+    private HandlerSet _initial = HandlerSet.Empty;
     private Stack<HandlerSet>? _stack;
     private bool _sealed;
 
@@ -24,7 +25,7 @@ public abstract class ReceiveActor : ActorBase
         _sealed = true;
         if (_building is not null)
         {
-            _current = _building;
+            _current = _initial = _building;
             _building = null;
         }
     }
@@ -68,9 +69,11 @@ public abstract class ReceiveActor : ActorBase
         _current = next;
     }
 
+    /// <summary>Returns to the handlers below the current ones; the initial handlers are never popped (as in Akka).</summary>
     protected void UnbecomeStacked()
     {
-        if (_stack is { Count: > 0 }) _current = _stack.Pop();
+        // Become replaces the top without pushing, so an empty stack means the initial handlers are below.
+        _current = _stack is { Count: > 0 } ? _stack.Pop() : _initial;
     }
 
     /// <summary>Same as <see cref="UnbecomeStacked"/>.</summary>

@@ -20,13 +20,17 @@ public sealed partial class ActorCell
             SystemLog.LogError(cause, "{Actor} failed while stopping; the failure is logged and ignored", SelfRef);
             return;
         }
-        if (!_isFailed)
+        if (_isFailed)
         {
-            _isFailed = true;
-            _suspendCount++;
-            _failedEnvelope = _currentEnvelope;
-            SuspendChildren();
+            // As in Akka: until the supervisor has resumed or restarted us, further failures (say, a
+            // second child escalating) are not reported, or the supervisor would act twice.
+            SystemLog.LogDebug(cause, "{Actor} failed again before its supervisor decided on its first failure; not reported", SelfRef);
+            return;
         }
+        _isFailed = true;
+        _suspendCount++;
+        _failedEnvelope = _currentEnvelope;
+        SuspendChildren();
         Parent.SendSystemMessage(new Failed(SelfRef, cause, SelfRef.Path.Uid));
     }
 

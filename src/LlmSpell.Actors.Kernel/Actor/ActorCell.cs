@@ -84,6 +84,9 @@ public sealed partial class ActorCell : IActorContext
             HandleInvokeFailure(ex);
         }
         if (_receiveTimeout is not null) AfterMessageForReceiveTimeout(message);
+        // Done with this message (unless its async handler still runs, whose continuations need its
+        // Sender): a later failure, such as a child's escalated one, must not be blamed on it.
+        if (!_awaitingAsync) _currentEnvelope = default;
     }
 
     private void AutoReceive(Envelope envelope)
@@ -220,6 +223,7 @@ public sealed partial class ActorCell : IActorContext
             var ex = done.Task.Exception!.InnerExceptions.Count == 1 ? done.Task.Exception.InnerException! : done.Task.Exception;
             HandleInvokeFailure(ex);
         }
+        _currentEnvelope = default;
     }
 
     private void RunContinuationOnActor(RunContinuation run)

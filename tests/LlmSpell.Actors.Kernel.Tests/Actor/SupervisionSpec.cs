@@ -268,6 +268,115 @@ public sealed class SupervisionSpec : TestKit
         ExpectMsg("pong top");
     }
 
+    private sealed record BlockThenFail(ManualResetEventSlim Gate);
+
+    private sealed record ParentPreRestart(Exception Cause, object? Message);
+
+    /// <summary>Fails on Fail; on BlockThenFail, waits for the gate and then fails.</summary>
+    private sealed class Worker : ReceiveActor
+    {
+        public Worker(IActorRef probe)
+        {
+            Receive<Fail>(f => throw new InvalidOperationException(f.Reason));
+            Receive<BlockThenFail>(b =>
+            {
+                probe.Tell("blocked");
+                b.Gate.Wait(TimeSpan.FromSeconds(10));
+                throw new InvalidOperationException("second failure");
+            });
+        }
+    }
+
+    /// <summary>Escalates every failure of its two workers; reports its restart hooks.</summary>
+    private sealed class EscalatingParent : ReceiveActor
+    {
+        private readonly IActorRef _probe;
+
+        public EscalatingParent(IActorRef probe)
+        {
+            _probe = probe;
+            Receive<ToChild>(m => Context.Child(m.Name)!.Forward(m.Message));
+            Receive<string>(s => s == "ping", _ => Sender.Tell("pong"));
+        }
+
+        protected override void PreStart()
+        {
+            Context.ActorOf(Props.Create(() => new Worker(_probe)), "w1");
+            Context.ActorOf(Props.Create(() => new Worker(_probe)), "w2");
+        }
+
+        protected override void PreRestart(Exception reason, object? message)
+        {
+            _probe.Tell(new ParentPreRestart(reason, message));
+            base.PreRestart(reason, message);
+        }
+
+        protected override void PostRestart(Exception reason)
+        {
+            _probe.Tell("parent restarted");
+            base.PostRestart(reason);
+        }
+
+        protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Escalate);
+    }
+
+    /// <summary>Restarts its one child, "parent", on any failure, and forwards everything to it.</summary>
+    private sealed class Top : ReceiveActor
+    {
+        private readonly IActorRef _probe;
+
+        public Top(IActorRef probe)
+        {
+            _probe = probe;
+            var parent = Context.ActorOf(Props.Create(() => new EscalatingParent(probe)), "parent");
+            ReceiveAny(m => parent.Forward(m));
+        }
+
+        protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(ex =>
+        {
+            _probe.Tell(new Decided("top", ex, Directive.Restart));
+            return Directive.Restart;
+        });
+    }
+
+    [Fact]
+    public void An_actor_restarted_for_an_escalated_failure_gets_no_message_as_the_failing_one()
+    {
+        var probe = CreateTestProbe();
+        var top = Sys.ActorOf(Props.Create(() => new Top(probe.Ref)));
+        top.Tell("ping");
+        ExpectMsg("pong"); // handled successfully: it must not be taken for the failing message
+
+        top.Tell(new ToChild("w1", new Fail("first failure")));
+
+        probe.ExpectMsg<Decided>();
+        var pre = probe.ExpectMsg<ParentPreRestart>();
+        pre.Cause.Message.Should().Be("first failure");
+        pre.Message.Should().BeNull("no message of the parent failed; its child's failure was escalated");
+        probe.ExpectMsg("parent restarted");
+    }
+
+    [Fact]
+    public void An_actor_that_already_failed_reports_only_its_first_failure()
+    {
+        using var gate = new ManualResetEventSlim();
+        var probe = CreateTestProbe();
+        var top = Sys.ActorOf(Props.Create(() => new Top(probe.Ref)));
+        top.Tell(new ToChild("w2", new BlockThenFail(gate)));
+        probe.ExpectMsg("blocked");
+
+        // w1's failure is escalated: the parent fails and is being restarted when w2 fails too.
+        top.Tell(new ToChild("w1", new Fail("first failure")));
+        probe.ExpectMsg<Decided>().Cause.Message.Should().Be("first failure");
+        probe.ExpectMsg<ParentPreRestart>();
+        gate.Set();
+
+        probe.ExpectMsg("parent restarted");
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // no second decision, no second restart
+        top.Tell("ping");
+        ExpectMsg("pong");
+    }
+
     private static string Describe(object e) => e switch
     {
         Decided d => $"decided {d.Supervisor}",

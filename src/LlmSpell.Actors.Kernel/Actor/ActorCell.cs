@@ -223,6 +223,12 @@ public sealed partial class ActorCell : IActorContext
             var ex = done.Task.Exception!.InnerExceptions.Count == 1 ? done.Task.Exception.InnerException! : done.Task.Exception;
             HandleInvokeFailure(ex);
         }
+        else if (done.Task.IsCanceled)
+        {
+            // A canceled handler failed to do its work, as in Akka.NET and as the synchronous path already treats it.
+            _currentEnvelope = done.Envelope;
+            HandleInvokeFailure(new TaskCanceledException(done.Task));
+        }
         _currentEnvelope = default;
     }
 

@@ -50,6 +50,8 @@ public sealed class BehaviorSpec : TestKit
 
     private sealed record FailAfterAwait(string Reason);
 
+    private sealed record CancelAfterAwait;
+
     private sealed record Restarted(Exception Cause);
 
     /// <summary>Async handlers; the count lives on the instance, so a restart resets it.</summary>
@@ -79,6 +81,14 @@ public sealed class BehaviorSpec : TestKit
                 _count++;
                 await Task.Delay(10);
                 throw new InvalidOperationException(m.Reason);
+            });
+            ReceiveAsync<CancelAfterAwait>(async _ =>
+            {
+                _count++;
+                using var cts = new CancellationTokenSource();
+                await Task.Delay(10);
+                await cts.CancelAsync();
+                cts.Token.ThrowIfCancellationRequested(); // the handler's task ends Canceled
             });
             Receive<string>(s => s == Count, _ => Sender.Tell(_count));
             Receive<string>(s => _probe.Tell(s));
@@ -215,6 +225,18 @@ public sealed class BehaviorSpec : TestKit
         ExpectMsg("sent while the task was running");
         actor.Tell(Count);
         ExpectMsg(0); // the restart reset the state
+    }
+
+    [Fact]
+    public void A_canceled_handler_task_is_a_failure_too()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new AsyncWorker(TestActor)));
+
+        actor.Tell(new CancelAfterAwait());
+
+        ExpectMsg<Restarted>().Cause.Should().BeAssignableTo<OperationCanceledException>();
+        actor.Tell(Count);
+        ExpectMsg(0);
     }
 
     [Fact]

@@ -24,6 +24,12 @@ public sealed class LifecycleSpec : TestKit
         {
             _probe = probe;
             Receive<Fail>(f => throw new InvalidOperationException(f.Reason));
+            Receive<ManualResetEventSlim>(gate =>
+            {
+                _probe.Tell("working");
+                gate.Wait(TimeSpan.FromSeconds(10));
+                _probe.Tell("work done");
+            });
             Receive<string>(s => _probe.Tell(s));
         }
 
@@ -308,6 +314,24 @@ public sealed class LifecycleSpec : TestKit
         probe.ExpectMsg("stopped level2");
         probe.ExpectMsg("stopped level3");
         ExpectTerminated(top);
+    }
+
+    [Fact]
+    public void Stop_is_asynchronous_and_lets_the_current_message_finish_first()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new Reporter(TestActor)));
+        ExpectMsg<string>(s => s.StartsWith("prestart "));
+        using var gate = new ManualResetEventSlim();
+        actor.Tell(gate);
+        ExpectMsg("working");
+        actor.Tell("queued behind the work");
+
+        Sys.Stop(actor); // returns while the actor is still busy
+        gate.Set();
+
+        ExpectMsg("work done");
+        ExpectMsg<string>(s => s.StartsWith("poststop "), hint: "stopped after the current message, before the queued one");
+        ExpectNoMsg();
     }
 
     [Fact]

@@ -6,6 +6,7 @@ namespace LlmSpell.Actors;
 public sealed partial class ActorCell
 {
     private bool _isFailed;
+    private IActorRef? _perpetrator; // who failed: this actor, or the child whose failure we escalated
     private Exception? _recreateCause;
     private Envelope _failedEnvelope;
 
@@ -13,7 +14,7 @@ public sealed partial class ActorCell
     /// The actor threw: suspend it and its children and let the parent's strategy decide.
     /// The message being processed is dropped; the rest of the mailbox is kept.
     /// </summary>
-    internal void HandleInvokeFailure(Exception cause)
+    internal void HandleInvokeFailure(Exception cause, IActorRef? escalatedFrom = null)
     {
         if (IsTerminating)
         {
@@ -28,9 +29,11 @@ public sealed partial class ActorCell
             return;
         }
         _isFailed = true;
+        _perpetrator = escalatedFrom ?? SelfRef;
         _suspendCount++;
         _failedEnvelope = _currentEnvelope;
-        SuspendChildren();
+        // A child whose failure we escalate is suspended by its own failure already (as in Akka).
+        SuspendChildren(except: escalatedFrom);
         Parent.SendSystemMessage(new Failed(SelfRef, cause, SelfRef.Path.Uid));
     }
 
@@ -42,14 +45,18 @@ public sealed partial class ActorCell
 
     private void FaultResume(Exception? causedByFailure)
     {
+        var perpetrator = _perpetrator;
         if (causedByFailure is not null)
         {
             if (!_isFailed) return;
             _isFailed = false;
+            _perpetrator = null;
             _failedEnvelope = default;
         }
         if (_suspendCount > 0) _suspendCount--;
-        ResumeChildren();
+        // The child whose failure we escalated is resumed from that failure too, as in Akka.
+        foreach (var child in ChildrenSnapshot())
+            child.SendSystemMessage(new Resume(causedByFailure is not null && child.Equals(perpetrator) ? causedByFailure : null));
     }
 
     private void FaultRecreate(Exception cause)
@@ -110,6 +117,7 @@ public sealed partial class ActorCell
             return;
         }
         _isFailed = false;
+        _perpetrator = null;
         _failedEnvelope = default;
         if (_suspendCount > 0) _suspendCount--;
         // As in Akka: children that PreRestart kept alive are restarted with the same cause.
@@ -163,18 +171,14 @@ public sealed partial class ActorCell
         if (!strategy.HandleFailure(this, stats, failed.Cause, ChildrenStatsSnapshot()))
         {
             // Escalate: we fail with the child's exception, and our parent decides on us.
-            HandleInvokeFailure(failed.Cause);
+            HandleInvokeFailure(failed.Cause, escalatedFrom: failed.Child);
         }
     }
 
-    private void SuspendChildren()
+    private void SuspendChildren(IActorRef? except = null)
     {
-        foreach (var child in ChildrenSnapshot()) child.SendSystemMessage(new Suspend());
-    }
-
-    private void ResumeChildren()
-    {
-        foreach (var child in ChildrenSnapshot()) child.SendSystemMessage(new Resume(null));
+        foreach (var child in ChildrenSnapshot())
+            if (!child.Equals(except)) child.SendSystemMessage(new Suspend());
     }
 
     /// <summary>Restarts a child for a supervisor strategy; siblings are suspended first.</summary>

@@ -62,6 +62,39 @@ public sealed class SupervisionSpec : TestKit
         protected override SupervisorStrategy SupervisorStrategy() => _strategy;
     }
 
+    /// <summary>Supervises one child made from <c>childProps</c>; forwards ToChild messages to it.</summary>
+    private sealed class Wrapper : ReceiveActor
+    {
+        private readonly SupervisorStrategy _strategy;
+
+        public Wrapper(SupervisorStrategy strategy, Props childProps, string childName)
+        {
+            _strategy = strategy;
+            Context.ActorOf(childProps, childName);
+            Receive<ToChild>(m => Context.Child(m.Name)!.Forward(m.Message));
+        }
+
+        protected override SupervisorStrategy SupervisorStrategy() => _strategy;
+    }
+
+    /// <summary>Escalates every failure and keeps its child across its own restarts (the Akka idiom).</summary>
+    private sealed class KeepingSupervisor : ReceiveActor
+    {
+        private readonly IActorRef _probe;
+
+        public KeepingSupervisor(IActorRef probe)
+        {
+            _probe = probe;
+            Receive<ToChild>(m => Context.Child(m.Name)!.Forward(m.Message));
+        }
+
+        // In PreStart, not the constructor: a constructor runs again on every restart.
+        protected override void PreStart() => Context.ActorOf(Props.Create(() => new Counter(_probe, null)), "child");
+        protected override void PreRestart(Exception reason, object? message) { }
+        protected override void PostRestart(Exception reason) { }
+        protected override SupervisorStrategy SupervisorStrategy() => Always(Directive.Escalate);
+    }
+
     /// <summary>One level of an escalation chain: reports its hooks and decisions; the bottom throws on "boom".</summary>
     private sealed class Level : ReceiveActor
     {
@@ -155,6 +188,47 @@ public sealed class SupervisionSpec : TestKit
         seen.Select(s => s.CountSoFar).Should().Equal(1, 2, 3);
         seen.Select(s => s.Instance).Distinct().Should().ContainSingle();
         probe.ExpectNoMsg(); // no Restarted, no Stopped
+    }
+
+    [Fact]
+    public void Resume_decided_above_an_escalation_resumes_the_failing_child_with_its_state()
+    {
+        var probe = CreateTestProbe();
+        var middle = Props.Create(() => new Supervisor(Always(Directive.Escalate), probe.Ref, "child"));
+        var top = Sys.ActorOf(Props.Create(() => new Wrapper(Always(Directive.Resume), middle, "middle")));
+        probe.ExpectMsg<Started>();
+        void ToCounter(object message) => top.Tell(new ToChild("middle", new ToChild("child", message)));
+
+        ToCounter(1);
+        ToCounter(2);
+        ToCounter(new Fail("escalated, then resumed"));
+        ToCounter(3);
+
+        var seen = new[] { probe.ExpectMsg<Seen>(), probe.ExpectMsg<Seen>(), probe.ExpectMsg<Seen>() };
+        seen.Select(s => s.Message).Should().Equal(1, 2, 3);
+        seen.Select(s => s.CountSoFar).Should().Equal(1, 2, 3);
+        seen.Select(s => s.Instance).Distinct().Should().ContainSingle();
+        probe.ExpectNoMsg();
+    }
+
+    [Fact]
+    public void Restart_decided_above_an_escalation_restarts_a_kept_failing_child_which_then_carries_on()
+    {
+        var probe = CreateTestProbe();
+        var middle = Props.Create(() => new KeepingSupervisor(probe.Ref));
+        var top = Sys.ActorOf(Props.Create(() => new Wrapper(Always(Directive.Restart), middle, "middle")));
+        void ToCounter(object message) => top.Tell(new ToChild("middle", new ToChild("child", message)));
+
+        ToCounter(1);
+        ToCounter(new Fail("escalated, then restarted"));
+        ToCounter(2);
+
+        probe.ExpectMsg<Seen>().CountSoFar.Should().Be(1);
+        probe.ExpectMsg<Restarted>().Cause.Message.Should().Be("escalated, then restarted");
+        var after = probe.ExpectMsg<Seen>();
+        after.Message.Should().Be(2);
+        after.CountSoFar.Should().Be(1, "the child was restarted with its parent");
+        probe.ExpectNoMsg();
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace LlmSpell.Actors.Tests.Actor;
 
 public sealed class ReceiveTimeoutSpec : TestKit
 {
-    private sealed record SetTimeout(TimeSpan? Timeout);
+    private sealed record SetTimeout(TimeSpan? Timeout, bool OffAfterFirst = false);
 
     private sealed record TimedOut(int KeepAlives, int Ticks);
 
@@ -27,17 +27,23 @@ public sealed class ReceiveTimeoutSpec : TestKit
     {
         private int _keepAlives;
         private int _ticks;
+        private bool _offAfterFirst;
 
         public Sleepy(IActorRef probe)
         {
             Receive<SetTimeout>(s =>
             {
                 Context.SetReceiveTimeout(s.Timeout);
+                _offAfterFirst = s.OffAfterFirst;
                 Sender.Tell(Set);
             });
             Receive<KeepAlive>(_ => _keepAlives++);
             Receive<Tick>(_ => _ticks++);
-            Receive<ReceiveTimeout>(_ => probe.Tell(new TimedOut(_keepAlives, _ticks)));
+            Receive<ReceiveTimeout>(_ =>
+            {
+                if (_offAfterFirst) Context.SetReceiveTimeout(null);
+                probe.Tell(new TimedOut(_keepAlives, _ticks));
+            });
         }
     }
 
@@ -65,13 +71,15 @@ public sealed class ReceiveTimeoutSpec : TestKit
     public void Messages_restart_the_inactivity_period()
     {
         var actor = StartSleepy();
-        // Messages flow before the timeout is set, so it never sees a quiet period.
+        // Messages flow before the timeout is set, so it never sees a quiet period. The timeout is
+        // 20 keep-alive intervals long, so that a loaded machine's scheduling hiccups cannot make one.
+        var timeout = TimeSpan.FromSeconds(1);
         var keepAlive = Sys.Scheduler.ScheduleTellRepeatedly(
             TimeSpan.Zero, TimeSpan.FromMilliseconds(50), actor, KeepAlive.Instance, ActorRefs.NoSender);
-        actor.Tell(new SetTimeout(TimeSpan.FromMilliseconds(400)));
+        actor.Tell(new SetTimeout(timeout));
         ExpectMsg(Set);
 
-        ExpectNoMsg(TimeSpan.FromSeconds(1));
+        ExpectNoMsg(timeout * 1.5);
 
         keepAlive.Cancel();
         ExpectMsg<TimedOut>().KeepAlives.Should().BeGreaterThan(0);
@@ -81,12 +89,11 @@ public sealed class ReceiveTimeoutSpec : TestKit
     public void SetReceiveTimeout_null_turns_it_off()
     {
         var actor = StartSleepy();
-        actor.Tell(new SetTimeout(TimeSpan.FromMilliseconds(200)));
+
+        // The actor turns it off itself, in its first ReceiveTimeout handler.
+        actor.Tell(new SetTimeout(TimeSpan.FromMilliseconds(200), OffAfterFirst: true));
         ExpectMsg(Set);
         ExpectMsg<TimedOut>();
-
-        actor.Tell(new SetTimeout(null));
-        ExpectMsg(Set);
 
         ExpectNoMsg(TimeSpan.FromMilliseconds(700));
     }

@@ -11,6 +11,19 @@ public abstract class TestKitBase
     private readonly MessageQueue _queue = new();
     private long? _withinEnd; // Stopwatch timestamp of the enclosing Within's deadline
 
+    /// <summary>Thread-pool minimum that keeps blocking expectations from starving the actors under test.</summary>
+    internal const int MinPoolThreads = 32;
+
+    static TestKitBase()
+    {
+        // Each synchronous expectation blocks a pool thread while the actors under test need pool
+        // threads to run. With the pool's minimum at the core count, a few tests running in parallel
+        // starve the actors until the pool injects threads (about 0.5 s per thread), which made specs
+        // slow and timing-sensitive. Only the test process is affected.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (workers < MinPoolThreads) ThreadPool.SetMinThreads(MinPoolThreads, io);
+    }
+
     protected TestKitBase(ActorSystem system, string testActorName)
     {
         Sys = system;

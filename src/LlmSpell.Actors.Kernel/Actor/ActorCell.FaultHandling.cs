@@ -29,14 +29,18 @@ public sealed partial class ActorCell
             SystemLog.LogError(cause, "{Actor} failed while stopping; the failure is logged and ignored", SelfRef);
             return;
         }
-        if (_fault is null)
+        if (_fault is not null)
         {
-            _fault = new FaultState(_currentEnvelope, perpetrator);
-            _suspendCount++;
-            // As in Akka: the child that escalated is already suspended by its own failure; suspending it
-            // again would leave it suspended after the restart or resume that our supervisor decides.
-            SuspendChildren(except: perpetrator);
+            // As in Akka: until the supervisor has resumed or restarted us, further failures (say, a
+            // second child escalating) are not reported, or the supervisor would act twice.
+            SystemLog.LogDebug(cause, "{Actor} failed again before its supervisor decided on its first failure; not reported", SelfRef);
+            return;
         }
+        _fault = new FaultState(_currentEnvelope, perpetrator ?? SelfRef);
+        _suspendCount++;
+        // As in Akka: the child that escalated is already suspended by its own failure; suspending it
+        // again would leave it suspended after the restart or resume that our supervisor decides.
+        SuspendChildren(except: perpetrator);
         Parent.SendSystemMessage(new Failed(SelfRef, cause, SelfRef.Path.Uid));
     }
 
@@ -71,8 +75,9 @@ public sealed partial class ActorCell
             }
             catch (Exception ex)
             {
-                HandleInvokeFailure(new PreRestartException(SelfRef, cause, ex));
-                return;
+                // As in Akka, PreRestart is best effort: its failure is logged and the restart goes on.
+                // (Reporting it as a new failure made the supervisor restart again, forever.)
+                SystemLog.LogError(new PreRestartException(SelfRef, cause, ex), "PreRestart of {Actor} threw; restarting anyway", SelfRef);
             }
             finally
             {
@@ -96,6 +101,8 @@ public sealed partial class ActorCell
     private void FinishRecreate(Exception cause)
     {
         _state = StateRunning;
+        // Taken before the new instance runs, so that children it creates are not restarted with it.
+        var survivors = ChildrenSnapshot();
         try
         {
             var fresh = NewActor();
@@ -114,7 +121,7 @@ public sealed partial class ActorCell
         _fault = null;
         if (_suspendCount > 0) _suspendCount--;
         // As in Akka: children that PreRestart kept alive are restarted with the same cause.
-        foreach (var survivor in ChildrenSnapshot()) survivor.SendSystemMessage(new Recreate(cause));
+        foreach (var survivor in survivors) survivor.SendSystemMessage(new Recreate(cause));
     }
 
     /// <summary>Stop: children first, then PostStop, then watchers and parent are told.</summary>

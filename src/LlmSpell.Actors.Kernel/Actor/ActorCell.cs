@@ -89,6 +89,9 @@ public sealed partial class ActorCell : IActorContext
             HandleInvokeFailure(ex);
         }
         if (_timing is not null) AfterMessageForReceiveTimeout(message);
+        // Done with this message (unless its async handler still runs, whose continuations need its
+        // Sender): a later failure, such as a child's escalated one, must not be blamed on it.
+        if (!_awaitingAsync) _currentEnvelope = default;
     }
 
     private void AutoReceive(Envelope envelope)
@@ -232,6 +235,13 @@ public sealed partial class ActorCell : IActorContext
             var ex = done.Task.Exception!.InnerExceptions.Count == 1 ? done.Task.Exception.InnerException! : done.Task.Exception;
             HandleInvokeFailure(ex);
         }
+        else if (done.Task.IsCanceled)
+        {
+            // A canceled handler failed to do its work, as in Akka.NET and as the synchronous path already treats it.
+            _currentEnvelope = done.Envelope;
+            HandleInvokeFailure(new TaskCanceledException(done.Task));
+        }
+        _currentEnvelope = default;
     }
 
     private void RunContinuationOnActor(RunContinuation run)

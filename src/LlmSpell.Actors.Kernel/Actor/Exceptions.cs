@@ -29,7 +29,7 @@ public sealed class DeathPactException(IActorRef deadActor)
 /// <summary>An Ask got no reply within its timeout.</summary>
 public sealed class AskTimeoutException(string message) : TimeoutException(message);
 
-/// <summary>A supervisor escalated a failure it could not decide on.</summary>
+/// <summary>PreRestart threw during a restart; it is logged and the restart goes on.</summary>
 public sealed class PreRestartException(IActorRef actor, Exception restartCause, Exception inner)
     : ActorException($"Exception in PreRestart of {actor} while restarting for: {restartCause.Message}", inner);
 

@@ -10,6 +10,8 @@ public abstract class ReceiveActor : ActorBase
 {
     // Plain arrays and a flag rather than handler-set objects: every actor pays for these fields.
     private Handler[] _handlers = [];
+    // The behaviours below the current one; created on the first Become, with the initial handlers at
+    // the bottom, which are never popped (as in Akka).
     private Stack<Handler[]>? _stack;
     private bool _configuring = true; // the constructor, or inside Become/BecomeStacked
 
@@ -46,7 +48,12 @@ public abstract class ReceiveActor : ActorBase
     protected void ReceiveAnyAsync(Func<object, Task> handler) => Add(new AsyncHandler<object>(handler, null));
 
     /// <summary>Replaces the current handlers with the ones <paramref name="configure"/> registers.</summary>
-    protected void Become(Action configure) => _handlers = Build(configure);
+    protected void Become(Action configure)
+    {
+        var next = Build(configure);
+        if (_stack is null) (_stack = new Stack<Handler[]>()).Push(_handlers);
+        _handlers = next;
+    }
 
     /// <summary>Pushes new handlers; <see cref="UnbecomeStacked"/> returns to the previous ones.</summary>
     protected void BecomeStacked(Action configure)
@@ -56,9 +63,11 @@ public abstract class ReceiveActor : ActorBase
         _handlers = next;
     }
 
+    /// <summary>Returns to the handlers below the current ones; the initial handlers are never popped (as in Akka).</summary>
     protected void UnbecomeStacked()
     {
-        if (_stack is { Count: > 0 }) _handlers = _stack.Pop();
+        if (_stack is null) return;
+        _handlers = _stack.Count > 1 ? _stack.Pop() : _stack.Peek();
     }
 
     /// <summary>Same as <see cref="UnbecomeStacked"/>.</summary>

@@ -18,6 +18,10 @@ public sealed class DeadLetterActorRef : MinimalActorRef
                 break;
             case Terminated or ActorCell.WatchedActorTerminated:
                 break; // a dead watcher does not care
+            case Identify identify:
+                // As in Akka: nobody is there, and the asker learns it instead of waiting.
+                (sender ?? ActorRefs.NoSender).Tell(new ActorIdentity(identify.MessageId, null), this);
+                break;
             default:
                 _eventStream.Publish(new DeadLetter(message, sender ?? ActorRefs.NoSender, recipient));
                 break;

@@ -80,20 +80,41 @@ public sealed partial class OllamaClient : IDisposable
         using var lease = await _endpoint.AcquireAsync(limited, timed: true, cancellationToken).ConfigureAwait(false);
         using var response = await _endpoint.SendAsync(body is null ? HttpMethod.Get : HttpMethod.Post, path, body, lease, model, streamResponse: false)
             .ConfigureAwait(false);
+        byte[] bytes;
         try
         {
-            await using var stream = await response.Content.ReadAsStreamAsync(lease.Token).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync(stream, type, lease.Token).ConfigureAwait(false)
-                ?? throw _endpoint.Malformed(model, $"{path} answered JSON null");
+            bytes = await response.Content.ReadAsByteArrayAsync(lease.Token).ConfigureAwait(false);
         }
-        catch (JsonException ex)
-        {
-            throw _endpoint.Malformed(model, $"{path} did not answer valid JSON ({ex.Message})", ex);
-        }
-        catch (Exception ex) when (ex is not LlmException)
+        catch (Exception ex)
         {
             throw _endpoint.Translate(ex, lease, model);
         }
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, type) ?? throw _endpoint.Malformed(model, $"{path} answered JSON null");
+        }
+        catch (JsonException ex)
+        {
+            if (IsIncompleteJson(bytes)) throw _endpoint.Truncated(model, 0, "the end of the JSON answer", ex);
+            throw _endpoint.Malformed(model, $"{path} did not answer valid JSON ({ex.Message})", ex);
+        }
+    }
+
+    /// <summary>Whether the bytes are the valid start of a JSON document that stops early (a cut connection, not garbage).</summary>
+    private static bool IsIncompleteJson(byte[] bytes)
+    {
+        var reader = new Utf8JsonReader(bytes, isFinalBlock: false, state: default);
+        try
+        {
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        return reader.BytesConsumed < bytes.Length || reader.CurrentDepth > 0 || reader.TokenType == JsonTokenType.None;
     }
 
     /// <summary>

@@ -139,6 +139,23 @@ public sealed class OpenAIChatClientSpec : IClassFixture<OpenAiServerFixture>, I
     }
 
     [Fact]
+    public async Task A_streamed_request_that_fails_shows_the_error_text()
+    {
+        _server.FailTimes(1, 503, "The engine is currently overloaded");
+
+        var act = async () =>
+        {
+            await foreach (var _ in _chat.GetStreamingResponseAsync(Ask("hi")))
+            {
+            }
+        };
+
+        var error = (await act.Should().ThrowAsync<LlmTransientException>()).Which;
+        error.StatusCode.Should().Be(503);
+        error.Message.Should().Contain("The engine is currently overloaded");
+    }
+
+    [Fact]
     public async Task Cancelling_mid_stream_closes_the_connection()
     {
         _server.Always(ScriptedReply.Text("one two three").StallingAfter(1));

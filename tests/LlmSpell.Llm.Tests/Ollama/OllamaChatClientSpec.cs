@@ -338,7 +338,8 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
     [Fact]
     public async Task Parallel_calls_queue_behind_the_concurrency_limit()
     {
-        _server.Always(ScriptedReply.Text("ok").WithDelay(TimeSpan.FromMilliseconds(40)));
+        // The first two wait for each other, so the limit is reached for sure; the delay gives a third every chance to overlap.
+        _server.Always(ScriptedReply.Text("ok").WithGate(_server.WaitForRequestsAsync(2)).WithDelay(TimeSpan.FromMilliseconds(40)));
         using var ollama = new OllamaClient(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl).WithMaxConcurrency(2));
         var chat = ollama.AsChatClient(Model);
 

@@ -184,7 +184,7 @@ public sealed class OpenAIChatClientSpec : IClassFixture<OpenAiServerFixture>, I
     [Fact]
     public async Task Parallel_calls_respect_the_concurrency_limit()
     {
-        _server.Always(ScriptedReply.Text("ok").WithDelay(TimeSpan.FromMilliseconds(40)));
+        _server.Always(ScriptedReply.Text("ok").WithGate(_server.WaitForRequestsAsync(3)).WithDelay(TimeSpan.FromMilliseconds(40)));
         using var client = new OpenAICompatibleClient(LlmEndpointOptions.OpenAI.WithBaseUrl(_server.BaseUrl).WithMaxConcurrency(3), environment: _ => null);
         var chat = client.AsChatClient(Model);
 

@@ -103,7 +103,7 @@ public sealed class AgentStepsOverHttpSpec : TestKit, IClassFixture<OllamaServer
     [Fact]
     public async Task Parallel_branches_queue_on_the_endpoint_instead_of_overloading_it()
     {
-        _server.Always(ScriptedReply.Text("branch done").WithDelay(TimeSpan.FromMilliseconds(40)));
+        _server.Always(ScriptedReply.Text("branch done").WithGate(_server.WaitForRequestsAsync(2)).WithDelay(TimeSpan.FromMilliseconds(40)));
         using var provider = Provider(o => o.WithMaxConcurrency(2));
         var workflow = new WorkflowDefinition
         {

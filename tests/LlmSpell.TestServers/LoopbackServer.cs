@@ -26,6 +26,7 @@ public abstract class LoopbackServer : IAsyncDisposable
     private int _inFlight;
     private int _maxInFlight;
     private int _received;
+    private readonly HashSet<string> _connections = [];
 
     /// <summary>The root URL clients are configured with (ends in '/').</summary>
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
@@ -38,6 +39,15 @@ public abstract class LoopbackServer : IAsyncDisposable
 
     public int InFlight => Volatile.Read(ref _inFlight);
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>Distinct TCP connections requests arrived on (a client that pools connections keeps this low).</summary>
+    public int ConnectionCount
+    {
+        get
+        {
+            lock (_lock) return _connections.Count;
+        }
+    }
 
     /// <summary>Requests received, recorded or not.</summary>
     public int RequestCount => Volatile.Read(ref _received);
@@ -80,6 +90,7 @@ public abstract class LoopbackServer : IAsyncDisposable
             _rules.Clear();
             _requests.Clear();
             _waiters.Clear();
+            _connections.Clear();
             _maxInFlight = _inFlight;
             _received = 0;
         }
@@ -151,7 +162,7 @@ public abstract class LoopbackServer : IAsyncDisposable
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, value) in context.Request.Headers) headers[name.ToLowerInvariant()] = value.ToString();
             request = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? "/", headers, body);
-            Record(request);
+            Record(request, context.Connection.Id);
             using var aborted = context.RequestAborted.Register(static r => ((RecordedRequest)r!).MarkAborted(), request);
             await ServeAsync(context, request).ConfigureAwait(false);
         }
@@ -166,12 +177,13 @@ public abstract class LoopbackServer : IAsyncDisposable
         }
     }
 
-    private void Record(RecordedRequest request)
+    private void Record(RecordedRequest request, string connection)
     {
         List<TaskCompletionSource>? reached = null;
         lock (_lock)
         {
             _received++;
+            _connections.Add(connection);
             if (RecordRequests) _requests.Add(request);
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {

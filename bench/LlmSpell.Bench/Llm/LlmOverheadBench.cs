@@ -83,8 +83,14 @@ public static class LlmOverheadBench
         Array.Sort(chatUs);
         Array.Sort(agentUs);
 
+        var rawBytes = await AllocatedPerCallAsync(rawCall);
+        var chatBytes = await AllocatedPerCallAsync(chatCall);
+        var agentBytes = await AllocatedPerCallAsync(agentCall);
+
         var rawPerSecond = await ThroughputAsync(rawCall, concurrency, throughputCalls);
+        var connectionsBefore = server.ConnectionCount;
         var agentPerSecond = await ThroughputAsync(agentCall, concurrency, throughputCalls);
+        var agentConnections = server.ConnectionCount - connectionsBefore;
 
         BenchRunner.Emit(new
         {
@@ -102,6 +108,11 @@ public static class LlmOverheadBench
             concurrency,
             calls_per_s = Math.Round(agentPerSecond),
             raw_calls_per_s = Math.Round(rawPerSecond),
+            raw_alloc_bytes_per_call = rawBytes,
+            chat_alloc_bytes_per_call = chatBytes,
+            agent_alloc_bytes_per_call = agentBytes,
+            server_connections = server.ConnectionCount,
+            agent_throughput_new_connections = agentConnections,
         });
     }
 
@@ -110,6 +121,14 @@ public static class LlmOverheadBench
         var start = Stopwatch.GetTimestamp();
         await call();
         return Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+    }
+
+    /// <summary>Bytes allocated in the whole process per call (client and the in-process server alike).</summary>
+    private static async Task<long> AllocatedPerCallAsync(Func<Task> call, int calls = 500)
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        for (var i = 0; i < calls; i++) await call();
+        return (GC.GetTotalAllocatedBytes(precise: true) - before) / calls;
     }
 
     private static async Task<double> ThroughputAsync(Func<Task> call, int concurrency, int total)

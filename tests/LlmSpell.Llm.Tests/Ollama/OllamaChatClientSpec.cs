@@ -367,6 +367,21 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
     }
 
     [Fact]
+    public async Task Sequential_calls_reuse_one_pooled_connection()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await foreach (var _ in _chat.GetStreamingResponseAsync(Ask("streamed")))
+            {
+            }
+            await _chat.GetResponseAsync(Ask("whole"));
+        }
+
+        _server.RequestCount.Should().Be(6);
+        _server.ConnectionCount.Should().Be(1, "each answer is read to its end, so its connection goes back to the pool");
+    }
+
+    [Fact]
     public async Task A_call_without_a_model_says_how_to_give_one()
     {
         var act = () => _ollama.AsChatClient().GetResponseAsync(Ask("hi"));

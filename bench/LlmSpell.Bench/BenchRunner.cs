@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LlmSpell.Bench.Kernel;
+using LlmSpell.Bench.Llm;
 using LlmSpell.Bench.Workflows;
 
 namespace LlmSpell.Bench;
@@ -17,6 +18,7 @@ public static class BenchRunner
         ["fanout"] = ("parallel workflow of --n branches, then join: p50_us, p99_us", WorkflowShapeBench.FanoutAsync),
         ["loop"] = ("loop of --n iterations over one step: p50_us, p99_us", WorkflowShapeBench.LoopAsync),
         ["conc"] = ("--n concurrent runs of 3 steps awaiting 50 ms: wall_ms, rss_mb", WorkflowShapeBench.ConcAsync),
+        ["llm-overhead"] = ("agent calls to a loopback Ollama answering at once: overhead_us over raw HTTP p50, calls_per_s at --concurrency 4", LlmOverheadBench.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

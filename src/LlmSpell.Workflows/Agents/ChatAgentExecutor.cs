@@ -1,24 +1,31 @@
 using System.Text;
 using LlmSpell.Llm;
+using LlmSpell.Llm.Pricing;
 using Microsoft.Extensions.AI;
 
 namespace LlmSpell.Workflows.Agents;
 
 /// <summary>
 /// Runs agent steps on any <see cref="IChatClient"/>: builds the messages (system prompt, earlier
-/// outputs as context, the rendered input), streams the answer and reports usage.
+/// outputs as context, the rendered input), streams the answer and reports usage and its cost.
 /// </summary>
 public sealed class ChatAgentExecutor : IAgentExecutor
 {
     private readonly IChatClientProvider _clients;
     private readonly IReadOnlyDictionary<string, AgentProfile> _agents;
     private readonly string _defaultModel;
+    private readonly CostCalculator _costs;
 
-    public ChatAgentExecutor(IChatClientProvider clients, string defaultModel, IEnumerable<AgentProfile>? agents = null)
+    /// <param name="clients">Resolves each step's model to a chat client.</param>
+    /// <param name="defaultModel">The model of steps and agents that name none, e.g. <c>ollama/llama3.2:3b</c>.</param>
+    /// <param name="agents">Named agents that steps refer to by <c>agent_id</c>.</param>
+    /// <param name="prices">Prices the answers' token usage; null: <see cref="PriceTable.Default"/> (local models cost nothing).</param>
+    public ChatAgentExecutor(IChatClientProvider clients, string defaultModel, IEnumerable<AgentProfile>? agents = null, PriceTable? prices = null)
     {
         _clients = clients;
         _defaultModel = defaultModel;
         _agents = (agents ?? []).ToDictionary(a => a.Id, StringComparer.Ordinal);
+        _costs = new CostCalculator(prices ?? PriceTable.Default);
     }
 
     public async Task<AgentResult> ExecuteAsync(AgentRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
@@ -66,6 +73,7 @@ public sealed class ChatAgentExecutor : IAgentExecutor
                 }
             }
         }
-        return new AgentResult(text.ToString(), $"{model.Provider}/{responseModel ?? model.Model}", new AgentUsage(input, output));
+        var answered = new ModelSpec(model.Provider, responseModel ?? model.Model);
+        return new AgentResult(text.ToString(), answered.ToString(), new AgentUsage(input, output), _costs.CostUsd(answered, input, output));
     }
 }

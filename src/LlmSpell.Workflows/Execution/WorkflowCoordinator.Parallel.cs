@@ -49,7 +49,9 @@ internal sealed partial class WorkflowCoordinator
                 Name = branch.Name,
                 Type = WorkflowType.Sequential,
                 Steps = branch.Steps,
-                Config = _definition.Config with { Timeout = branch.Timeout ?? _definition.Config.Timeout },
+                // The pattern's own timeout is this coordinator's to enforce: a branch given a copy of it would
+                // race the pattern's timer and turn a timed-out pattern into a failed one.
+                Config = _definition.Config with { Timeout = branch.Timeout ?? System.Threading.Timeout.InfiniteTimeSpan },
                 Workflows = _definition.Workflows,
             };
             var spec = new CoordinatorSpec(_run, definition, _scope with { BranchName = branch.Name },

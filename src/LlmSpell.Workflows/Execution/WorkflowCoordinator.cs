@@ -89,7 +89,9 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         if (_spec.IsRoot) Emit(Stamp(new RunStarted(_definition.Name, _scope.Input?.DeepClone())));
-        Timers.StartSingleTimer("run-timeout", new RunTimedOut(_definition.Config.Timeout), _definition.Config.Timeout);
+        // Infinite: the limit is enforced by an enclosing coordinator (a parallel branch without its own timeout).
+        if (_definition.Config.Timeout != Timeout.InfiniteTimeSpan)
+            Timers.StartSingleTimer("run-timeout", new RunTimedOut(_definition.Config.Timeout), _definition.Config.Timeout);
         switch (_definition.Type)
         {
             case WorkflowType.Sequential: StartSequential(); break;

@@ -74,9 +74,18 @@ internal sealed partial class WorkflowCoordinator
     private void NextLoopIteration()
     {
         if (_finished) return;
-        if (!TryNextItem(out var item))
+        JsonNode? item;
+        try
         {
-            FinishLoop();
+            if (!TryNextItem(out item))
+            {
+                FinishLoop();
+                return;
+            }
+        }
+        catch (ConditionEvaluationException ex)
+        {
+            Finish(RunStatus.Failed, Aggregate(), $"the loop's while condition: {ex.Message}");
             return;
         }
         var index = _iteration;
@@ -92,9 +101,17 @@ internal sealed partial class WorkflowCoordinator
             _iterationOutputs.Add(list.LastOutput?.DeepClone());
             Emit(Stamp(new IterationCompleted(index, list.LastOutput?.DeepClone())));
             _iteration++;
-            if (_loop!.BreakWhen is { } breakWhen && ConditionEvaluator.Evaluate(breakWhen, _scope))
+            try
             {
-                FinishLoop();
+                if (_loop!.BreakWhen is { } breakWhen && ConditionEvaluator.Evaluate(breakWhen, _scope))
+                {
+                    FinishLoop();
+                    return;
+                }
+            }
+            catch (ConditionEvaluationException ex)
+            {
+                Finish(RunStatus.Failed, Aggregate(), $"the loop's break_when condition: {ex.Message}");
                 return;
             }
             // Through the mailbox: cancel and status messages interleave with iterations.

@@ -4,6 +4,7 @@ using LlmSpell.Actors.Testing;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Execution;
+using LlmSpell.Workflows.Results;
 
 namespace LlmSpell.Workflows.Tests.Execution;
 
@@ -16,6 +17,16 @@ public abstract class EngineSpec : TestKit
     private WorkflowEngine? _engine;
 
     protected WorkflowEngine Engine => _engine ??= new WorkflowEngine(Sys, new WorkflowServices { Agents = Agents, Tools = Tools });
+
+    /// <summary>How long a spec waits for a run to end before it fails (a hung run is a failure, never a hung test).</summary>
+    protected static TimeSpan RunLimit => Dilated(TimeSpan.FromSeconds(10));
+
+    /// <summary>Runs <paramref name="definition"/> to its end on <see cref="Engine"/>.</summary>
+    protected Task<WorkflowResult> Run(WorkflowDefinition definition, JsonNode? input = null) =>
+        Engine.RunAsync(definition, input).WaitAsync(RunLimit);
+
+    /// <summary>The result of <paramref name="run"/> when it ends.</summary>
+    protected static Task<WorkflowResult> Finished(IWorkflowRun run) => run.Completion.WaitAsync(RunLimit);
 
     protected static StepDefinition Tool(string name, string? tool = null, string? parameters = null, RetryPolicy? retry = null,
         TimeSpan? timeout = null, ErrorStrategy? onError = null) => new()
@@ -119,14 +130,22 @@ public abstract class EngineSpec : TestKit
     protected static async Task<IReadOnlyList<WorkflowEvent>> EventsOf(IWorkflowRun run)
     {
         var events = new List<WorkflowEvent>();
-        await foreach (var e in run.Events) events.Add(e);
+        using var cts = new CancellationTokenSource(RunLimit);
+        try
+        {
+            await foreach (var e in run.Events.WithCancellation(cts.Token)) events.Add(e);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            throw new Xunit.Sdk.XunitException($"the run did not end within {RunLimit.TotalSeconds:0} s; events so far: {string.Join(", ", events.Select(e => e.Kind))}");
+        }
         return events;
     }
 
     /// <summary>Reads a run's events until one matches; fails after the default timeout.</summary>
     protected static async Task<T> NextEvent<T>(IWorkflowRun run, Func<T, bool>? match = null) where T : WorkflowEvent
     {
-        using var cts = new CancellationTokenSource(Dilated(TimeSpan.FromSeconds(5)));
+        using var cts = new CancellationTokenSource(RunLimit);
         try
         {
             await foreach (var e in run.Events.WithCancellation(cts.Token))
@@ -135,7 +154,7 @@ public abstract class EngineSpec : TestKit
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
         }
-        throw new Xunit.Sdk.XunitException($"no {typeof(T).Name} event matched (the run ended or 5 s passed)");
+        throw new Xunit.Sdk.XunitException($"no {typeof(T).Name} event matched (the run ended, or it did not end in time)");
     }
 
     /// <summary>A probe that receives the events of type <typeparamref name="T"/> published on the system's event stream.</summary>

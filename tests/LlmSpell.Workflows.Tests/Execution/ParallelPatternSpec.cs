@@ -25,7 +25,7 @@ public sealed class ParallelPatternSpec : EngineSpec
         // Two slots, both held by gated calls: no third branch may start until one finishes.
         await started.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(150));
         gate.SetResult();
-        var result = await run.Completion;
+        var result = await Finished(run);
 
         result.Status.Should().Be(RunStatus.Completed);
         Tools.MaxInFlight.Should().Be(2);
@@ -44,7 +44,7 @@ public sealed class ParallelPatternSpec : EngineSpec
         fastDone.Path.Should().Be("fast-branch");
         run.Completion.IsCompleted.Should().BeFalse("the slow call cannot finish before its gate opens");
         gate.SetResult();
-        var result = await run.Completion;
+        var result = await Finished(run);
         result.Status.Should().Be(RunStatus.Completed);
         result.Steps.Select(s => s.Name).Should().Equal("fast", "slow");
     }
@@ -53,7 +53,7 @@ public sealed class ParallelPatternSpec : EngineSpec
     public async Task Fail_fast_cancels_the_branches_still_running()
     {
         Tools.Hangs("b2").FailsAfter("b1", Tools.WhenCalled("b2"), "disk full");
-        var result = await Engine.RunAsync(Parallel("wf", Branch("one", Tool("b1")), Branch("two", Tool("b2"))));
+        var result = await Run(Parallel("wf", Branch("one", Tool("b1")), Branch("two", Tool("b2"))));
 
         result.Status.Should().Be(RunStatus.Failed);
         result.Error.Should().Contain("branch 'one'").And.Contain("disk full");
@@ -69,7 +69,7 @@ public sealed class ParallelPatternSpec : EngineSpec
 
         await NextEvent<StepFailed>(run, e => e.Step == "b1");
         gate.SetResult();
-        var result = await run.Completion;
+        var result = await Finished(run);
 
         result.Status.Should().Be(RunStatus.Failed);
         result.Error.Should().Contain("branch 'one'").And.Contain("disk full");
@@ -82,7 +82,7 @@ public sealed class ParallelPatternSpec : EngineSpec
     public async Task A_failed_optional_branch_leaves_the_run_completed_with_continue_on_optional_failure()
     {
         Tools.Fails("opt").Echo("req");
-        var result = await Engine.RunAsync(Parallel("wf", Optional(Branch("extra", Tool("opt"))), Branch("main", Tool("req"))));
+        var result = await Run(Parallel("wf", Optional(Branch("extra", Tool("opt"))), Branch("main", Tool("req"))));
 
         result.Status.Should().Be(RunStatus.Completed);
         result.Step("opt")!.Status.Should().Be(StepStatus.Failed);
@@ -94,7 +94,7 @@ public sealed class ParallelPatternSpec : EngineSpec
     {
         Tools.Fails("opt").Echo("req");
         var config = WorkflowConfig.Default with { ContinueOnOptionalFailure = false };
-        var result = await Engine.RunAsync(Parallel("wf", config, Optional(Branch("extra", Tool("opt"))), Branch("main", Tool("req"))));
+        var result = await Run(Parallel("wf", config, Optional(Branch("extra", Tool("opt"))), Branch("main", Tool("req"))));
 
         result.Status.Should().Be(RunStatus.PartiallyCompleted);
         result.Step("req")!.Status.Should().Be(StepStatus.Completed);
@@ -109,7 +109,7 @@ public sealed class ParallelPatternSpec : EngineSpec
 
         await NextEvent<StepFailed>(run, e => e.Step == "opt");
         gate.SetResult();
-        var result = await run.Completion;
+        var result = await Finished(run);
 
         result.Status.Should().Be(RunStatus.Completed);
         Tools.CancellationObserved("req").Should().BeFalse();
@@ -127,7 +127,7 @@ public sealed class ParallelPatternSpec : EngineSpec
         var run = await Engine.StartAsync(wf);
         await AwaitConditionAsync(() => Tools.CancellationObserved("slow"));
         gate.SetResult();
-        var result = await run.Completion;
+        var result = await Finished(run);
 
         result.Status.Should().Be(RunStatus.Failed);
         result.Error.Should().Contain("slow-branch").And.Contain("timed out").And.Contain("100 ms");
@@ -141,7 +141,7 @@ public sealed class ParallelPatternSpec : EngineSpec
         var wf = Parallel("wf", WorkflowConfig.Default with { Timeout = TimeSpan.FromMilliseconds(150) },
             Branch("left", Tool("a")), Branch("right", Tool("b")));
 
-        var result = await Engine.RunAsync(wf);
+        var result = await Run(wf);
 
         result.Status.Should().Be(RunStatus.TimedOut);
         result.Error.Should().Contain("150 ms");
@@ -160,7 +160,7 @@ public sealed class ParallelPatternSpec : EngineSpec
             Branch("first", Tool("fetch"), Tool("shape", parameters: """{"got":"{{steps.fetch.output.n}}","me":"{{branch.name}}"}""")),
             Branch("second", Tool("other")));
 
-        var result = await Engine.RunAsync(wf);
+        var result = await Run(wf);
 
         result.Status.Should().Be(RunStatus.Completed);
         var output = result.Output!.AsObject();
@@ -184,7 +184,7 @@ public sealed class ParallelPatternSpec : EngineSpec
             Config = WorkflowConfig.Default with { Timeout = TimeSpan.FromSeconds(5) },
         };
 
-        var result = await Engine.RunAsync(wf);
+        var result = await Run(wf);
 
         result.Status.Should().Be(RunStatus.Completed);
         result.Output!["a"]!.GetValue<string>().Should().Be("A");
@@ -199,7 +199,7 @@ public sealed class ParallelPatternSpec : EngineSpec
             Nested("both", Parallel("p", Branch("bx", Tool("x")), Branch("by", Tool("y")))),
             Tool("sum", parameters: """{"x":"{{steps.x.output}}","y":"{{steps.y.output}}","all":"{{steps.both.output}}"}"""));
 
-        var result = await Engine.RunAsync(wf);
+        var result = await Run(wf);
 
         result.Status.Should().Be(RunStatus.Completed);
         result.Output!["x"]!.GetValue<int>().Should().Be(1);

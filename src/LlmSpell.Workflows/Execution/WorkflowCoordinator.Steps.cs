@@ -119,9 +119,9 @@ internal sealed partial class WorkflowCoordinator
                 default: StartWait(attempt); break;
             }
         }
-        catch (Exception ex) when (ex is TemplateReferenceException or StepConfigurationException)
+        catch (Exception ex) when (ex is TemplateReferenceException or StepConfigurationException or FormatException)
         {
-            // Retrying cannot fix a bad reference or a missing tool: fail the step at once.
+            // Retrying cannot fix a bad reference (FormatException: a malformed {{…}}) or a missing tool: fail the step at once.
             FailAttempt(id, ex, retryable: false);
             return;
         }

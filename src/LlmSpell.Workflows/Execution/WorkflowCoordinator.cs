@@ -6,6 +6,7 @@ using LlmSpell.Workflows.Data;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Results;
+using Microsoft.Extensions.Logging;
 
 namespace LlmSpell.Workflows.Execution;
 
@@ -74,19 +75,19 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
         _definition = spec.Definition;
         _scope = spec.Scope;
 
-        Receive<StepSucceeded>(OnStepSucceeded);
-        Receive<Finished>(OnChildFinished);
-        Receive<StepTimedOut>(OnStepTimedOut);
-        Receive<RetryStep>(r => StartAttempt(r.Run));
-        Receive<Signal>(OnSignal);
-        Receive<Terminated>(OnChildTerminated);
+        Receive<StepSucceeded>(Guarded<StepSucceeded>(OnStepSucceeded));
+        Receive<Finished>(Guarded<Finished>(OnChildFinished));
+        Receive<StepTimedOut>(Guarded<StepTimedOut>(OnStepTimedOut));
+        Receive<RetryStep>(Guarded<RetryStep>(r => StartAttempt(r.Run)));
+        Receive<Signal>(Guarded<Signal>(OnSignal));
+        Receive<Terminated>(Guarded<Terminated>(OnChildTerminated));
         Receive<Cancel>(c => Finish(RunStatus.Cancelled, null, c.Reason));
         Receive<RunTimedOut>(t => Finish(RunStatus.TimedOut, null, $"the workflow '{_definition.Name}' timed out after {Format(t.Timeout)}"));
-        Receive<BranchFinished>(OnBranchFinished);
-        Receive<NextIteration>(_ => NextLoopIteration());
+        Receive<BranchFinished>(Guarded<BranchFinished>(OnBranchFinished));
+        Receive<NextIteration>(Guarded<NextIteration>(_ => NextLoopIteration()));
     }
 
-    protected override void PreStart()
+    protected override void PreStart() => Guard(() =>
     {
         if (_spec.IsRoot) Emit(Stamp(new RunStarted(_definition.Name, _scope.Input?.DeepClone())));
         // Infinite: the limit is enforced by an enclosing coordinator (a parallel branch without its own timeout).
@@ -98,6 +99,24 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
             case WorkflowType.Parallel: StartParallel(); break;
             case WorkflowType.Conditional: StartConditional(); break;
             default: StartLoop(); break;
+        }
+    });
+
+    private Action<T> Guarded<T>(Action<T> handler) => message => Guard(() => handler(message));
+
+    // A coordinator must not crash: stopped by its supervisor, a root run would end as "cancelled", and a
+    // failure in PreStart (after which the kernel, as Akka, calls no PostStop) would never end it at all.
+    // An unexpected exception (a throwing tool registry or agent executor, or a bug) fails the workflow instead.
+    private void Guard(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex) when (!_finished)
+        {
+            Log.LogError(ex, "Workflow '{Workflow}' of run {RunId} failed unexpectedly", _definition.Name, _run.RunId);
+            Finish(RunStatus.Failed, null, $"the workflow '{_definition.Name}' failed unexpectedly: {ex.Message}");
         }
     }
 

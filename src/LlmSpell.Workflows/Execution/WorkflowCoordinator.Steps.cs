@@ -243,7 +243,7 @@ internal sealed partial class WorkflowCoordinator
         var outcome = finished.Outcome;
         _results.AddRange(outcome.Steps);
         // The nested workflow's steps become visible to the steps after it.
-        _scope = _scope.MergeOutputs(outcome.Outputs);
+        _scope = _scope.MergeOutputs(outcome.Outputs).MergeState(outcome.State);
         if (outcome.Status is RunStatus.Completed or RunStatus.PartiallyCompleted)
         {
             if (outcome.Status == RunStatus.PartiallyCompleted) _failureTolerated = true;

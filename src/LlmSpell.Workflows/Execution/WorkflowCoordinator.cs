@@ -154,7 +154,7 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
         Timers.CancelAll();
         CancelActiveAttempts();
         if (_spec.IsRoot) Complete(status, output, error);
-        else Context.Parent.Tell(new Finished(new CoordinatorOutcome(status, output, _scope.Outputs, _results.ToArray(), error)), Self);
+        else Context.Parent.Tell(new Finished(new CoordinatorOutcome(status, output, _scope.Outputs, _results.ToArray(), error) { State = _scope.State }), Self);
         Context.Stop(Self);
     }
 
@@ -186,10 +186,14 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
     private RunStatus EndStatus => _failureTolerated ? RunStatus.PartiallyCompleted : RunStatus.Completed;
 }
 
-/// <summary>What a child coordinator hands back: its status, output, all step outputs and results.</summary>
+/// <summary>What a child coordinator hands back: its status, output, all step outputs and results, and its state.</summary>
 internal sealed record CoordinatorOutcome(
     RunStatus Status,
     JsonNode? Output,
     IReadOnlyDictionary<string, JsonNode?> Outputs,
     IReadOnlyList<StepResult> Steps,
-    string? Error);
+    string? Error)
+{
+    /// <summary>State the child set (a loop's result under its name), visible to the parent's later steps.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> State { get; init; } = new Dictionary<string, JsonNode?>();
+}

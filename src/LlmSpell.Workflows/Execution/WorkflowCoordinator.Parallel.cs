@@ -24,13 +24,16 @@ internal sealed partial class WorkflowCoordinator
         ? _definition.Branches
         : _definition.Steps.Select(s => new BranchDefinition { Name = s.Name, Steps = [s] }).ToArray();
 
+    // Below one, nothing would ever be dispatched and the pattern would wait for its timeout: run one at a time.
+    private int ConcurrencyLimit => Math.Max(1, _definition.Config.MaxConcurrency);
+
     private void StartParallel()
     {
         var branches = ParallelBranches;
         _pendingBranches = new Queue<BranchDefinition>(branches);
         _runningBranches = [];
         _branchOutputs = [];
-        var size = Math.Max(1, Math.Min(_definition.Config.MaxConcurrency, branches.Count));
+        var size = Math.Max(1, Math.Min(ConcurrencyLimit, branches.Count));
         // Branch runners never fail by themselves; if one does, stop it (its branch then counts as failed).
         _pool = Context.ActorOf(Actors.Props.Create(() => new BranchRunner())
             .WithRouter(new RoundRobinPool(size, Actors.SupervisorStrategy.StoppingStrategy)), "pool");
@@ -40,7 +43,7 @@ internal sealed partial class WorkflowCoordinator
 
     private void DispatchBranches()
     {
-        while (!_finished && _pendingBranches!.Count > 0 && _runningBranches!.Count < _definition.Config.MaxConcurrency)
+        while (!_finished && _pendingBranches!.Count > 0 && _runningBranches!.Count < ConcurrencyLimit)
         {
             var branch = _pendingBranches.Dequeue();
             _runningBranches[branch.Name] = branch;

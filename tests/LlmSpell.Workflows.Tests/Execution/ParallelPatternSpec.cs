@@ -33,6 +33,20 @@ public sealed class ParallelPatternSpec : EngineSpec
     }
 
     [Fact]
+    public async Task A_max_concurrency_below_one_still_runs_every_branch_one_at_a_time()
+    {
+        Tools.Echo("a").Echo("b");
+        var wf = Parallel("wf", WorkflowConfig.Default with { MaxConcurrency = 0, Timeout = TimeSpan.FromSeconds(5) },
+            Branch("one", Tool("a")), Branch("two", Tool("b")));
+
+        var result = await Run(wf);
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        Tools.MaxInFlight.Should().Be(1);
+        result.Output!.AsObject().Select(p => p.Key).Should().BeEquivalentTo(["one", "two"]);
+    }
+
+    [Fact]
     public async Task A_fast_branch_is_not_held_back_by_a_slow_sibling()
     {
         var gate = new TaskCompletionSource();

@@ -61,6 +61,17 @@ public sealed class WaitSignalSpec : EngineSpec
     }
 
     [Fact]
+    public async Task A_step_level_timeout_on_a_wait_step_is_reported_with_its_limit()
+    {
+        var wait = Wait("approval", "approve") with { Timeout = TimeSpan.FromMilliseconds(60) };
+
+        var result = await Run(Sequential("wf", wait));
+
+        result.Status.Should().Be(RunStatus.Failed);
+        result.Step("approval")!.Error.Should().Contain("step 'approval' timed out after 60 ms");
+    }
+
+    [Fact]
     public async Task A_signal_the_run_is_not_waiting_for_is_refused_listing_what_it_waits_for()
     {
         var run = await Engine.StartAsync(Sequential("wf", Wait("approval", "approve")));

@@ -159,7 +159,7 @@ public sealed class RetrySpec : EngineSpec
             return System.Text.Json.Nodes.JsonValue.Create("second time lucky");
         });
 
-        var result = await Run(Sequential("wf", Tool("sometimes-slow", retry: Backoff, timeout: TimeSpan.FromMilliseconds(50))));
+        var result = await Run(Sequential("wf", Tool("sometimes-slow", retry: Backoff, timeout: TimeSpan.FromMilliseconds(250))));
 
         result.Status.Should().Be(RunStatus.Completed);
         result.Step("sometimes-slow")!.Attempts.Should().Be(2);

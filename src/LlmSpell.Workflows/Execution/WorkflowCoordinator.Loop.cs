@@ -65,7 +65,9 @@ internal sealed partial class WorkflowCoordinator
                 item = _loopItems[(int)_iteration]?.DeepClone();
                 return true;
             case WhileIterator w:
-                return ConditionEvaluator.Evaluate(w.Condition, _scope);
+                // Decided before the iteration runs, on what it will see: its index and no item
+                // (else loop.index would be missing at the first check, or one behind later).
+                return ConditionEvaluator.Evaluate(w.Condition, _scope with { LoopItem = null, LoopIndex = _iteration });
             default:
                 return false;
         }

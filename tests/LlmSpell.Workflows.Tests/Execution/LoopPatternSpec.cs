@@ -99,6 +99,15 @@ public sealed class LoopPatternSpec : EngineSpec
     }
 
     [Fact]
+    public async Task A_while_condition_sees_the_index_of_the_iteration_it_decides_on()
+    {
+        var result = await Run(Loop("wf", While(Lt("loop.index", "3")), See()));
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        Indexes().Should().Equal(0, 1, 2);
+    }
+
+    [Fact]
     public async Task Max_iterations_stops_a_while_loop_whose_condition_always_holds()
     {
         Tools.Counts("tick");

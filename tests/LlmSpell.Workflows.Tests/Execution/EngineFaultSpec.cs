@@ -46,6 +46,26 @@ public sealed class EngineFaultSpec : EngineSpec
         Tools.Calls("after").Should().Be(0);
     }
 
+    [Fact]
+    public async Task Run_ids_that_differ_only_in_characters_unfit_for_actor_names_start_separate_runs()
+    {
+        var ids = new Queue<string>(["order/42", "order_42"]);
+        var engine = new WorkflowEngine(Sys, new WorkflowServices { Agents = Agents, Tools = Tools },
+            WorkflowEngineOptions.Default.WithRunIdGenerator(() => ids.Dequeue()) with { ControlTimeout = TimeSpan.FromSeconds(3) },
+            supervisorName: "id-workflows");
+        var gate = new TaskCompletionSource();
+        Tools.WaitsFor("hold", gate.Task);
+
+        var first = await engine.StartAsync(Sequential("wf", Tool("hold")));
+        var second = await engine.StartAsync(Sequential("wf", Tool("hold")));
+        gate.SetResult();
+
+        first.Id.Should().Be("order/42");
+        second.Id.Should().Be("order_42");
+        (await Finished(first)).Status.Should().Be(RunStatus.Completed);
+        (await Finished(second)).Status.Should().Be(RunStatus.Completed);
+    }
+
     private WorkflowEngine EngineWith(IToolRegistry tools) =>
         new(Sys, new WorkflowServices { Agents = Agents, Tools = tools }, supervisorName: "faulty-workflows");
 

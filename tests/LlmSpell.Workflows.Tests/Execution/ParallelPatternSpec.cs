@@ -20,8 +20,8 @@ public sealed class ParallelPatternSpec : EngineSpec
 
         var run = await Engine.StartAsync(wf);
         await AwaitConditionAsync(() => Tools.InFlight == 2);
-        started.ExpectMsg<StepStarted>();
-        started.ExpectMsg<StepStarted>();
+        await started.ExpectMsgAsync<StepStarted>();
+        await started.ExpectMsgAsync<StepStarted>();
         // Two slots, both held by gated calls: no third branch may start until one finishes.
         await started.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(150));
         gate.SetResult();

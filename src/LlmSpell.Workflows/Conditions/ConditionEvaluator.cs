@@ -22,7 +22,7 @@ public static class ConditionEvaluator
         OrCondition or => or.Conditions.Any(c => Evaluate(c, scope, classifiedLabel, branchName)),
         NotCondition not => !Evaluate(not.Inner, scope, classifiedLabel, branchName),
         ExistsCondition exists => TryResolve(exists.Path, scope, out var v) && v is not null,
-        CompareCondition compare => TryResolve(compare.Path, scope, out var value) && Compare(compare.Operator, value, compare.Value),
+        CompareCondition compare => TryResolve(compare.Path, scope, out var value) && Compare(compare, value),
         ClassifyCondition classify => classifiedLabel is not null
             && string.Equals(classifiedLabel, classify.Label ?? branchName, StringComparison.OrdinalIgnoreCase),
         _ => throw new NotSupportedException($"Unknown condition {condition.GetType().Name}"),
@@ -42,8 +42,9 @@ public static class ConditionEvaluator
         }
     }
 
-    private static bool Compare(CompareOperator op, JsonNode? actual, JsonNode? expected)
+    private static bool Compare(CompareCondition condition, JsonNode? actual)
     {
+        var (op, expected) = (condition.Operator, condition.Value);
         switch (op)
         {
             case CompareOperator.Equals: return JsonEquals(actual, expected);
@@ -56,7 +57,19 @@ public static class ConditionEvaluator
                     _ => Template.ToText(actual).Contains(Template.ToText(expected), StringComparison.Ordinal),
                 };
             case CompareOperator.Matches:
-                return Regex.IsMatch(Template.ToText(actual), Template.ToText(expected), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                var pattern = Template.ToText(expected);
+                try
+                {
+                    return Regex.IsMatch(Template.ToText(actual), pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    throw new ConditionEvaluationException(condition, $"matching the pattern '{pattern}' took longer than 1 s; simplify the pattern");
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new ConditionEvaluationException(condition, $"'{pattern}' is not a valid regular expression ({ex.Message})");
+                }
             default:
                 if (!TryNumber(actual, out var a) || !TryNumber(expected, out var b)) return false;
                 return op switch
@@ -85,4 +98,11 @@ public static class ConditionEvaluator
             return string.Equals(sa.Trim(), sb.Trim(), StringComparison.Ordinal);
         return JsonNode.DeepEquals(a, b);
     }
+}
+
+/// <summary>A condition that cannot be evaluated at all (not merely false): e.g. an invalid regular expression.</summary>
+public sealed class ConditionEvaluationException(Condition condition, string reason)
+    : Exception($"The condition {condition.Describe()} cannot be evaluated: {reason}.")
+{
+    public Condition Condition { get; } = condition;
 }

@@ -34,6 +34,10 @@ public sealed record RunScope
     public RunScope MergeOutputs(IReadOnlyDictionary<string, JsonNode?> outputs) =>
         this with { Outputs = Outputs.SetItems(outputs) };
 
+    /// <summary>Adds the state a child coordinator produced (e.g. a nested loop's result under the loop's name).</summary>
+    public RunScope MergeState(IReadOnlyDictionary<string, JsonNode?> state) =>
+        this with { State = State.SetItems(state) };
+
     /// <summary>Resolves a reference; a deep clone of the value, or an exception naming the reference and what was missing.</summary>
     public JsonNode? Resolve(DataPath path)
     {

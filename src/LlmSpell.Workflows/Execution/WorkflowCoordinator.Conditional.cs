@@ -74,9 +74,19 @@ internal sealed partial class WorkflowCoordinator
 
     private void SelectBranches(string? classifiedLabel)
     {
-        var matching = _definition.Branches
-            .Where(b => !b.IsDefault && b.Condition is not null && ConditionEvaluator.Evaluate(b.Condition, _scope, classifiedLabel, b.Name))
-            .ToList();
+        var matching = new List<BranchDefinition>();
+        foreach (var branch in _definition.Branches.Where(b => !b.IsDefault && b.Condition is not null))
+        {
+            try
+            {
+                if (ConditionEvaluator.Evaluate(branch.Condition!, _scope, classifiedLabel, branch.Name)) matching.Add(branch);
+            }
+            catch (ConditionEvaluationException ex)
+            {
+                Finish(RunStatus.Failed, null, $"branch '{branch.Name}': {ex.Message}");
+                return;
+            }
+        }
         string reason;
         if (matching.Count > 0)
         {

@@ -65,7 +65,9 @@ internal sealed partial class WorkflowCoordinator
                 item = _loopItems[(int)_iteration]?.DeepClone();
                 return true;
             case WhileIterator w:
-                return ConditionEvaluator.Evaluate(w.Condition, _scope);
+                // Decided before the iteration runs, on what it will see: its index and no item
+                // (else loop.index would be missing at the first check, or one behind later).
+                return ConditionEvaluator.Evaluate(w.Condition, _scope with { LoopItem = null, LoopIndex = _iteration });
             default:
                 return false;
         }
@@ -74,9 +76,18 @@ internal sealed partial class WorkflowCoordinator
     private void NextLoopIteration()
     {
         if (_finished) return;
-        if (!TryNextItem(out var item))
+        JsonNode? item;
+        try
         {
-            FinishLoop();
+            if (!TryNextItem(out item))
+            {
+                FinishLoop();
+                return;
+            }
+        }
+        catch (ConditionEvaluationException ex)
+        {
+            Finish(RunStatus.Failed, Aggregate(), $"the loop's while condition: {ex.Message}");
             return;
         }
         var index = _iteration;
@@ -92,9 +103,17 @@ internal sealed partial class WorkflowCoordinator
             _iterationOutputs.Add(list.LastOutput?.DeepClone());
             Emit(Stamp(new IterationCompleted(index, list.LastOutput?.DeepClone())));
             _iteration++;
-            if (_loop!.BreakWhen is { } breakWhen && ConditionEvaluator.Evaluate(breakWhen, _scope))
+            try
             {
-                FinishLoop();
+                if (_loop!.BreakWhen is { } breakWhen && ConditionEvaluator.Evaluate(breakWhen, _scope))
+                {
+                    FinishLoop();
+                    return;
+                }
+            }
+            catch (ConditionEvaluationException ex)
+            {
+                Finish(RunStatus.Failed, Aggregate(), $"the loop's break_when condition: {ex.Message}");
                 return;
             }
             // Through the mailbox: cancel and status messages interleave with iterations.

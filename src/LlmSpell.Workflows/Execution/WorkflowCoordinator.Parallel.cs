@@ -24,13 +24,16 @@ internal sealed partial class WorkflowCoordinator
         ? _definition.Branches
         : _definition.Steps.Select(s => new BranchDefinition { Name = s.Name, Steps = [s] }).ToArray();
 
+    // Below one, nothing would ever be dispatched and the pattern would wait for its timeout: run one at a time.
+    private int ConcurrencyLimit => Math.Max(1, _definition.Config.MaxConcurrency);
+
     private void StartParallel()
     {
         var branches = ParallelBranches;
         _pendingBranches = new Queue<BranchDefinition>(branches);
         _runningBranches = [];
         _branchOutputs = [];
-        var size = Math.Max(1, Math.Min(_definition.Config.MaxConcurrency, branches.Count));
+        var size = Math.Max(1, Math.Min(ConcurrencyLimit, branches.Count));
         // Branch runners never fail by themselves; if one does, stop it (its branch then counts as failed).
         _pool = Context.ActorOf(Actors.Props.Create(() => new BranchRunner())
             .WithRouter(new RoundRobinPool(size, Actors.SupervisorStrategy.StoppingStrategy)), "pool");
@@ -40,7 +43,7 @@ internal sealed partial class WorkflowCoordinator
 
     private void DispatchBranches()
     {
-        while (!_finished && _pendingBranches!.Count > 0 && _runningBranches!.Count < _definition.Config.MaxConcurrency)
+        while (!_finished && _pendingBranches!.Count > 0 && _runningBranches!.Count < ConcurrencyLimit)
         {
             var branch = _pendingBranches.Dequeue();
             _runningBranches[branch.Name] = branch;
@@ -49,7 +52,9 @@ internal sealed partial class WorkflowCoordinator
                 Name = branch.Name,
                 Type = WorkflowType.Sequential,
                 Steps = branch.Steps,
-                Config = _definition.Config with { Timeout = branch.Timeout ?? _definition.Config.Timeout },
+                // The pattern's own timeout is this coordinator's to enforce: a branch given a copy of it would
+                // race the pattern's timer and turn a timed-out pattern into a failed one.
+                Config = _definition.Config with { Timeout = branch.Timeout ?? System.Threading.Timeout.InfiniteTimeSpan },
                 Workflows = _definition.Workflows,
             };
             var spec = new CoordinatorSpec(_run, definition, _scope with { BranchName = branch.Name },
@@ -64,7 +69,7 @@ internal sealed partial class WorkflowCoordinator
         if (_finished || _runningBranches is null || !_runningBranches.Remove(msg.Branch, out var branch)) return;
         var outcome = msg.Outcome;
         _results.AddRange(outcome.Steps);
-        _scope = _scope.MergeOutputs(outcome.Outputs);
+        _scope = _scope.MergeOutputs(outcome.Outputs).MergeState(outcome.State);
         _branchOutputs![branch.Name] = outcome.Output?.DeepClone();
         if (outcome.Status == RunStatus.PartiallyCompleted) _failureTolerated = true;
         if (outcome.Status is not (RunStatus.Completed or RunStatus.PartiallyCompleted))

@@ -33,6 +33,9 @@ internal sealed partial class WorkflowCoordinator
         public CancellationTokenSource Cancellation { get; } = cancellation;
         public IActorRef? Child { get; set; }
         public string? Signal { get; set; }
+
+        /// <summary>The time limit armed for this attempt, if any.</summary>
+        public TimeSpan? Limit { get; set; }
     }
 
     /// <summary>A list of steps run one after another (a sequence, a chosen branch, a loop body).</summary>
@@ -119,14 +122,24 @@ internal sealed partial class WorkflowCoordinator
                 default: StartWait(attempt); break;
             }
         }
-        catch (Exception ex) when (ex is TemplateReferenceException or StepConfigurationException)
+        catch (Exception ex) when (ex is TemplateReferenceException or StepConfigurationException or FormatException)
         {
-            // Retrying cannot fix a bad reference or a missing tool: fail the step at once.
+            // Retrying cannot fix a bad reference (FormatException: a malformed {{…}}) or a missing tool: fail the step at once.
             FailAttempt(id, ex, retryable: false);
             return;
         }
-        var timeout = step.Timeout ?? (step.Kind is StepKind.Agent or StepKind.Tool ? _definition.Config.StepTimeout : null);
-        if (timeout is { } t) Timers.StartSingleTimer(("step-timeout", id), new StepTimedOut(id), t);
+        // A wait's own timeout is the specific one; only agent and tool steps fall back to the workflow's step timeout.
+        var timeout = step.Kind switch
+        {
+            StepKind.Wait => step.Wait?.Timeout ?? step.Timeout,
+            StepKind.Agent or StepKind.Tool => step.Timeout ?? _definition.Config.StepTimeout,
+            _ => step.Timeout,
+        };
+        if (timeout is { } t)
+        {
+            attempt.Limit = t;
+            Timers.StartSingleTimer(("step-timeout", id), new StepTimedOut(id), t);
+        }
     }
 
     private string ChildName(StepDefinition step, long id)
@@ -219,7 +232,6 @@ internal sealed partial class WorkflowCoordinator
             throw new StepConfigurationException($"Wait step '{step.Name}' waits for signal '{spec.Signal}', which another step of this run is already waiting for.");
         attempt.Signal = spec.Signal;
         Emit(Stamp(new SignalAwaited(step.Name, attempt.Run.Key, spec.Signal)));
-        if (spec.Timeout is { } timeout) Timers.StartSingleTimer(("step-timeout", attempt.Id), new StepTimedOut(attempt.Id), timeout);
     }
 
     // ---- outcomes ------------------------------------------------------------------------------
@@ -243,7 +255,7 @@ internal sealed partial class WorkflowCoordinator
         var outcome = finished.Outcome;
         _results.AddRange(outcome.Steps);
         // The nested workflow's steps become visible to the steps after it.
-        _scope = _scope.MergeOutputs(outcome.Outputs);
+        _scope = _scope.MergeOutputs(outcome.Outputs).MergeState(outcome.State);
         if (outcome.Status is RunStatus.Completed or RunStatus.PartiallyCompleted)
         {
             if (outcome.Status == RunStatus.PartiallyCompleted) _failureTolerated = true;
@@ -277,8 +289,7 @@ internal sealed partial class WorkflowCoordinator
             Succeed(msg.AttemptId, fallback.DeepClone(), r => r);
             return;
         }
-        var limit = step.Kind == StepKind.Wait ? step.Wait?.Timeout : step.Timeout ?? _definition.Config.StepTimeout;
-        FailAttempt(msg.AttemptId, new TimeoutException($"step '{step.Name}' timed out after {Format(limit ?? TimeSpan.Zero)}"), retryable: step.Kind != StepKind.Wait);
+        FailAttempt(msg.AttemptId, new TimeoutException($"step '{step.Name}' timed out after {Format(attempt.Limit ?? TimeSpan.Zero)}"), retryable: step.Kind != StepKind.Wait);
     }
 
     private void OnChildTerminated(Terminated terminated)

@@ -6,6 +6,7 @@ using LlmSpell.Workflows.Data;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Results;
+using Microsoft.Extensions.Logging;
 
 namespace LlmSpell.Workflows.Execution;
 
@@ -74,28 +75,48 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
         _definition = spec.Definition;
         _scope = spec.Scope;
 
-        Receive<StepSucceeded>(OnStepSucceeded);
-        Receive<Finished>(OnChildFinished);
-        Receive<StepTimedOut>(OnStepTimedOut);
-        Receive<RetryStep>(r => StartAttempt(r.Run));
-        Receive<Signal>(OnSignal);
-        Receive<Terminated>(OnChildTerminated);
+        Receive<StepSucceeded>(Guarded<StepSucceeded>(OnStepSucceeded));
+        Receive<Finished>(Guarded<Finished>(OnChildFinished));
+        Receive<StepTimedOut>(Guarded<StepTimedOut>(OnStepTimedOut));
+        Receive<RetryStep>(Guarded<RetryStep>(r => StartAttempt(r.Run)));
+        Receive<Signal>(Guarded<Signal>(OnSignal));
+        Receive<Terminated>(Guarded<Terminated>(OnChildTerminated));
         Receive<Cancel>(c => Finish(RunStatus.Cancelled, null, c.Reason));
         Receive<RunTimedOut>(t => Finish(RunStatus.TimedOut, null, $"the workflow '{_definition.Name}' timed out after {Format(t.Timeout)}"));
-        Receive<BranchFinished>(OnBranchFinished);
-        Receive<NextIteration>(_ => NextLoopIteration());
+        Receive<BranchFinished>(Guarded<BranchFinished>(OnBranchFinished));
+        Receive<NextIteration>(Guarded<NextIteration>(_ => NextLoopIteration()));
     }
 
-    protected override void PreStart()
+    protected override void PreStart() => Guard(() =>
     {
         if (_spec.IsRoot) Emit(Stamp(new RunStarted(_definition.Name, _scope.Input?.DeepClone())));
-        Timers.StartSingleTimer("run-timeout", new RunTimedOut(_definition.Config.Timeout), _definition.Config.Timeout);
+        // Infinite: the limit is enforced by an enclosing coordinator (a parallel branch without its own timeout).
+        if (_definition.Config.Timeout != Timeout.InfiniteTimeSpan)
+            Timers.StartSingleTimer("run-timeout", new RunTimedOut(_definition.Config.Timeout), _definition.Config.Timeout);
         switch (_definition.Type)
         {
             case WorkflowType.Sequential: StartSequential(); break;
             case WorkflowType.Parallel: StartParallel(); break;
             case WorkflowType.Conditional: StartConditional(); break;
             default: StartLoop(); break;
+        }
+    });
+
+    private Action<T> Guarded<T>(Action<T> handler) => message => Guard(() => handler(message));
+
+    // A coordinator must not crash: stopped by its supervisor, a root run would end as "cancelled", and a
+    // failure in PreStart (after which the kernel, as Akka, calls no PostStop) would never end it at all.
+    // An unexpected exception (a throwing tool registry or agent executor, or a bug) fails the workflow instead.
+    private void Guard(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex) when (!_finished)
+        {
+            Log.LogError(ex, "Workflow '{Workflow}' of run {RunId} failed unexpectedly", _definition.Name, _run.RunId);
+            Finish(RunStatus.Failed, null, $"the workflow '{_definition.Name}' failed unexpectedly: {ex.Message}");
         }
     }
 
@@ -133,7 +154,7 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
         Timers.CancelAll();
         CancelActiveAttempts();
         if (_spec.IsRoot) Complete(status, output, error);
-        else Context.Parent.Tell(new Finished(new CoordinatorOutcome(status, output, _scope.Outputs, _results.ToArray(), error)), Self);
+        else Context.Parent.Tell(new Finished(new CoordinatorOutcome(status, output, _scope.Outputs, _results.ToArray(), error) { State = _scope.State }), Self);
         Context.Stop(Self);
     }
 
@@ -165,10 +186,14 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
     private RunStatus EndStatus => _failureTolerated ? RunStatus.PartiallyCompleted : RunStatus.Completed;
 }
 
-/// <summary>What a child coordinator hands back: its status, output, all step outputs and results.</summary>
+/// <summary>What a child coordinator hands back: its status, output, all step outputs and results, and its state.</summary>
 internal sealed record CoordinatorOutcome(
     RunStatus Status,
     JsonNode? Output,
     IReadOnlyDictionary<string, JsonNode?> Outputs,
     IReadOnlyList<StepResult> Steps,
-    string? Error);
+    string? Error)
+{
+    /// <summary>State the child set (a loop's result under its name), visible to the parent's later steps.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> State { get; init; } = new Dictionary<string, JsonNode?>();
+}

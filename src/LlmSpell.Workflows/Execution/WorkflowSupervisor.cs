@@ -26,7 +26,17 @@ internal sealed class WorkflowSupervisor : ReceiveActor
                 Sender.Tell(new Status.Failure(new InvalidOperationException($"A run with id '{runId}' is already active.")), Self);
                 return;
             }
-            var coordinator = Context.ActorOf(WorkflowCoordinator.Props(start.Spec), CoordinatorName(runId));
+            IActorRef coordinator;
+            try
+            {
+                coordinator = Context.ActorOf(WorkflowCoordinator.Props(start.Spec), CoordinatorName(runId));
+            }
+            catch (InvalidActorNameException ex)
+            {
+                // Thrown here, it would crash this supervisor, and its restart would stop every run of the node.
+                Sender.Tell(new Status.Failure(new InvalidOperationException($"Run id '{runId}' cannot be used: {ex.Message}", ex)), Self);
+                return;
+            }
             Context.Watch(coordinator);
             _runs[runId] = (coordinator, start.Spec.Run);
             _byCoordinator[coordinator] = runId;
@@ -70,7 +80,17 @@ internal sealed class WorkflowSupervisor : ReceiveActor
     internal static string CoordinatorName(string runId)
     {
         var chars = runId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
-        return "run-" + new string(chars);
+        var name = "run-" + new string(chars);
+        // Ids that differ only in replaced characters ("a/b", "a_b") must not get the same actor name.
+        return chars.AsSpan().SequenceEqual(runId) ? name : $"{name}-{StableHash(runId):x8}";
+    }
+
+    // FNV-1a: stable across processes (string.GetHashCode is randomised per process).
+    private static uint StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text) hash = (hash ^ c) * 16777619u;
+        return hash;
     }
 
     // A coordinator that throws is a bug: stop it (its PostStop completes the run as cancelled) rather than restart it.

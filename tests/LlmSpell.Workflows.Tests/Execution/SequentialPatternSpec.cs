@@ -18,7 +18,7 @@ public sealed class SequentialPatternSpec : EngineSpec
             Agent("summarize", "Summarize {{steps.fetch.output.items[0].title}} for {{input.user}}"),
             Tool("format", parameters: """{"title":"{{steps.fetch.output.items[0].title}}","summary":"{{steps.summarize.output}}","all":"{{steps.fetch.output}}"}"""));
 
-        var result = await Engine.RunAsync(wf, JsonNode.Parse("""{"user":"Ada"}"""));
+        var result = await Run(wf, JsonNode.Parse("""{"user":"Ada"}"""));
 
         result.Status.Should().Be(RunStatus.Completed);
         Agents.Requests.Single().Input.Should().Be("Summarize first for Ada");
@@ -36,7 +36,7 @@ public sealed class SequentialPatternSpec : EngineSpec
     public async Task A_failing_step_fails_the_run_and_skips_the_rest_under_fail_fast()
     {
         Tools.Echo("a").Fails("b", "disk full").Echo("c");
-        var result = await Engine.RunAsync(Sequential("wf", Tool("a"), Tool("b"), Tool("c")));
+        var result = await Run(Sequential("wf", Tool("a"), Tool("b"), Tool("c")));
 
         result.Status.Should().Be(RunStatus.Failed);
         result.Error.Should().Contain("step 'b' failed: disk full");
@@ -48,7 +48,7 @@ public sealed class SequentialPatternSpec : EngineSpec
     public async Task Continue_strategy_records_the_failure_and_ends_partially_completed()
     {
         Tools.Echo("a").Fails("b").Echo("c");
-        var result = await Engine.RunAsync(Sequential("wf", Tool("a"), Tool("b", onError: ErrorStrategy.Continue), Tool("c")));
+        var result = await Run(Sequential("wf", Tool("a"), Tool("b", onError: ErrorStrategy.Continue), Tool("c")));
 
         result.Status.Should().Be(RunStatus.PartiallyCompleted);
         result.Step("b")!.Status.Should().Be(StepStatus.Failed);
@@ -66,14 +66,14 @@ public sealed class SequentialPatternSpec : EngineSpec
         events.Select(e => e.Kind + (e is StepStarted s ? ":" + s.Step : e is StepCompleted c ? ":" + c.Step : ""))
             .Should().Equal("run_started", "step_started:a", "step_completed:a", "step_started:b", "step_completed:b", "run_completed");
         events.Should().OnlyContain(e => e.RunId == run.Id);
-        (await run.Completion).Status.Should().Be(RunStatus.Completed);
+        (await Finished(run)).Status.Should().Be(RunStatus.Completed);
     }
 
     [Fact]
     public async Task A_reference_that_cannot_resolve_fails_the_step_naming_it()
     {
         Tools.Returns("a", _ => JsonNode.Parse("""{"x":1}""")).Echo("b");
-        var result = await Engine.RunAsync(Sequential("wf", Tool("a"), Tool("b", parameters: """{"v":"{{steps.a.output.missing}}"}""")));
+        var result = await Run(Sequential("wf", Tool("a"), Tool("b", parameters: """{"v":"{{steps.a.output.missing}}"}""")));
 
         result.Status.Should().Be(RunStatus.Failed);
         result.Step("b")!.Error.Should().Contain("{{steps.a.output.missing}}").And.Contain("no property 'missing'");
@@ -84,7 +84,7 @@ public sealed class SequentialPatternSpec : EngineSpec
     public async Task An_unknown_tool_fails_listing_the_available_tools()
     {
         Tools.Echo("file-read").Echo("hash");
-        var result = await Engine.RunAsync(Sequential("wf", Tool("x", tool: "nope")));
+        var result = await Run(Sequential("wf", Tool("x", tool: "nope")));
 
         result.Status.Should().Be(RunStatus.Failed);
         result.Step("x")!.Error.Should().Contain("'nope'").And.Contain("file-read, hash");

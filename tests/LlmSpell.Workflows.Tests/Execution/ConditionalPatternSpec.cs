@@ -41,7 +41,7 @@ public sealed class ConditionalPatternSpec : EngineSpec
         ["exists on input"] = (Exists("input.user.name"), true),
         ["exists on a missing input path"] = (Exists("input.user.email"), false),
         ["exists on step output"] = (Exists("steps.score.output.labels[0]"), true),
-        ["exists on a step that never ran"] = (Exists("steps.nope.output"), false),
+        ["exists on a step that has not run"] = (Exists("steps.on-no.output"), false),
         ["exists on state"] = (Exists("state.score"), true),
         ["comparison on a missing path"] = (Eq("input.missing.deeper", "1"), false),
         ["and, all true"] = (And(Eq("input.user.tier", "\"gold\""), Gt("steps.score.output.value", "0.5")), true),
@@ -99,7 +99,7 @@ public sealed class ConditionalPatternSpec : EngineSpec
             When("first", Eq("input.kind", "\"x\""), Tool("a")),
             When("never", NeverCondition.Instance, Tool("c")),
             When("second", Exists("input.kind"), Tool("b")),
-            Otherwise("fallback", Tool("c")));
+            Otherwise("fallback", Tool("c-fallback", tool: "c")));
 
         var run = await Engine.StartAsync(wf, JsonNode.Parse("""{"kind":"x"}"""));
         var events = await EventsOf(run);
@@ -136,7 +136,7 @@ public sealed class ConditionalPatternSpec : EngineSpec
         Tools.Echo("a").Echo("b");
         var wf = Conditional("wf",
             When("first", NeverCondition.Instance, Tool("a"), Tool("b")),
-            When("second", Eq("input.kind", "\"x\""), Tool("b")));
+            When("second", Eq("input.kind", "\"x\""), Tool("b-second", tool: "b")));
 
         var run = await Engine.StartAsync(wf, JsonNode.Parse("""{"kind":"y"}"""));
         var events = await EventsOf(run);
@@ -145,7 +145,7 @@ public sealed class ConditionalPatternSpec : EngineSpec
         result.Status.Should().Be(RunStatus.Completed);
         Tools.CallOrder.Should().BeEmpty();
         result.Steps.Should().HaveCount(3).And.OnlyContain(s => s.Status == StepStatus.Skipped);
-        result.Steps.Select(s => s.Key).Should().Equal("first/a", "first/b", "second/b");
+        result.Steps.Select(s => s.Key).Should().Equal("first/a", "first/b", "second/b-second");
         events.OfType<BranchSelected>().Single().Branches.Should().BeEmpty();
     }
 
@@ -223,15 +223,15 @@ public sealed class ConditionalPatternSpec : EngineSpec
     }
 
     [Fact]
-    public async Task A_condition_that_cannot_be_evaluated_fails_the_run_saying_which_and_why()
+    public async Task A_condition_that_cannot_be_evaluated_is_rejected_before_the_run_saying_why()
     {
         Tools.Echo("a").Echo("b");
         var wf = Conditional("wf", When("bad", Matches("input.text", "(unclosed"), Tool("a")), Otherwise("fallback", Tool("b")));
 
-        var result = await Run(wf, JsonNode.Parse("""{"text":"x"}"""));
+        var rejected = await Rejected(wf);
 
-        result.Status.Should().Be(RunStatus.Failed);
-        result.Error.Should().Contain("branch 'bad'").And.Contain("(unclosed");
+        rejected.Errors.Single().Path.Should().Contain("branches[0].condition");
+        rejected.Message.Should().Contain("(unclosed");
         Tools.CallOrder.Should().BeEmpty();
     }
 

@@ -28,6 +28,13 @@ public abstract class EngineSpec : TestKit
     /// <summary>The result of <paramref name="run"/> when it ends.</summary>
     protected static Task<WorkflowResult> Finished(IWorkflowRun run) => run.Completion.WaitAsync(RunLimit);
 
+    /// <summary>Asserts the engine refuses to start <paramref name="workflow"/>, and returns why.</summary>
+    protected async Task<WorkflowValidationException> Rejected(WorkflowDefinition workflow)
+    {
+        var start = () => Engine.StartAsync(workflow);
+        return (await start.Should().ThrowAsync<WorkflowValidationException>()).Which;
+    }
+
     protected static StepDefinition Tool(string name, string? tool = null, string? parameters = null, RetryPolicy? retry = null,
         TimeSpan? timeout = null, ErrorStrategy? onError = null) => new()
     {

@@ -35,7 +35,7 @@ public sealed class EventsSpec : EngineSpec
     {
         var probe = EventProbe<WorkflowEvent>();
         Tools.Echo("a").Fails("b");
-        var run = await Engine.StartAsync(Sequential("wf", Tool("a"), Tool("b", onError: Definitions.ErrorStrategy.Continue)));
+        var run = await Engine.StartAsync(Sequential("wf", Tool("a"), Tool("b", onError: LlmSpell.Workflows.Definitions.ErrorStrategy.Continue)));
         var events = await EventsOf(run);
 
         var published = await probe.ReceiveNAsync(events.Count);

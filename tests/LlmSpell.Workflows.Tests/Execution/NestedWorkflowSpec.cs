@@ -122,17 +122,16 @@ public sealed class NestedWorkflowSpec : EngineSpec
     }
 
     [Fact]
-    public async Task An_unknown_named_workflow_fails_its_step_listing_the_defined_ones()
+    public async Task An_unknown_named_workflow_is_rejected_before_the_run_listing_the_defined_ones()
     {
         var wf = Sequential("outer", NestedNamed("call", "nope")) with
         {
             Workflows = new Dictionary<string, WorkflowDefinition> { ["greet"] = Sequential("greet"), ["audit"] = Sequential("audit") },
         };
 
-        var result = await Run(wf);
+        var rejected = await Rejected(wf);
 
-        result.Status.Should().Be(RunStatus.Failed);
-        result.Step("call")!.Error.Should().Contain("'nope'").And.Contain("greet").And.Contain("audit");
+        rejected.Message.Should().Contain("'nope'").And.Contain("greet").And.Contain("audit");
     }
 
     [Fact]

@@ -33,17 +33,16 @@ public sealed class ParallelPatternSpec : EngineSpec
     }
 
     [Fact]
-    public async Task A_max_concurrency_below_one_still_runs_every_branch_one_at_a_time()
+    public async Task A_max_concurrency_below_one_is_rejected_before_the_run()
     {
         Tools.Echo("a").Echo("b");
         var wf = Parallel("wf", WorkflowConfig.Default with { MaxConcurrency = 0, Timeout = TimeSpan.FromSeconds(5) },
             Branch("one", Tool("a")), Branch("two", Tool("b")));
 
-        var result = await Run(wf);
+        var rejected = await Rejected(wf);
 
-        result.Status.Should().Be(RunStatus.Completed, result.Error);
-        Tools.MaxInFlight.Should().Be(1);
-        result.Output!.AsObject().Select(p => p.Key).Should().BeEquivalentTo(["one", "two"]);
+        rejected.Message.Should().Contain("max_concurrency must be at least 1");
+        Tools.CallOrder.Should().BeEmpty();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Diagnostics;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Events;
@@ -105,37 +106,31 @@ public sealed class RetrySpec : EngineSpec
     [Fact]
     public async Task A_reference_that_does_not_resolve_is_not_retried()
     {
-        Tools.Echo("use");
-        var run = await Engine.StartAsync(Sequential("wf", Tool("use", parameters: """{"v":"{{steps.nope.output}}"}""", retry: Backoff)));
+        // Valid when the run starts (the step exists), unresolvable at run time (its output has no such property).
+        Tools.Returns("first", _ => JsonNode.Parse("""{"x":1}""")).Echo("use");
+        var run = await Engine.StartAsync(Sequential("wf", Tool("first"), Tool("use", parameters: """{"v":"{{steps.first.output.missing}}"}""", retry: Backoff)));
         var events = await EventsOf(run);
         var result = await Finished(run);
 
         result.Status.Should().Be(RunStatus.Failed);
         result.Step("use")!.Attempts.Should().Be(1);
-        result.Step("use")!.Error.Should().Contain("{{steps.nope.output}}");
+        result.Step("use")!.Error.Should().Contain("{{steps.first.output.missing}}");
         events.OfType<StepRetrying>().Should().BeEmpty();
         Tools.Calls("use").Should().Be(0);
     }
 
     [Fact]
-    public async Task A_malformed_reference_fails_its_step_once_and_says_what_is_wrong()
+    public async Task A_malformed_reference_is_rejected_before_the_run_starts_saying_what_is_wrong()
     {
         Tools.Echo("use");
         Agents.Answer("ask", "unused");
-        var run = await Engine.StartAsync(Sequential("wf",
+
+        var rejected = await Rejected(Sequential("wf",
             Tool("use", parameters: """{"v":"{{input..name}}"}""", retry: Backoff, onError: ErrorStrategy.Continue),
             Agent("ask", "Hello {{ user name }}") with { Retry = Backoff }));
-        var events = await EventsOf(run);
-        var result = await Finished(run);
 
-        result.Status.Should().Be(RunStatus.Failed);
-        result.Step("use")!.Status.Should().Be(StepStatus.Failed);
-        result.Step("use")!.Attempts.Should().Be(1);
-        result.Step("use")!.Error.Should().Contain("input..name");
-        result.Step("ask")!.Attempts.Should().Be(1);
-        result.Step("ask")!.Error.Should().Contain("user name");
-        result.Error.Should().Contain("step 'ask' failed");
-        events.OfType<StepRetrying>().Should().BeEmpty();
+        rejected.Errors.Should().HaveCount(2);
+        rejected.Message.Should().Contain("input..name").And.Contain("user name");
         Tools.Calls("use").Should().Be(0);
         Agents.Requests.Should().BeEmpty();
     }

@@ -73,9 +73,11 @@ internal sealed partial class ValidationPass(SourcePaths? paths)
                     Error(branchesPath, $"a {type} workflow runs 'steps'; 'branches' are for parallel and conditional workflows");
                 break;
             case WorkflowType.Parallel:
-                if (workflow.Branches.Count == 0)
+                // Steps without branches run as one branch per step (the engine's and the template's rule).
+                if (workflow.Branches.Count == 0 && workflow.Steps.Count == 0)
                     Error(branchesPath, "a parallel workflow needs at least one branch; add 'branches', or 'steps' for one branch per step");
-                if (workflow.Steps.Count > 0) Error(stepsPath, "a parallel workflow runs 'branches'; put these steps into branches");
+                if (workflow.Steps.Count > 0 && workflow.Branches.Count > 0)
+                    Error(stepsPath, "a parallel workflow runs 'branches'; put these steps into branches (or drop 'branches' for one branch per step)");
                 break;
             case WorkflowType.Conditional:
                 if (workflow.Branches.Count == 0)

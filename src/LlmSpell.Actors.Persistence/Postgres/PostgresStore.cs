@@ -1,0 +1,75 @@
+using Npgsql;
+
+namespace LlmSpell.Actors.Persistence.Postgres;
+
+/// <summary>
+/// The journal and snapshot store on a PostgreSQL server (the shared store of several nodes). Each write is
+/// one INSERT statement (atomic by itself) over a pooled connection; the server's unique key on
+/// (persistence_id, sequence_nr) turns a second writer's batch into a <see cref="ConcurrentWriteException"/>.
+/// <code>await using var store = await PostgresStore.OpenAsync(new PostgresOptions("Host=db;Username=llmspell;Database=llmspell"));</code>
+/// </summary>
+public sealed class PostgresStore : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresStore(PostgresOptions options, NpgsqlDataSource dataSource)
+    {
+        Options = options;
+        _dataSource = dataSource;
+        Journal = new PostgresJournal(this);
+        SnapshotStore = new PostgresSnapshotStore(this);
+    }
+
+    public PostgresOptions Options { get; }
+
+    public IJournal Journal { get; }
+
+    public ISnapshotStore SnapshotStore { get; }
+
+    internal NpgsqlDataSource DataSource => _dataSource;
+
+    internal string Schema => Options.Schema;
+
+    internal string Describe { get; private set; } = "PostgreSQL journal";
+
+    /// <summary>Connects, then creates or migrates the schema.</summary>
+    public static async Task<PostgresStore> OpenAsync(PostgresOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options = options.WithSchema(options.Schema);
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(options.ConnectionString)
+            {
+                CommandTimeout = Math.Max(1, (int)Math.Ceiling(options.CommandTimeout.TotalSeconds)),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            throw new PersistenceStoreException(
+                $"The PostgreSQL connection string is not valid: {ex.Message}. Use the keyword form, e.g. 'Host=localhost;Port=5432;Username=llmspell;Database=llmspell'.", ex);
+        }
+        var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        var where = $"{builder.Host}:{builder.Port}/{builder.Database}, schema {options.Schema}";
+        try
+        {
+            await PostgresSchema.MigrateAsync(dataSource, options.Schema, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw new PersistenceStoreException(
+                $"Cannot open the PostgreSQL store at {where}: {ex.Message}. Check that the server runs, the connection string (host, port, user, password, database) and that the user may create tables in the schema.",
+                ex);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new PostgresStore(options, dataSource) { Describe = $"PostgreSQL journal {where}" };
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

@@ -69,8 +69,9 @@ public abstract partial class PersistentActor
                     var @event = Serializer.DeserializeEvent(repr);
                     current = @event;
                     stage = "replaying an event";
-                    Recover(@event);
+                    // As Akka: the handler sees the number of the event it handles.
                     LastSequenceNr = repr.SequenceNr;
+                    Recover(@event);
                     stage = "reading the journal";
                     position = repr.SequenceNr + 1;
                 }

@@ -93,17 +93,19 @@ public abstract class JournalSpec : TestKit
     {
         var pid = TestSerializer.NewPersistenceId();
         await Journal.WriteAsync(TestSerializer.Events(pid, 1, 3));
+        await Journal.WriteAsync(TestSerializer.Events(pid, 5, 5)); // another writer got ahead
 
-        var conflicting = () => Journal.WriteAsync(TestSerializer.Events(pid, 3, 6));
+        // 4 is free, 5 is taken: the batch must not leave 4 behind.
+        var conflicting = () => Journal.WriteAsync(TestSerializer.Events(pid, 4, 6));
 
         var error = (await conflicting.Should().ThrowAsync<ConcurrentWriteException>()).Which;
         error.PersistenceId.Should().Be(pid);
         error.Message.Should().Contain(pid).And.Contain("another writer");
-        Seqs(await ReplayAsync(pid)).Should().Equal(1, 2, 3);
-        (await Journal.ReadHighestSequenceNrAsync(pid)).Should().Be(3);
+        Seqs(await ReplayAsync(pid)).Should().Equal(1, 2, 3, 5);
+        (await Journal.ReadHighestSequenceNrAsync(pid)).Should().Be(5);
 
-        await Journal.WriteAsync(TestSerializer.Events(pid, 4, 6));
-        Seqs(await ReplayAsync(pid)).Should().Equal(1, 2, 3, 4, 5, 6);
+        await Journal.WriteAsync(TestSerializer.Events(pid, 6, 7));
+        Seqs(await ReplayAsync(pid)).Should().Equal(1, 2, 3, 5, 6, 7);
     }
 
     [Fact]

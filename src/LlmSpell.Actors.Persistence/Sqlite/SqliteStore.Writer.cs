@@ -6,6 +6,10 @@ namespace LlmSpell.Actors.Persistence.Sqlite;
 public sealed partial class SqliteStore
 {
     private WriterContext? _context;
+    private long _transactions;
+
+    /// <summary>Group transactions committed so far (to observe group commit).</summary>
+    internal long TransactionCount => Interlocked.Read(ref _transactions);
 
     /// <summary>Queues <paramref name="work"/> for the writer; it runs inside a savepoint of the next group transaction.</summary>
     internal Task<T> Enqueue<T>(Func<WriterContext, T> work, int weight, bool readOnly, CancellationToken cancellationToken)
@@ -77,6 +81,7 @@ public sealed partial class SqliteStore
             }
             if (writes) context.SaveOrdering();
             context.Execute("COMMIT");
+            Interlocked.Increment(ref _transactions);
         }
         catch (Exception ex)
         {

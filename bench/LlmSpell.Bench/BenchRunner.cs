@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LlmSpell.Bench.Kernel;
+using LlmSpell.Bench.Persistence;
 using LlmSpell.Bench.Workflows;
 
 namespace LlmSpell.Bench;
@@ -17,6 +18,8 @@ public static class BenchRunner
         ["fanout"] = ("parallel workflow of --n branches, then join: p50_us, p99_us", WorkflowShapeBench.FanoutAsync),
         ["loop"] = ("loop of --n iterations over one step: p50_us, p99_us", WorkflowShapeBench.LoopAsync),
         ["conc"] = ("--n concurrent runs of 3 steps awaiting 50 ms: wall_ms, rss_mb", WorkflowShapeBench.ConcAsync),
+        ["journal"] = ("--store sqlite|postgres: Persist of one actor, PersistAll batches, 100 actors at once: events_per_s", JournalBench.RunAsync),
+        ["recovery"] = ("--store sqlite|postgres: --n events replayed into one actor: events_per_s", RecoveryBench.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -21,6 +21,18 @@ public sealed partial record PostgresOptions
     /// <summary>How long one statement may run.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Group commit: writes queued while a statement runs go together into the next one, on up to this many connections.</summary>
+    public int WriterConnections { get; init; } = 2;
+
+    /// <summary>At most this many events in one group-commit statement.</summary>
+    public int MaxEventsPerStatement { get; init; } = 10_000;
+
+    public PostgresOptions WithWriterConnections(int connections) =>
+        connections >= 1 ? this with { WriterConnections = connections } : throw new ArgumentOutOfRangeException(nameof(connections), connections, "must be at least 1");
+
+    public PostgresOptions WithMaxEventsPerStatement(int maxEvents) =>
+        maxEvents >= 1 ? this with { MaxEventsPerStatement = maxEvents } : throw new ArgumentOutOfRangeException(nameof(maxEvents), maxEvents, "must be at least 1");
+
     public PostgresOptions WithSchema(string schema) =>
         SchemaName().IsMatch(schema ?? "")
             ? this with { Schema = schema! }

@@ -3,20 +3,23 @@ using Npgsql;
 namespace LlmSpell.Actors.Persistence.Postgres;
 
 /// <summary>
-/// The journal and snapshot store on a PostgreSQL server (the shared store of several nodes). Each write is
-/// one INSERT statement (atomic by itself) over a pooled connection; the server's unique key on
-/// (persistence_id, sequence_nr) turns a second writer's batch into a <see cref="ConcurrentWriteException"/>.
+/// The journal and snapshot store on a PostgreSQL server (the shared store of several nodes). Writes are
+/// group-committed: those queued while a statement runs go together into the next single INSERT (atomic by
+/// itself); the server's unique key on (persistence_id, sequence_nr) turns a second writer's batch into a
+/// <see cref="ConcurrentWriteException"/>.
 /// <code>await using var store = await PostgresStore.OpenAsync(new PostgresOptions("Host=db;Username=llmspell;Database=llmspell"));</code>
 /// </summary>
 public sealed class PostgresStore : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresJournal _journal;
 
-    private PostgresStore(PostgresOptions options, NpgsqlDataSource dataSource)
+    private PostgresStore(PostgresOptions options, NpgsqlDataSource dataSource, string describe)
     {
         Options = options;
         _dataSource = dataSource;
-        Journal = new PostgresJournal(this);
+        Describe = describe;
+        Journal = _journal = new PostgresJournal(this);
         SnapshotStore = new PostgresSnapshotStore(this);
     }
 
@@ -30,7 +33,7 @@ public sealed class PostgresStore : IAsyncDisposable
 
     internal string Schema => Options.Schema;
 
-    internal string Describe { get; private set; } = "PostgreSQL journal";
+    internal string Describe { get; }
 
     /// <summary>Connects, then creates or migrates the schema.</summary>
     public static async Task<PostgresStore> OpenAsync(PostgresOptions options, CancellationToken cancellationToken = default)
@@ -68,8 +71,13 @@ public sealed class PostgresStore : IAsyncDisposable
             await dataSource.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new PostgresStore(options, dataSource) { Describe = $"PostgreSQL journal {where}" };
+        return new PostgresStore(options, dataSource, $"PostgreSQL journal {where}");
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    /// <summary>Finishes the queued writes, then closes the connections.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _journal.StopAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -163,6 +163,24 @@ public abstract class JournalSpec : TestKit
     }
 
     [Fact]
+    public async Task A_conflicting_write_among_concurrent_writes_fails_alone()
+    {
+        var taken = TestSerializer.NewPersistenceId("taken");
+        await Journal.WriteAsync(TestSerializer.Events(taken, 1, 1));
+        var ok = Enumerable.Range(0, 20).Select(i => TestSerializer.NewPersistenceId($"ok{i}")).ToList();
+
+        // Queued together, these typically share one group commit.
+        var writes = ok.Select(id => Journal.WriteAsync(TestSerializer.Events(id, 1, 2))).ToList();
+        var conflict = Journal.WriteAsync(TestSerializer.Events(taken, 1, 2));
+        writes.AddRange(ok.Select(id => Journal.WriteAsync(TestSerializer.Events(id, 3, 3))));
+
+        await FluentActions.Awaiting(() => conflict).Should().ThrowAsync<ConcurrentWriteException>();
+        await Task.WhenAll(writes);
+        foreach (var id in ok) Seqs(await ReplayAsync(id)).Should().Equal(1, 2, 3);
+        Seqs(await ReplayAsync(taken)).Should().Equal(1);
+    }
+
+    [Fact]
     public async Task Of_two_writers_racing_for_the_same_sequence_nrs_exactly_one_wins()
     {
         var pid = TestSerializer.NewPersistenceId();

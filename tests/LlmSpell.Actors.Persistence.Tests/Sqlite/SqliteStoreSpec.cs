@@ -95,21 +95,6 @@ public sealed class SqliteStoreSpec : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failing_write_in_a_group_does_not_affect_the_other_writes_of_the_group()
-    {
-        var taken = TestSerializer.NewPersistenceId("taken");
-        await _store.Journal.WriteAsync(TestSerializer.Events(taken, 1, 1));
-        var ok = Enumerable.Range(0, 20).Select(i => TestSerializer.NewPersistenceId($"ok{i}")).ToList();
-
-        var writes = ok.Select(id => _store.Journal.WriteAsync(TestSerializer.Events(id, 1, 2))).ToList();
-        var conflict = _store.Journal.WriteAsync(TestSerializer.Events(taken, 1, 2));
-
-        await FluentActions.Awaiting(() => conflict).Should().ThrowAsync<ConcurrentWriteException>();
-        await Task.WhenAll(writes);
-        foreach (var id in ok) (await _store.Journal.ReadHighestSequenceNrAsync(id)).Should().Be(2);
-    }
-
-    [Fact]
     public async Task A_payload_that_is_not_json_fails_deserialization_naming_the_id_and_sequence_nr()
     {
         var pid = TestSerializer.NewPersistenceId();

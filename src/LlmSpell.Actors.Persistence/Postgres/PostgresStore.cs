@@ -47,6 +47,8 @@ public sealed class PostgresStore : IAsyncDisposable
             {
                 CommandTimeout = Math.Max(1, (int)Math.Ceiling(options.CommandTimeout.TotalSeconds)),
             };
+            // Replay streams many small rows: a larger buffer means fewer reads (and fewer hops back to the actor).
+            if (builder.ReadBufferSize < 64 * 1024) builder.ReadBufferSize = 64 * 1024;
         }
         catch (ArgumentException ex)
         {

@@ -142,7 +142,8 @@ public sealed class PersistSpec : TestKit
     [Fact]
     public async Task Defer_runs_after_the_handlers_of_earlier_persists_and_before_later_commands()
     {
-        var actor = Sys.ActorOf(Props.Create(() => new Deferring(TestSerializer.NewPersistenceId())));
+        var pid = TestSerializer.NewPersistenceId(); // outside the factory: a restart runs it again
+        var actor = Sys.ActorOf(Props.Create(() => new Deferring(pid)));
 
         actor.Tell("go");
         actor.Tell("query");
@@ -153,7 +154,8 @@ public sealed class PersistSpec : TestKit
     [Fact]
     public async Task Stashed_commands_of_the_actor_come_back_in_order_after_UnstashAll()
     {
-        var actor = Sys.ActorOf(Props.Create(() => new Gatekeeper(TestSerializer.NewPersistenceId())));
+        var pid = TestSerializer.NewPersistenceId(); // outside the factory: a restart runs it again
+        var actor = Sys.ActorOf(Props.Create(() => new Gatekeeper(pid)));
 
         actor.Tell("a");
         actor.Tell("b");
@@ -166,7 +168,8 @@ public sealed class PersistSpec : TestKit
     [Fact]
     public async Task Persisting_an_unregistered_event_type_fails_the_command_with_a_hint()
     {
-        var actor = Sys.ActorOf(Props.Create(() => new Careless(TestSerializer.NewPersistenceId(), TestActor)));
+        var pid = TestSerializer.NewPersistenceId(); // outside the factory: a restart runs it again
+        var actor = Sys.ActorOf(Props.Create(() => new Careless(pid, TestActor)));
         await ExpectMsgAsync("started");
 
         actor.Tell("persist");
@@ -175,6 +178,43 @@ public sealed class PersistSpec : TestKit
         error.Message.Should().Contain(nameof(Unregistered)).And.Contain("Register<Unregistered>");
         await ExpectMsgAsync("started"); // restarted by its supervisor
         _journal.WriteSizes.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Commands_stashed_during_a_persist_survive_a_restart_caused_by_its_handler()
+    {
+        var pid = TestSerializer.NewPersistenceId(); // outside the factory: a restart runs it again
+        var actor = Sys.ActorOf(Props.Create(() => new Fragile(pid, TestActor)));
+        await ExpectMsgAsync("recovered at 0");
+        _journal.Holding = true;
+
+        actor.Tell("boom");
+        actor.Tell("q1");
+        actor.Tell("q2");
+        var held = await _journal.NextHeldWriteAsync();
+        _journal.Holding = false;
+        held.Release();
+
+        (await ReceiveNAsync(3)).Should().Equal("recovered at 1", "q1 at 1", "q2 at 1");
+    }
+
+    [Fact]
+    public async Task Commands_stashed_when_the_actor_stops_go_to_dead_letters()
+    {
+        var counter = await RecoveredCounterAsync();
+        Sys.EventStream.Subscribe(TestActor, typeof(LlmSpell.Actors.Event.DeadLetter));
+        _journal.Holding = true;
+
+        counter.Tell(new Counter.Add(1));
+        counter.Tell(Counter.Get.Instance);
+        var held = await _journal.NextHeldWriteAsync();
+        Watch(counter);
+        Sys.Stop(counter);
+
+        // The stash is emptied to dead letters as the actor stops, before watchers hear of it.
+        (await FishForMessageAsync<LlmSpell.Actors.Event.DeadLetter>(d => d.Message is Counter.Get)).Recipient.Should().Be(counter);
+        await FishForMessageAsync<Terminated>(t => t.ActorRef.Equals(counter));
+        held.Release();
     }
 
     public sealed record Unregistered(int X);
@@ -224,6 +264,19 @@ public sealed class PersistSpec : TestKit
                 Become(() => Command<string>(s => Sender.Tell(s)));
             }));
             Command<string>(_ => Stash.Stash());
+        }
+
+        public override string PersistenceId { get; }
+    }
+
+    private sealed class Fragile : ReceivePersistentActor
+    {
+        public Fragile(string pid, IActorRef reporter)
+        {
+            PersistenceId = pid;
+            Recover<RecoveryCompleted>(_ => reporter.Tell($"recovered at {LastSequenceNr}"));
+            Command<string>(s => s == "boom", _ => Persist(new Added(1), _ => throw new InvalidOperationException("handler failed")));
+            Command<string>(s => Sender.Tell($"{s} at {LastSequenceNr}"));
         }
 
         public override string PersistenceId { get; }

@@ -9,6 +9,7 @@ namespace LlmSpell.Bench.Persistence;
 /// <c>single</c> — one actor, one Persist per command (every event waits for its own commit);
 /// <c>batch</c> — one actor, PersistAll of <c>--batch</c> events per command;
 /// <c>concurrent</c> — <c>--actors</c> actors persisting one event per command at once (group commit).
+/// <c>--modes</c> picks some of them (default all three).
 /// </summary>
 public static class JournalBench
 {
@@ -19,15 +20,16 @@ public static class JournalBench
         var batch = args.Int("batch", 100);
         var actors = args.Int("actors", 100);
         var runs = args.Int("runs", 3);
+        var modes = args.String("modes", "single,batch,concurrent").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         await using var store = await BenchStore.OpenAsync(args);
         await using var system = store.NewSystem("journalbench");
 
         await RunAsync(system, 1, 200, 1); // warm-up: JIT, connections, statement caches; not reported
         for (var r = 1; r <= runs; r++)
         {
-            Emit(store, "single", r, single, 1, 1, await RunAsync(system, 1, single, 1));
-            Emit(store, "batch", r, events, 1, batch, await RunAsync(system, 1, events / batch, batch));
-            Emit(store, "concurrent", r, events, actors, 1, await RunAsync(system, actors, events / actors, 1));
+            if (modes.Contains("single")) Emit(store, "single", r, single, 1, 1, await RunAsync(system, 1, single, 1));
+            if (modes.Contains("batch")) Emit(store, "batch", r, events, 1, batch, await RunAsync(system, 1, events / batch, batch));
+            if (modes.Contains("concurrent")) Emit(store, "concurrent", r, events, actors, 1, await RunAsync(system, actors, events / actors, 1));
         }
     }
 

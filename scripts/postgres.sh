@@ -68,6 +68,7 @@ start() {
   local dir
   dir=$(mktemp -d "${TMPDIR:-/tmp}/llmspell-pg.XXXXXX")
   if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
+  cd "$dir" # the postgres user may not be able to read the caller's directory (e.g. a checkout under /root)
   if ! as_postgres "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1; then
     cat "$dir/initdb.log" >&2
     log "initdb failed (see above)"
@@ -103,11 +104,13 @@ start() {
 
 stop() {
   local dir="${1:?usage: postgres.sh stop <dir>}"
+  dir=$(readlink -f "$dir")
   case "$(basename "$dir")" in
     llmspell-pg.*) ;;
     *) log "refusing to stop/remove '$dir': not a directory made by postgres.sh start"; exit 2 ;;
   esac
   [ -d "$dir" ] || return 0
+  cd /
   local bin
   bin=$(find_bin)
   if [ -n "$bin" ] && [ -f "$dir/data/postmaster.pid" ]; then

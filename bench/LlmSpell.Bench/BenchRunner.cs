@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using LlmSpell.Bench.Kernel;
 using LlmSpell.Bench.Llm;
+using LlmSpell.Bench.Persistence;
 using LlmSpell.Bench.Workflows;
 
 namespace LlmSpell.Bench;
@@ -19,6 +20,8 @@ public static class BenchRunner
         ["loop"] = ("loop of --n iterations over one step: p50_us, p99_us", WorkflowShapeBench.LoopAsync),
         ["conc"] = ("--n concurrent runs of 3 steps awaiting 50 ms: wall_ms, rss_mb", WorkflowShapeBench.ConcAsync),
         ["llm-overhead"] = ("agent calls to a loopback Ollama answering at once: overhead_us over raw HTTP p50, calls_per_s at --concurrency 4", LlmOverheadBench.RunAsync),
+        ["journal"] = ("--store sqlite|postgres: Persist of one actor, PersistAll batches, 100 actors at once: events_per_s", JournalBench.RunAsync),
+        ["recovery"] = ("--store sqlite|postgres: --n events replayed into one actor: events_per_s", RecoveryBench.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LlmSpell.Actors;
+using LlmSpell.Tools.Resolution;
 using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Results;
 
@@ -23,6 +24,11 @@ internal sealed class RunContext
 
     public string RunId { get; }
     public WorkflowServices Services { get; }
+
+    /// <summary>The services' resolver, or resolution by name over the services' tools.</summary>
+    public IToolResolver ToolResolver => _toolResolver ??= Services.ToolResolver ?? new ToolResolver(Services.Tools);
+
+    private IToolResolver? _toolResolver;
     public ActorSystem System { get; }
     public RunEventLog Events { get; } = new();
     public Task<WorkflowResult> Completion => _completion.Task;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LlmSpell.Actors;
 using LlmSpell.Tools;
+using LlmSpell.Tools.Resolution;
 using LlmSpell.Workflows.Agents;
 using LlmSpell.Workflows.Data;
 using LlmSpell.Workflows.Events;
@@ -60,10 +61,11 @@ internal sealed class AgentStep : ReceiveActor
     }
 }
 
-/// <summary>Runs one tool step attempt.</summary>
+/// <summary>Runs one tool step attempt: resolves the tool (a model's choice runs here, as part of the task), then invokes it.</summary>
 internal sealed class ToolStep : ReceiveActor
 {
-    public sealed record Execute(long AttemptId, ITool Tool, string Resolution, JsonObject Parameters, ToolContext Context, CancellationToken CancellationToken);
+    public sealed record Execute(
+        long AttemptId, ToolResolution? Resolution, ToolRequest Request, IToolResolver Resolver, ToolContext Context, CancellationToken CancellationToken);
 
     private sealed record Done(long AttemptId, JsonNode? Output, string Tool, string Resolution);
 
@@ -76,7 +78,7 @@ internal sealed class ToolStep : ReceiveActor
         Receive<Execute>(msg =>
         {
             InvokeAsync(msg).PipeTo(Self, Self,
-                output => new Done(msg.AttemptId, output, msg.Tool.Name, msg.Resolution),
+                done => done,
                 ex => new Faulted(msg.AttemptId, ex));
         });
         Receive<Done>(done =>
@@ -92,6 +94,10 @@ internal sealed class ToolStep : ReceiveActor
     }
 
     // A tool that throws synchronously still fails as a task, never inside the actor's handler.
-    private static async Task<JsonNode?> InvokeAsync(Execute msg) =>
-        await msg.Tool.InvokeAsync(msg.Parameters, msg.Context, msg.CancellationToken).ConfigureAwait(false);
+    private static async Task<Done> InvokeAsync(Execute msg)
+    {
+        var resolution = msg.Resolution ?? await msg.Resolver.ResolveAsync(msg.Request, msg.CancellationToken).ConfigureAwait(false);
+        var output = await resolution.InvokeAsync(msg.Context, msg.CancellationToken).ConfigureAwait(false);
+        return new Done(msg.AttemptId, output, resolution.Tool.Name, resolution.How);
+    }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LlmSpell.Actors;
 using LlmSpell.Tools;
+using LlmSpell.Tools.Resolution;
 using LlmSpell.Workflows.Agents;
 using LlmSpell.Workflows.Data;
 using LlmSpell.Workflows.Definitions;
@@ -184,28 +185,28 @@ internal sealed partial class WorkflowCoordinator
     {
         var step = attempt.Run.Step;
         var spec = step.Tool ?? new ToolStepSpec();
-        var (tool, resolution) = ResolveTool(step, spec);
-        var parameters = Template.Render(spec.Parameters, _scope) as JsonObject ?? new JsonObject();
+        var request = new ToolRequest
+        {
+            StepName = step.Name,
+            Description = step.DisplayDescription,
+            ToolName = spec.ToolName,
+            Parameters = Template.Render(spec.Parameters, _scope) as JsonObject ?? new JsonObject(),
+        };
+        var resolver = _run.ToolResolver;
+        ToolResolution? resolution;
+        try
+        {
+            // Named and step-name routes resolve here; only a model's choice waits for the step's task.
+            resolution = resolver is ToolResolver local ? local.TryResolveWithoutModel(request) : null;
+        }
+        catch (ToolException ex)
+        {
+            throw new StepConfigurationException(ex.Message);
+        }
         var context = new ToolContext(_run.RunId, step.Name, _run.Services.WorkspaceDirectory,
-            _run.Services.LoggerFactory.CreateLogger($"LlmSpell.Tools.{tool.Name}"));
+            _run.Services.LoggerFactory.CreateLogger($"LlmSpell.Tools.{resolution?.Tool.Name ?? step.Name}"));
         Spawn(attempt, ToolStep.Props());
-        attempt.Child!.Tell(new ToolStep.Execute(attempt.Id, tool, resolution, parameters, context, attempt.Cancellation.Token), Self);
-    }
-
-    private (ITool Tool, string Resolution) ResolveTool(StepDefinition step, ToolStepSpec spec)
-    {
-        var tools = _run.Services.Tools;
-        if (spec.ToolName is { } name)
-            return (tools.Find(name) ?? throw NoSuchTool(step, $"names the tool '{name}', which is not registered"), "named");
-        if (tools.Find(step.Name) is { } byStepName) return (byStepName, "step-name");
-        throw NoSuchTool(step, "names no tool and its name is not a tool's name");
-    }
-
-    private StepConfigurationException NoSuchTool(StepDefinition step, string what)
-    {
-        var available = _run.Services.Tools.All.Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
-        return new StepConfigurationException(
-            $"Tool step '{step.Name}' {what}. Available tools: {(available.Length == 0 ? "none" : string.Join(", ", available))}.");
+        attempt.Child!.Tell(new ToolStep.Execute(attempt.Id, resolution, request, resolver, context, attempt.Cancellation.Token), Self);
     }
 
     private void StartNestedWorkflow(Attempt attempt)

@@ -1,4 +1,5 @@
 using LlmSpell.Tools;
+using LlmSpell.Tools.Resolution;
 using LlmSpell.Workflows.Agents;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,6 +11,12 @@ public sealed record WorkflowServices
 {
     public required IAgentExecutor Agents { get; init; }
     public required IToolRegistry Tools { get; init; }
+
+    /// <summary>
+    /// How tool steps find their tool; null: by name only (a <see cref="ToolResolver"/> over <see cref="Tools"/>
+    /// without a model). Give a resolver with an IChatClient to let a model choose tools from step descriptions.
+    /// </summary>
+    public IToolResolver? ToolResolver { get; init; }
 
     /// <summary>The directory tools are confined to.</summary>
     public string WorkspaceDirectory { get; init; } = Directory.GetCurrentDirectory();

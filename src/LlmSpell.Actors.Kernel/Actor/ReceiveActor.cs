@@ -9,10 +9,10 @@ namespace LlmSpell.Actors;
 public abstract class ReceiveActor : ActorBase
 {
     // Plain arrays and a flag rather than handler-set objects: every actor pays for these fields.
-    private Handler[] _handlers = [];
+    private MessageHandler[] _handlers = [];
     // The behaviours below the current one; created on the first Become, with the initial handlers at
     // the bottom, which are never popped (as in Akka).
-    private Stack<Handler[]>? _stack;
+    private Stack<MessageHandler[]>? _stack;
     private bool _configuring = true; // the constructor, or inside Become/BecomeStacked
 
     protected sealed override bool Receive(object message)
@@ -23,19 +23,19 @@ public abstract class ReceiveActor : ActorBase
         return false;
     }
 
-    private void Add(Handler handler)
+    private void Add(MessageHandler handler)
     {
         if (!_configuring)
             throw new InvalidOperationException("Receive can only be called in the constructor or inside Become/BecomeStacked.");
         _handlers = [.. _handlers, handler];
     }
 
-    protected void Receive<T>(Action<T> handler, Predicate<T>? shouldHandle = null) => Add(new SyncHandler<T>(handler, shouldHandle));
+    protected void Receive<T>(Action<T> handler, Predicate<T>? shouldHandle = null) => Add(new SyncMessageHandler<T>(handler, shouldHandle));
 
-    protected void Receive<T>(Predicate<T> shouldHandle, Action<T> handler) => Add(new SyncHandler<T>(handler, shouldHandle));
+    protected void Receive<T>(Predicate<T> shouldHandle, Action<T> handler) => Add(new SyncMessageHandler<T>(handler, shouldHandle));
 
     /// <summary>A handler that says itself whether it handled the message.</summary>
-    protected void Receive<T>(Func<T, bool> handler) => Add(new FuncHandler<T>(handler));
+    protected void Receive<T>(Func<T, bool> handler) => Add(new FuncMessageHandler<T>(handler));
 
     /// <summary>
     /// An async handler: no further user message is processed until the task completes (as in Akka);
@@ -43,7 +43,7 @@ public abstract class ReceiveActor : ActorBase
     /// </summary>
     protected void ReceiveAsync<T>(Func<T, Task> handler, Predicate<T>? shouldHandle = null) => Add(new AsyncHandler<T>(handler, shouldHandle));
 
-    protected void ReceiveAny(Action<object> handler) => Add(new SyncHandler<object>(handler, null));
+    protected void ReceiveAny(Action<object> handler) => Add(new SyncMessageHandler<object>(handler, null));
 
     protected void ReceiveAnyAsync(Func<object, Task> handler) => Add(new AsyncHandler<object>(handler, null));
 
@@ -51,7 +51,7 @@ public abstract class ReceiveActor : ActorBase
     protected void Become(Action configure)
     {
         var next = Build(configure);
-        if (_stack is null) (_stack = new Stack<Handler[]>()).Push(_handlers);
+        if (_stack is null) (_stack = new Stack<MessageHandler[]>()).Push(_handlers);
         _handlers = next;
     }
 
@@ -59,7 +59,7 @@ public abstract class ReceiveActor : ActorBase
     protected void BecomeStacked(Action configure)
     {
         var next = Build(configure);
-        (_stack ??= new Stack<Handler[]>()).Push(_handlers);
+        (_stack ??= new Stack<MessageHandler[]>()).Push(_handlers);
         _handlers = next;
     }
 
@@ -73,7 +73,7 @@ public abstract class ReceiveActor : ActorBase
     /// <summary>Same as <see cref="UnbecomeStacked"/>.</summary>
     protected void Unbecome() => UnbecomeStacked();
 
-    private Handler[] Build(Action configure)
+    private MessageHandler[] Build(Action configure)
     {
         var saved = _handlers;
         var wasConfiguring = _configuring;
@@ -91,27 +91,7 @@ public abstract class ReceiveActor : ActorBase
         }
     }
 
-    private abstract class Handler
-    {
-        public abstract bool TryHandle(object message);
-    }
-
-    private sealed class SyncHandler<T>(Action<T> handler, Predicate<T>? shouldHandle) : Handler
-    {
-        public override bool TryHandle(object message)
-        {
-            if (message is not T typed || (shouldHandle is not null && !shouldHandle(typed))) return false;
-            handler(typed);
-            return true;
-        }
-    }
-
-    private sealed class FuncHandler<T>(Func<T, bool> handler) : Handler
-    {
-        public override bool TryHandle(object message) => message is T typed && handler(typed);
-    }
-
-    private sealed class AsyncHandler<T>(Func<T, Task> handler, Predicate<T>? shouldHandle) : Handler
+    private sealed class AsyncHandler<T>(Func<T, Task> handler, Predicate<T>? shouldHandle) : MessageHandler
     {
         public override bool TryHandle(object message)
         {

@@ -8,9 +8,9 @@ namespace LlmSpell.Actors.Persistence;
 /// </summary>
 public abstract class ReceivePersistentActor : PersistentActor
 {
-    private Handler[] _recoverHandlers = [];
-    private Handler[] _commandHandlers = [];
-    private Stack<Handler[]>? _stack;
+    private MessageHandler[] _recoverHandlers = [];
+    private MessageHandler[] _commandHandlers = [];
+    private Stack<MessageHandler[]>? _stack;
     private bool _inConstructor = true;
     private bool _inBecome;
 
@@ -30,33 +30,33 @@ public abstract class ReceivePersistentActor : PersistentActor
         return false;
     }
 
-    protected void Recover<T>(Action<T> handler, Predicate<T>? shouldHandle = null) => AddRecover(new SyncHandler<T>(handler, shouldHandle));
+    protected void Recover<T>(Action<T> handler, Predicate<T>? shouldHandle = null) => AddRecover(new SyncMessageHandler<T>(handler, shouldHandle));
 
     /// <summary>A recovery handler that says itself whether it handled the message.</summary>
-    protected void Recover<T>(Func<T, bool> handler) => AddRecover(new FuncHandler<T>(handler));
+    protected void Recover<T>(Func<T, bool> handler) => AddRecover(new FuncMessageHandler<T>(handler));
 
-    protected void RecoverAny(Action<object> handler) => AddRecover(new SyncHandler<object>(handler, null));
+    protected void RecoverAny(Action<object> handler) => AddRecover(new SyncMessageHandler<object>(handler, null));
 
-    protected void Command<T>(Action<T> handler, Predicate<T>? shouldHandle = null) => AddCommand(new SyncHandler<T>(handler, shouldHandle));
+    protected void Command<T>(Action<T> handler, Predicate<T>? shouldHandle = null) => AddCommand(new SyncMessageHandler<T>(handler, shouldHandle));
 
-    protected void Command<T>(Predicate<T> shouldHandle, Action<T> handler) => AddCommand(new SyncHandler<T>(handler, shouldHandle));
+    protected void Command<T>(Predicate<T> shouldHandle, Action<T> handler) => AddCommand(new SyncMessageHandler<T>(handler, shouldHandle));
 
     /// <summary>A command handler that says itself whether it handled the message.</summary>
-    protected void Command<T>(Func<T, bool> handler) => AddCommand(new FuncHandler<T>(handler));
+    protected void Command<T>(Func<T, bool> handler) => AddCommand(new FuncMessageHandler<T>(handler));
 
     /// <summary>An async command handler: no further command is processed until its task completes (see <see cref="PersistentActor.RunTask"/>).</summary>
     protected void CommandAsync<T>(Func<T, Task> handler, Predicate<T>? shouldHandle = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        AddCommand(new SyncHandler<T>(m => RunTask(() => handler(m)), shouldHandle));
+        AddCommand(new SyncMessageHandler<T>(m => RunTask(() => handler(m)), shouldHandle));
     }
 
-    protected void CommandAny(Action<object> handler) => AddCommand(new SyncHandler<object>(handler, null));
+    protected void CommandAny(Action<object> handler) => AddCommand(new SyncMessageHandler<object>(handler, null));
 
     protected void CommandAnyAsync(Func<object, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        AddCommand(new SyncHandler<object>(m => RunTask(() => handler(m)), null));
+        AddCommand(new SyncMessageHandler<object>(m => RunTask(() => handler(m)), null));
     }
 
     /// <summary>Replaces the command handlers with the ones <paramref name="configure"/> declares.</summary>
@@ -66,7 +66,7 @@ public abstract class ReceivePersistentActor : PersistentActor
     protected void BecomeStacked(Action configure)
     {
         var next = Build(configure);
-        (_stack ??= new Stack<Handler[]>()).Push(_commandHandlers);
+        (_stack ??= new Stack<MessageHandler[]>()).Push(_commandHandlers);
         _commandHandlers = next;
     }
 
@@ -75,21 +75,21 @@ public abstract class ReceivePersistentActor : PersistentActor
         if (_stack is { Count: > 0 }) _commandHandlers = _stack.Pop();
     }
 
-    private void AddRecover(Handler handler)
+    private void AddRecover(MessageHandler handler)
     {
         if (!_inConstructor || _inBecome)
             throw new InvalidOperationException("Recover can only be called in the constructor.");
         _recoverHandlers = [.. _recoverHandlers, handler];
     }
 
-    private void AddCommand(Handler handler)
+    private void AddCommand(MessageHandler handler)
     {
         if (!_inConstructor && !_inBecome)
             throw new InvalidOperationException("Command can only be called in the constructor or inside Become/BecomeStacked.");
         _commandHandlers = [.. _commandHandlers, handler];
     }
 
-    private Handler[] Build(Action configure)
+    private MessageHandler[] Build(Action configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
         var saved = _commandHandlers;
@@ -106,29 +106,5 @@ public abstract class ReceivePersistentActor : PersistentActor
             _inBecome = wasInBecome;
             _commandHandlers = saved;
         }
-    }
-
-    private abstract class Handler
-    {
-        public abstract bool TryHandle(object message);
-    }
-
-    private sealed class SyncHandler<T>(Action<T> handler, Predicate<T>? shouldHandle) : Handler
-    {
-        private readonly Action<T> _handler = handler ?? throw new ArgumentNullException(nameof(handler));
-
-        public override bool TryHandle(object message)
-        {
-            if (message is not T typed || (shouldHandle is not null && !shouldHandle(typed))) return false;
-            _handler(typed);
-            return true;
-        }
-    }
-
-    private sealed class FuncHandler<T>(Func<T, bool> handler) : Handler
-    {
-        private readonly Func<T, bool> _handler = handler ?? throw new ArgumentNullException(nameof(handler));
-
-        public override bool TryHandle(object message) => message is T typed && _handler(typed);
     }
 }

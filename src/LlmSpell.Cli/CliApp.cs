@@ -11,7 +11,8 @@ public static class CliApp
     {
         var globals = new GlobalOptions();
         var root = Build(globals);
-        var parse = root.Parse(args);
+        // '@path' is ours (a value read from a file), not a response file of extra arguments.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             // One message per problem and where to look, not the whole help text.

@@ -78,6 +78,9 @@ public sealed record OrchestrationPlan
             throw new TemplateParameterException(templateId, ex.Errors.Select(e => $"{Located(e.Path)}: {e.Message}").ToArray());
         }
 
+        // Hybrid routes for real: steps that carry conditional workflows run as written, with their routing; only
+        // plain steps get the spec's single default branch.
+        if (mode == ExecutionMode.Hybrid && CarriesConditions(parsed)) reshape = false;
         var definition = reshape ? Reshape(parsed, mode, FailFastGiven(config)) : parsed;
         var assigner = new AgentAssigner(model, isAgentConfigured, notes);
         definition = assigner.Assign(definition);
@@ -142,6 +145,11 @@ public sealed record OrchestrationPlan
             }
         }
     }
+
+    private static bool CarriesConditions(WorkflowDefinition workflow) =>
+        workflow.Type == WorkflowType.Conditional
+        || workflow.OwnSteps.Any(s => s.Workflow?.Inline is { } inline && CarriesConditions(inline))
+        || workflow.Workflows.Values.Any(CarriesConditions);
 
     private static bool FailFastGiven(JsonObject config) => config["fail_fast"] is not null || config["config"]?["fail_fast"] is not null;
 

@@ -28,6 +28,9 @@ public static class Suggest
     public static string Hint(string value, IEnumerable<string> candidates) =>
         Closest(value, candidates) is { } match ? $"; did you mean '{match}'?" : "";
 
+    /// <summary>"; did you mean 'x'?" or ".", to end a sentence either way.</summary>
+    public static string Sentence(string value, IEnumerable<string> candidates) => Hint(value, candidates) is { Length: > 0 } hint ? hint : ".";
+
     private static string Normalize(string s) =>
         new(s.Where(c => c is not ('_' or '-' or ' ')).Select(char.ToLowerInvariant).ToArray());
 

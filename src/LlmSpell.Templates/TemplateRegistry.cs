@@ -32,7 +32,7 @@ public sealed class TemplateRegistry
 
 /// <summary>No template has the id asked for.</summary>
 public sealed class TemplateNotFoundException(string id, IReadOnlyList<string> known)
-    : Exception($"unknown template '{id}'{Suggest.Hint(id, known)}. Available templates: {(known.Count == 0 ? "none" : string.Join(", ", known))} (see 'llmspell template list')")
+    : Exception($"unknown template '{id}'{Suggest.Sentence(id, known)} Available templates: {(known.Count == 0 ? "none" : string.Join(", ", known))} (see 'llmspell template list')")
 {
     public string Id { get; } = id;
 }

@@ -26,7 +26,7 @@ internal static class ToolCommands
 
     private static ITool Find(ToolRegistry tools, string name) =>
         tools.Find(name) ?? throw new CliException(
-            $"unknown tool '{name}'{Suggest.Hint(name, tools.All.Select(t => t.Name))}. Available tools: {string.Join(", ", tools.All.Select(t => t.Name).Order(StringComparer.Ordinal))} (see 'llmspell tool list')");
+            $"unknown tool '{name}'{Suggest.Sentence(name, tools.All.Select(t => t.Name))} Available tools: {string.Join(", ", tools.All.Select(t => t.Name).Order(StringComparer.Ordinal))} (see 'llmspell tool list')");
 
     private static Command List(CommandRunner runner)
     {

@@ -106,7 +106,7 @@ public sealed class TemplateParameterSchema
                 var text = kind == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
                 var match = p.AllowedValues.FirstOrDefault(v => string.Equals(v, text.Trim(), StringComparison.OrdinalIgnoreCase));
                 if (match is not null) return (JsonValue.Create(match), null);
-                return (null, $"invalid {p.Name} '{text}'{Suggest.Hint(text, p.AllowedValues)}; use one of: {string.Join(", ", p.AllowedValues)}");
+                return (null, $"invalid {p.Name} '{text}'; use one of: {string.Join(", ", p.AllowedValues)}{Suggest.Hint(text, p.AllowedValues)}");
             }
             case TemplateParameterType.Object:
                 if (kind == JsonValueKind.Object) return (value.DeepClone(), null);

@@ -17,21 +17,22 @@ internal sealed class LiveProgress : IProgressView
     private readonly CancellationTokenSource _stop = new();
     private readonly string _title;
     private readonly long _started = Stopwatch.GetTimestamp();
-    private Task _display = Task.CompletedTask;
+    private Task? _display;
 
     private LiveProgress(string title) => _title = title;
 
-    public static LiveProgress Start(string title)
-    {
-        var view = new LiveProgress(title);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        view._display = console.Live(view.Render()).AutoClear(false).Overflow(VerticalOverflow.Ellipsis).StartAsync(view.RunAsync);
-        return view;
-    }
+    /// <summary>A view that draws from the run's first event on, so a command that fails before running draws nothing.</summary>
+    public static LiveProgress Start(string title) => new(title);
 
     public void Report(WorkflowEvent value)
     {
-        lock (_gate) _board.Apply(value);
+        lock (_gate)
+        {
+            _board.Apply(value);
+            if (_display is not null) return;
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            _display = console.Live(Render()).AutoClear(false).Overflow(VerticalOverflow.Ellipsis).StartAsync(RunAsync);
+        }
     }
 
     private async Task RunAsync(LiveDisplayContext context)
@@ -70,7 +71,7 @@ internal sealed class LiveProgress : IProgressView
                 table.AddRow(
                     new Text(row.Key),
                     new Markup(Status(row)),
-                    new Text(Seconds(elapsed)),
+                    new Text(row.State == StepBoard.State.Skipped ? "" : Seconds(elapsed)),
                     new Text(tokens),
                     new Text(row.Detail) { Overflow = Overflow.Ellipsis });
             }
@@ -98,7 +99,9 @@ internal sealed class LiveProgress : IProgressView
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        await _display.ConfigureAwait(false);
+        Task? display;
+        lock (_gate) display = _display;
+        if (display is not null) await display.ConfigureAwait(false);
         _stop.Dispose();
     }
 }

@@ -269,6 +269,19 @@ public sealed class TemplateExecSpec(OllamaFixture ollama) : CliSpec(ollama)
     }
 
     [Fact]
+    public async Task The_live_view_draws_each_step_with_its_status_and_tokens_on_stderr_only()
+    {
+        Ollama.Always(ScriptedReply.Text("one two three").WithUsage(40, 3));
+
+        var run = await Cli.With("LLMSPELL_PROGRESS", "live").RunAsync("template", "exec", "workflow-orchestrator",
+            "--param", """workflow_config={"steps":[{"name":"ask-model","step_type":"agent"}]}""", "--output", "json");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Json["status"]!.GetValue<string>().Should().Be("ok");
+        run.Stderr.Should().ContainAll("Status", "Tokens", "ask-model", "done", "43", "completed");
+    }
+
+    [Fact]
     public async Task Without_a_reachable_Ollama_an_agent_step_fails_fast_with_what_to_do_and_no_fake_answer()
     {
         var run = await Offline.RunAsync("template", "exec", "workflow-orchestrator",

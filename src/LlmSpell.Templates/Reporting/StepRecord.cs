@@ -42,7 +42,8 @@ public sealed record StepRecord
         {
             var rank = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < order.Count; i++) rank.TryAdd(order[i], i);
-            ordered = results.OrderBy(r => rank.GetValueOrDefault(r.Name, int.MaxValue)); // stable: ties keep their order
+            // Stable: ties keep their order. Steps the definition does not list (a conditional's classifier) ran first.
+            ordered = results.OrderBy(r => rank.GetValueOrDefault(r.Name, -1));
         }
         return ordered.Select((r, i) => new StepRecord
         {

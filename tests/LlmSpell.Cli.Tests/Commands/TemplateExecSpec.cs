@@ -170,8 +170,9 @@ public sealed class TemplateExecSpec(OllamaFixture ollama) : CliSpec(ollama)
 
         run.ExitCode.Should().Be(0, run.ToString());
         var report = run.Json["result"]!["value"]!.GetValue<string>();
-        report.Should().Contain("### Step 1: draft\n\nAgent executed successfully").And.Contain("Your refund is on its way.")
-            .And.Contain("### Step 2: answer\n\nAgent step skipped: branch 'other' was not selected");
+        report.Should().Contain("### Step 1: classify\n\nAgent executed successfully")
+            .And.Contain("### Step 2: draft\n\nAgent executed successfully").And.Contain("Your refund is on its way.")
+            .And.Contain("### Step 3: answer\n\nAgent step skipped: branch 'other' was not selected");
         run.Json["metrics"]!["custom_metrics"]!["branches_selected"]!.AsArray().Select(b => b!.GetValue<string>()).Should().Equal("refund");
         Ollama.Requests.Should().NotContain(r => r.Prompt == "Answer politely");
     }

@@ -117,7 +117,7 @@ internal static class DoctorCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new Check(name, Level.Fail, $"cannot write in {directory}: {ex.Message}; {fix}");
+            return new Check(name, Level.Fail, $"cannot write in {directory}: {ex.Message.TrimEnd('.')}; {fix}");
         }
     }
 
@@ -130,7 +130,7 @@ internal static class DoctorCommand
         }
         catch (ArgumentException ex)
         {
-            checks.Add(new Check("tools", Level.Fail, $"the tools options are invalid: {ex.Message}; fix \"tools\" in the config"));
+            checks.Add(new Check("tools", Level.Fail, $"the tools options are invalid: {ex.Message.TrimEnd('.')}; fix \"tools\" in the config"));
         }
     }
 

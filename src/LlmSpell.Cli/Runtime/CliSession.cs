@@ -8,6 +8,7 @@ using LlmSpell.Tools.BuiltIn.Files;
 using LlmSpell.Workflows.Agents;
 using LlmSpell.Workflows.Execution;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Serilog;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
@@ -46,9 +47,12 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
         get
         {
             if (_loggers is not null) return _loggers;
+            // Without --verbose nothing is logged: every failure reaches the user as the command's error or report,
+            // and not loading the logging stack keeps short commands short.
+            if (!Settings.Verbose) return _loggers = NullLoggerFactory.Instance;
             // Logs go to stderr so stdout keeps only the command's result.
             _serilog = new LoggerConfiguration()
-                .MinimumLevel.Is(Settings.Verbose ? LogEventLevel.Debug : LogEventLevel.Error)
+                .MinimumLevel.Is(LogEventLevel.Debug)
                 .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
                 .CreateLogger();
             return _loggers = new SerilogLoggerFactory(_serilog);
@@ -73,7 +77,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliException($"cannot create the workspace directory {roots.Write}: {ex.Message}; choose another with --workspace or --data-dir");
+            throw new CliException($"cannot create the workspace directory {roots.Write}: {ex.Message.TrimEnd('.')}; choose another with --workspace or --data-dir");
         }
         if (!Directory.Exists(roots.Read)) throw new CliException($"the workspace directory {roots.Read} does not exist; create it or choose another with --workspace");
         return roots;
@@ -113,7 +117,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     {
         if (_system is not null) await _system.Terminate().ConfigureAwait(false);
         _llm?.Dispose();
-        _loggers?.Dispose();
+        if (_serilog is not null) _loggers?.Dispose();
         if (_serilog is not null) await _serilog.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -59,4 +59,18 @@ public sealed class GeneralSpec(OllamaFixture ollama) : CliSpec(ollama)
         verbose.ExitCode.Should().Be(2);
         verbose.Stderr.Should().Contain("   at ");
     }
+
+    [Fact]
+    public async Task Verbose_adds_debug_logs_on_stderr_and_leaves_stdout_alone()
+    {
+        string[] args = ["template", "exec", "workflow-orchestrator", "--param", """workflow_config={"steps":[{"name":"a","step_type":"agent"}]}""", "--output", "json"];
+
+        var quiet = await Offline.RunAsync(args);
+        var verbose = await Offline.RunAsync([.. args, "--verbose"]);
+
+        quiet.Stderr.Should().NotContain("[DBG]");
+        verbose.Stderr.Should().Contain("[DBG] LlmSpell.Llm.Ollama.OllamaClient: ollama: POST http://127.0.0.1:9/api/chat");
+        verbose.Json["status"]!.GetValue<string>().Should().Be("error");
+        verbose.ExitCode.Should().Be(1);
+    }
 }

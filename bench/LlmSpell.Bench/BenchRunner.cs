@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LlmSpell.Bench.Cli;
 using LlmSpell.Bench.Kernel;
 using LlmSpell.Bench.Llm;
 using LlmSpell.Bench.Persistence;
@@ -19,6 +20,7 @@ public static class BenchRunner
         ["fanout"] = ("parallel workflow of --n branches, then join: p50_us, p99_us", WorkflowShapeBench.FanoutAsync),
         ["loop"] = ("loop of --n iterations over one step: p50_us, p99_us", WorkflowShapeBench.LoopAsync),
         ["conc"] = ("--n concurrent runs of 3 steps awaiting 50 ms: wall_ms, rss_mb", WorkflowShapeBench.ConcAsync),
+        ["cli-startup"] = ("whole llmspell processes: template list (target p50 <= 150 ms) and a one-tool-step template exec: p50_ms, p90_ms", CliStartupBench.RunAsync),
         ["llm-overhead"] = ("agent calls to a loopback Ollama answering at once: overhead_us over raw HTTP p50, calls_per_s at --concurrency 4", LlmOverheadBench.RunAsync),
         ["journal"] = ("--store sqlite|postgres: Persist of one actor, PersistAll batches, 100 actors at once: events_per_s", JournalBench.RunAsync),
         ["recovery"] = ("--store sqlite|postgres: --n events replayed into one actor: events_per_s", RecoveryBench.RunAsync),

@@ -1,32 +1,49 @@
-using LlmSpell.Cli.Demo;
-using Serilog;
-using Serilog.Extensions.Logging;
+using System.CommandLine;
+using LlmSpell.Cli.Commands;
+using LlmSpell.Cli.Output;
 
 namespace LlmSpell.Cli;
 
-/// <summary>The <c>llmspell</c> entry point.</summary>
+/// <summary>The <c>llmspell</c> command line: a thin shell over templates, workflows, tools and the LLM layer.</summary>
 public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var verbose = args.Contains("--verbose");
-        var rest = args.Where(a => a != "--verbose").ToArray();
-        if (rest.Length == 0 || rest[0] is "-h" or "--help")
+        var globals = new GlobalOptions();
+        var root = Build(globals);
+        // '@path' is ours (a value read from a file), not a response file of extra arguments.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Errors.Count > 0)
         {
-            Console.WriteLine("usage: llmspell demo [--verbose]");
-            Console.WriteLine("  demo    runs a supervised actor pipeline on the kernel and prints its report");
-            return 0;
+            // One message per problem and where to look, not the whole help text.
+            foreach (var error in parse.Errors) await Console.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            var path = CommandPath(parse.CommandResult.Command);
+            await Console.Error.WriteLineAsync($"Run '{path} --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
         }
-        if (rest[0] != "demo")
-        {
-            await Console.Error.WriteLineAsync($"error: unknown command '{rest[0]}'. Run 'llmspell --help' for the commands.");
-            return 2;
-        }
-        await using var log = new LoggerConfiguration()
-            .MinimumLevel.Is(verbose ? Serilog.Events.LogEventLevel.Debug : Serilog.Events.LogEventLevel.Warning)
-            .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
-            .CreateLogger();
-        using var loggerFactory = new SerilogLoggerFactory(log);
-        return await KernelDemo.RunAsync(Console.Out, loggerFactory);
+        return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+    }
+
+    internal static RootCommand Build(GlobalOptions globals)
+    {
+        var root = new RootCommand("llmspell: run LLM agent and tool workflows (sequential, parallel, conditional, loop) on an actor runtime");
+        globals.AddTo(root);
+        var runner = new CommandRunner(globals);
+        root.Add(TemplateCommands.Create(runner));
+        root.Add(RunCommand.Create(runner));
+        root.Add(WorkflowCommands.Create(runner));
+        root.Add(ToolCommands.Create(runner));
+        root.Add(ModelsCommand.Create(runner));
+        root.Add(DoctorCommand.Create(runner));
+        root.Add(DemoCommand.Create(runner));
+        return root;
+    }
+
+    private static string CommandPath(Command command)
+    {
+        var names = new List<string>();
+        for (Symbol? s = command; s is Command c; s = c.Parents.FirstOrDefault())
+            names.Insert(0, c is RootCommand ? "llmspell" : c.Name);
+        return string.Join(' ', names);
     }
 }

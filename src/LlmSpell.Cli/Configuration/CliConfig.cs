@@ -1,0 +1,26 @@
+using LlmSpell.Llm;
+using LlmSpell.Tools;
+using LlmSpell.Workflows.Agents;
+
+namespace LlmSpell.Cli.Configuration;
+
+/// <summary>The settings of a CLI session: LLM endpoints, named agents, tool limits, the default model and the data directory.</summary>
+public sealed record CliConfig
+{
+    public const string DefaultModelSpec = "ollama/llama3.2:3b";
+
+    public static readonly CliConfig Default = new();
+
+    /// <summary>The file it was read from; null: built-in defaults.</summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary>The model of agent steps that name none (the template's <c>model</c> parameter overrides it for its runs).</summary>
+    public string DefaultModel { get; init; } = DefaultModelSpec;
+
+    /// <summary>Null: <c>--data-dir</c>, <c>LLMSPELL_DATA_DIR</c>, or the platform's default.</summary>
+    public string? DataDirectory { get; init; }
+
+    public LlmProviderOptions Llm { get; init; } = LlmProviderOptions.Default;
+    public IReadOnlyList<AgentProfile> Agents { get; init; } = [];
+    public ToolsOptions Tools { get; init; } = ToolsOptions.Default;
+}

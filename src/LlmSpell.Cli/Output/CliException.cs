@@ -1,0 +1,8 @@
+namespace LlmSpell.Cli.Output;
+
+/// <summary>An error to show the user as one message (what, where, how to fix), with the exit code it ends the process with.</summary>
+public sealed class CliException(string message, int exitCode = ExitCodes.Usage, Exception? innerException = null)
+    : Exception(message, innerException)
+{
+    public int ExitCode { get; } = exitCode;
+}

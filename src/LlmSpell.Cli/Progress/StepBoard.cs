@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using LlmSpell.Templates.Reporting;
+using LlmSpell.Workflows.Events;
+using LlmSpell.Workflows.Results;
+
+namespace LlmSpell.Cli.Progress;
+
+/// <summary>The state of every step seen so far, folded from a run's events: what the live view draws.</summary>
+internal sealed class StepBoard
+{
+    public enum State
+    {
+        Running,
+        Retrying,
+        Waiting,
+        Completed,
+        Failed,
+        Skipped,
+    }
+
+    public sealed class Row(string key, long started)
+    {
+        public string Key { get; } = key;
+        public State State { get; set; } = State.Running;
+        public int Attempt { get; set; } = 1;
+        public long Started { get; set; } = started;
+        public TimeSpan? Duration { get; set; }
+
+        /// <summary>Streamed chunks so far (about one per token) until the step reports its real usage.</summary>
+        public long Chunks { get; set; }
+
+        public long? Tokens { get; set; }
+        public string Detail { get; set; } = "";
+    }
+
+    private readonly List<Row> _rows = [];
+    private readonly Dictionary<string, Row> _byKey = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<Row> Rows => _rows;
+    public string Workflow { get; private set; } = "";
+    public string? Outcome { get; private set; }
+    public string? Branches { get; private set; }
+    public long? Iteration { get; private set; }
+
+    public void Apply(WorkflowEvent e)
+    {
+        var now = Stopwatch.GetTimestamp();
+        switch (e)
+        {
+            case RunStarted s when s.Path.Length == 0:
+                Workflow = s.WorkflowName;
+                break;
+            case StepStarted s:
+                var row = Get(s.Key, now);
+                row.State = State.Running;
+                row.Attempt = s.Attempt;
+                if (s.Attempt == 1) row.Started = now;
+                row.Detail = "";
+                break;
+            case StepProgress p:
+                var streaming = Get(p.Key, now);
+                streaming.Chunks++;
+                streaming.Detail = Tail(streaming.Detail + p.Text, 60);
+                break;
+            case StepRetrying r:
+                var retrying = Get(r.Key, now);
+                retrying.State = State.Retrying;
+                retrying.Detail = $"attempt {r.NextAttempt} in {WorkflowReport.Milliseconds(r.Delay)}: {r.Error}";
+                break;
+            case StepCompleted c:
+                var done = Get(c.Key, now);
+                done.State = State.Completed;
+                done.Duration = c.Result.Duration;
+                done.Tokens = c.Result.Usage?.TotalTokens;
+                done.Detail = Head(c.Result.Model ?? (c.Result.Tool is { } tool ? "tool " + tool : ""), WorkflowReport.Compact(c.Result.Output));
+                break;
+            case StepFailed f:
+                var failed = Get(f.Key, now);
+                failed.State = State.Failed;
+                failed.Duration = Stopwatch.GetElapsedTime(failed.Started, now);
+                failed.Detail = f.Error;
+                break;
+            case StepSkipped k:
+                var skipped = Get(k.Key, now);
+                skipped.State = State.Skipped;
+                skipped.Detail = k.Reason;
+                break;
+            case SignalAwaited w:
+                var waiting = Get(w.Key, now);
+                waiting.State = State.Waiting;
+                waiting.Detail = $"waiting for signal '{w.Signal}'";
+                break;
+            case BranchSelected b when b.Path.Length == 0:
+                Branches = b.Branches.Count == 0 ? "none" : string.Join(", ", b.Branches);
+                break;
+            case IterationStarted i when i.Path.Length == 0:
+                Iteration = i.Index + 1;
+                break;
+            case RunCompleted r when r.Path.Length == 0:
+                Outcome = StatusNames.Of(r.Status);
+                break;
+            case RunFailed f when f.Path.Length == 0:
+                Outcome = "failed: " + f.Error;
+                break;
+            case RunCancelled c when c.Path.Length == 0:
+                Outcome = "cancelled: " + c.Reason;
+                break;
+            case RunTimedOut t when t.Path.Length == 0:
+                Outcome = "timed out";
+                break;
+        }
+    }
+
+    private Row Get(string key, long now)
+    {
+        if (_byKey.TryGetValue(key, out var row)) return row;
+        row = new Row(key, now);
+        _rows.Add(row);
+        _byKey[key] = row;
+        return row;
+    }
+
+    private static string Head(string label, string output)
+    {
+        var text = output.ReplaceLineEndings(" ");
+        if (text.Length > 60) text = text[..57] + "...";
+        return label.Length == 0 ? text : text.Length == 0 ? label : $"{label}: {text}";
+    }
+
+    private static string Tail(string text, int max)
+    {
+        text = text.ReplaceLineEndings(" ");
+        return text.Length <= max ? text : "..." + text[^(max - 3)..];
+    }
+}

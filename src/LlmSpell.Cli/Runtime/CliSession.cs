@@ -1,0 +1,123 @@
+using LlmSpell.Actors;
+using LlmSpell.Cli.Configuration;
+using LlmSpell.Cli.Output;
+using LlmSpell.Llm;
+using LlmSpell.Tools;
+using LlmSpell.Tools.BuiltIn;
+using LlmSpell.Tools.BuiltIn.Files;
+using LlmSpell.Workflows.Agents;
+using LlmSpell.Workflows.Execution;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serilog;
+using Serilog.Events;
+using Serilog.Extensions.Logging;
+
+namespace LlmSpell.Cli.Runtime;
+
+/// <summary>The options every command shares.</summary>
+public sealed record GlobalSettings(string? ConfigPath, string? DataDirectory, bool Verbose);
+
+/// <summary>Where file tools work: file-read and file-list read below <see cref="Read"/>, file-write writes below <see cref="Write"/>.</summary>
+public sealed record ToolRoots(string Read, string Write)
+{
+    public bool Shared => string.Equals(Read, Write, StringComparison.Ordinal);
+}
+
+/// <summary>
+/// One command's runtime, built lazily so that cheap commands stay cheap: the config is read when first asked for;
+/// logging, the LLM clients and the actor system exist only for commands that run something.
+/// </summary>
+public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
+{
+    private CliConfig? _config;
+    private Serilog.Core.Logger? _serilog;
+    private ILoggerFactory? _loggers;
+    private ChatClientProvider? _llm;
+    private ActorSystem? _system;
+
+    public GlobalSettings Settings { get; } = settings;
+
+    public CliConfig Config => _config ??= CliConfigLoader.Load(Settings.ConfigPath);
+
+    public string DataDir => DataDirectory.Resolve(Settings.DataDirectory, Config);
+
+    public ILoggerFactory Loggers
+    {
+        get
+        {
+            if (_loggers is not null) return _loggers;
+            // Without --verbose nothing is logged: every failure reaches the user as the command's error or report,
+            // and not loading the logging stack keeps short commands short.
+            if (!Settings.Verbose) return _loggers = NullLoggerFactory.Instance;
+            // Logs go to stderr so stdout keeps only the command's result.
+            _serilog = new LoggerConfiguration()
+                .MinimumLevel.Is(LogEventLevel.Debug)
+                .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+                .CreateLogger();
+            return _loggers = new SerilogLoggerFactory(_serilog);
+        }
+    }
+
+    public ChatClientProvider Llm => _llm ??= new ChatClientProvider(Config.Llm, Loggers);
+
+    /// <summary>
+    /// Where file tools work. <paramref name="workspaceOption"/> (or the config's tools.workspace) is one directory for
+    /// reading and writing; without one, files are read below <paramref name="readRoot"/> (the workflow file's
+    /// directory, or the current one) and written below the data directory's workspace, so runs never write into
+    /// the source tree.
+    /// </summary>
+    public ToolRoots ResolveToolRoots(string? workspaceOption, string readRoot)
+    {
+        var shared = workspaceOption is not null ? Path.GetFullPath(workspaceOption) : Config.Tools.WorkspaceDirectory;
+        var roots = shared is not null ? new ToolRoots(shared, shared) : new ToolRoots(Path.GetFullPath(readRoot), DataDirectory.Workspace(DataDir));
+        try
+        {
+            Directory.CreateDirectory(roots.Write);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot create the workspace directory {roots.Write}: {ex.Message.TrimEnd('.')}; choose another with --workspace or --data-dir");
+        }
+        if (!Directory.Exists(roots.Read)) throw new CliException($"the workspace directory {roots.Read} does not exist; create it or choose another with --workspace");
+        return roots;
+    }
+
+    /// <summary>The built-in tools, with file tools confined to <paramref name="roots"/>.</summary>
+    public ToolRegistry CreateTools(ToolRoots roots)
+    {
+        var read = Config.Tools.WithWorkspaceDirectory(roots.Read);
+        var registry = new ToolRegistry();
+        foreach (var tool in BuiltInTools.Create(read))
+            registry.AddTool(tool is FileWriteTool ? new FileWriteTool(Config.Tools.WithWorkspaceDirectory(roots.Write)) : tool);
+        return registry;
+    }
+
+    /// <summary>The built-in tools for listing and describing (nothing is created on disk).</summary>
+    public ToolRegistry CreateToolsForListing() => new(BuiltInTools.Create(ToolsOptions.Default));
+
+    public bool IsAgentConfigured(string id) => Config.Agents.Any(a => a.Id == id);
+
+    /// <summary>A workflow engine on this session's actor system (created on first use), with the configured agents and <paramref name="tools"/>.</summary>
+    public IWorkflowEngine CreateEngine(IToolRegistry tools, ToolRoots roots)
+    {
+        if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
+        _system = ActorSystem.Create("llmspell", ActorSystemSettings.Default.WithLoggerFactory(Loggers));
+        var services = new WorkflowServices
+        {
+            Agents = new ChatAgentExecutor(Llm, Config.DefaultModel, Config.Agents, Config.Llm.Prices),
+            Tools = tools,
+            WorkspaceDirectory = roots.Write,
+            LoggerFactory = Loggers,
+        };
+        return new WorkflowEngine(_system, services);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_system is not null) await _system.Terminate().ConfigureAwait(false);
+        _llm?.Dispose();
+        if (_serilog is not null) _loggers?.Dispose();
+        if (_serilog is not null) await _serilog.DisposeAsync().ConfigureAwait(false);
+    }
+}

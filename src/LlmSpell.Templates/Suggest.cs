@@ -1,0 +1,54 @@
+namespace LlmSpell.Templates;
+
+/// <summary>"Did you mean …?" for names typed by hand: parameters, templates, tools.</summary>
+public static class Suggest
+{
+    /// <summary>The closest candidate, or null when none is close enough to be a likely typo.</summary>
+    public static string? Closest(string value, IEnumerable<string> candidates)
+    {
+        var normalized = Normalize(value);
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            // max-steps, maxSteps and MAX_STEPS all mean max_steps.
+            if (Normalize(candidate) == normalized) return candidate;
+            var distance = Distance(value.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        var allowed = value.Length <= 3 ? 1 : Math.Max(2, value.Length / 3);
+        return bestDistance <= allowed ? best : null;
+    }
+
+    /// <summary>"; did you mean 'x'?" or empty.</summary>
+    public static string Hint(string value, IEnumerable<string> candidates) =>
+        Closest(value, candidates) is { } match ? $"; did you mean '{match}'?" : "";
+
+    /// <summary>"; did you mean 'x'?" or ".", to end a sentence either way.</summary>
+    public static string Sentence(string value, IEnumerable<string> candidates) => Hint(value, candidates) is { Length: > 0 } hint ? hint : ".";
+
+    private static string Normalize(string s) =>
+        new(s.Where(c => c is not ('_' or '-' or ' ')).Select(char.ToLowerInvariant).ToArray());
+
+    // Optimal string alignment distance: Levenshtein plus adjacent transpositions ("modle" → "model" is 1).
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
+        }
+        return d[a.Length, b.Length];
+    }
+}

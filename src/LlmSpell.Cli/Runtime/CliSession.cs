@@ -5,6 +5,7 @@ using LlmSpell.Llm;
 using LlmSpell.Tools;
 using LlmSpell.Tools.BuiltIn;
 using LlmSpell.Tools.BuiltIn.Files;
+using LlmSpell.Tools.Resolution;
 using LlmSpell.Workflows.Agents;
 using LlmSpell.Workflows.Execution;
 using Microsoft.Extensions.Logging;
@@ -107,6 +108,8 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
         {
             Agents = new ChatAgentExecutor(Llm, Config.DefaultModel, Config.Agents, Config.Llm.Prices),
             Tools = tools,
+            // A tool step that names no tool: the default model chooses one from the step's description.
+            ToolResolver = new ToolResolver(tools, Llm.GetClient(ModelSpec.Parse(Config.DefaultModel))),
             WorkspaceDirectory = roots.Write,
             LoggerFactory = Loggers,
         };

@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using LlmSpell.Actors;
+using LlmSpell.Actors.Persistence;
+using LlmSpell.Workflows.Data;
+using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Durability;
+using LlmSpell.Workflows.Events;
+
+namespace LlmSpell.Workflows.Execution;
+
+// Durable runs: the journal of each run, resume, and the operations over the journal.
+public sealed partial class WorkflowEngine : IWorkflowOperations
+{
+    private readonly IEventSerializer _serializer = WorkflowJson.CreateEventSerializer();
+
+    /// <summary>The runs resumed when the engine started (empty unless durable with resume on start).</summary>
+    public Task<IReadOnlyList<IWorkflowRun>> Recovery { get; }
+
+    private DurableRunOptions Durable => _options.Durability
+        ?? throw new InvalidOperationException("This workflow engine is not durable: give WorkflowEngineOptions.Durability a journal to use run operations.");
+
+    // The first event is durable before the run starts; a second writer of the same id fails here.
+    private async Task<RunContext> BeginDurableRunAsync(DurableRunOptions durability, string runId, WorkflowDefinition definition, JsonNode? input, CancellationToken cancellationToken)
+    {
+        var journal = new RunJournal(runId, durability.Journal, _serializer, highestSequenceNr: 0);
+        var started = new WorkflowStarted(definition.Name, WorkflowJson.SerializeDefinition(definition), input?.DeepClone())
+        {
+            RunId = runId,
+            Timestamp = _system.Settings.TimeProvider.GetUtcNow(),
+        };
+        await journal.AppendAsync(started).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new RunContext(runId, _services, _system) { Journal = journal };
+    }
+
+    public async Task<IWorkflowRun> ResumeAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var record = await ReadRecordAsync(runId, cancellationToken).ConfigureAwait(false);
+        return await ResumeAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IWorkflowRun> ResumeAsync(RunRecord record, CancellationToken cancellationToken)
+    {
+        if (record.State != RunState.Unfinished)
+            throw new InvalidOperationException($"Run '{record.RunId}' has already finished ({record.State}); only unfinished runs can be resumed.");
+        var run = new RunContext(record.RunId, _services, _system)
+        {
+            Journal = new RunJournal(record.RunId, Durable.Journal, _serializer, record.HighestSequenceNr),
+            Recorded = record.CompletedSteps,
+        };
+        var spec = new CoordinatorSpec(run, record.Definition, RunScope.Empty with { Input = record.Started.Input?.DeepClone() }, "",
+            record.Definition.Workflows, IsRoot: true);
+        await _supervisor.Ask<WorkflowSupervisor.RunAccepted>(new WorkflowSupervisor.StartRun(spec), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
+        return new WorkflowRun(this, run);
+    }
+
+    public async Task<IReadOnlyList<IWorkflowRun>> ResumeUnfinishedAsync(CancellationToken cancellationToken = default)
+    {
+        var resumed = new List<IWorkflowRun>();
+        foreach (var record in await ReadRecordsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (record.State != RunState.Unfinished) continue;
+            try
+            {
+                resumed.Add(await ResumeAsync(record, cancellationToken).ConfigureAwait(false));
+            }
+            catch (InvalidOperationException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Already active on this engine (started or resumed meanwhile): nothing to resume.
+            }
+        }
+        return resumed;
+    }
+
+    public async Task<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= RunQuery.All;
+        return (await ReadRecordsAsync(cancellationToken).ConfigureAwait(false))
+            .Select(r => r.Summary)
+            .Where(s => query.State is null || s.State == query.State)
+            .Where(s => query.WorkflowName is null || string.Equals(s.WorkflowName, query.WorkflowName, StringComparison.OrdinalIgnoreCase))
+            .Where(s => query.Since is null || s.StartedAt >= query.Since)
+            .OrderByDescending(s => s.StartedAt)
+            .ToArray();
+    }
+
+    public async Task<IReadOnlyList<RunHistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken = default) =>
+        (await ReadRecordAsync(runId, cancellationToken).ConfigureAwait(false)).History;
+
+    public async Task<JsonObject> ExportAsync(string runId, CancellationToken cancellationToken = default) =>
+        (await ReadRecordAsync(runId, cancellationToken).ConfigureAwait(false)).Export();
+
+    public async Task<IReadOnlyList<string>> PurgeAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
+    {
+        var cutoff = _system.Settings.TimeProvider.GetUtcNow() - olderThan;
+        var purged = new List<string>();
+        foreach (var record in await ReadRecordsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (record.Terminal is not { } end || end.Timestamp > cutoff) continue;
+            await Durable.Journal.DeleteMessagesToAsync(RunJournal.PersistenceIdOf(record.RunId), record.HighestSequenceNr, cancellationToken).ConfigureAwait(false);
+            purged.Add(record.RunId);
+        }
+        return purged;
+    }
+
+    private async Task CancelInJournalAsync(DurableRunOptions durability, string runId, string reason, CancellationToken cancellationToken)
+    {
+        var record = await RunRecord.ReadAsync(durability.Journal, _serializer, runId, cancellationToken).ConfigureAwait(false);
+        if (record is null || record.State != RunState.Unfinished)
+            throw new KeyNotFoundException($"No unfinished run with id '{runId}'. It may have finished already; finished runs cannot be cancelled.");
+        var journal = new RunJournal(runId, durability.Journal, _serializer, record.HighestSequenceNr);
+        var now = _system.Settings.TimeProvider.GetUtcNow();
+        await journal.AppendAsync(new RunCancelled(reason, now - record.Started.Timestamp) { RunId = runId, Timestamp = now })
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RunRecord> ReadRecordAsync(string runId, CancellationToken cancellationToken) =>
+        await RunRecord.ReadAsync(Durable.Journal, _serializer, runId, cancellationToken).ConfigureAwait(false)
+        ?? throw new KeyNotFoundException($"The journal has no run with id '{runId}' (it never started, or it was purged).");
+
+    private async Task<IReadOnlyList<RunRecord>> ReadRecordsAsync(CancellationToken cancellationToken)
+    {
+        var journal = Durable.Journal;
+        var ids = new List<string>();
+        await foreach (var id in journal.PersistenceIdsAsync(cancellationToken).ConfigureAwait(false))
+            if (id.StartsWith(RunJournal.Prefix, StringComparison.Ordinal)) ids.Add(id[RunJournal.Prefix.Length..]);
+        var records = new List<RunRecord>();
+        foreach (var id in ids)
+            if (await RunRecord.ReadAsync(journal, _serializer, id, cancellationToken).ConfigureAwait(false) is { } record) records.Add(record);
+        return records;
+    }
+}

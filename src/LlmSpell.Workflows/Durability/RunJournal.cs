@@ -18,6 +18,7 @@ internal sealed class RunJournal
     private List<(PersistentRepr Repr, TaskCompletionSource Done)> _pending = [];
     private long _sequenceNr;
     private bool _writing;
+    private TaskCompletionSource _idle = CompletedSource();
     private bool _closed;
     private Exception? _failure;
 
@@ -53,6 +54,7 @@ internal sealed class RunJournal
             var repr = new PersistentRepr(PersistenceId, ++_sequenceNr, serialized.Manifest, serialized.Payload, @event.Timestamp);
             _pending.Add((repr, done));
             start = !_writing;
+            if (start) _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _writing = true;
         }
         if (start) _ = Task.Run(FlushAsync);
@@ -65,6 +67,19 @@ internal sealed class RunJournal
         lock (_gate) _closed = true;
     }
 
+    /// <summary>Completes when every event appended so far has been written (or has failed).</summary>
+    public Task WhenIdle()
+    {
+        lock (_gate) return _idle.Task;
+    }
+
+    private static TaskCompletionSource CompletedSource()
+    {
+        var done = new TaskCompletionSource();
+        done.SetResult();
+        return done;
+    }
+
     private async Task FlushAsync()
     {
         while (true)
@@ -75,6 +90,7 @@ internal sealed class RunJournal
                 if (_pending.Count == 0)
                 {
                     _writing = false;
+                    _idle.TrySetResult();
                     return;
                 }
                 batch = _pending;
@@ -94,6 +110,7 @@ internal sealed class RunJournal
                     rest = _pending;
                     _pending = [];
                     _writing = false;
+                    _idle.TrySetResult();
                 }
                 foreach (var (_, done) in batch.Concat(rest)) done.TrySetException(_failure);
                 return;

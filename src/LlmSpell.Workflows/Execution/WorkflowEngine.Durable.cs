@@ -12,6 +12,28 @@ namespace LlmSpell.Workflows.Execution;
 public sealed partial class WorkflowEngine : IWorkflowOperations
 {
     private readonly IEventSerializer _serializer = WorkflowJson.CreateEventSerializer();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<RunJournal, byte> _journals = new();
+
+    /// <summary>
+    /// Completes when every event this engine's runs appended so far is written. After the actor system stops,
+    /// await it before another engine opens the same journal, so that no write of this one lands later.
+    /// </summary>
+    public Task FlushJournalsAsync() => Task.WhenAll(_journals.Keys.Select(j => j.WhenIdle()));
+
+    private RunJournal Track(RunJournal journal)
+    {
+        _journals.TryAdd(journal, 0);
+        return journal;
+    }
+
+    // A run's journal is forgotten once the run ended and its last write is done.
+    private RunContext ForgetWhenDone(RunContext run)
+    {
+        if (run.Journal is { } journal)
+            _ = run.Completion.ContinueWith(_ => journal.WhenIdle(), TaskScheduler.Default).Unwrap()
+                .ContinueWith(_ => _journals.TryRemove(journal, out var _), TaskScheduler.Default);
+        return run;
+    }
 
     /// <summary>The runs resumed when the engine started (empty unless durable with resume on start).</summary>
     public Task<IReadOnlyList<IWorkflowRun>> Recovery { get; }
@@ -22,14 +44,14 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     // The first event is durable before the run starts; a second writer of the same id fails here.
     private async Task<RunContext> BeginDurableRunAsync(DurableRunOptions durability, string runId, WorkflowDefinition definition, JsonNode? input, CancellationToken cancellationToken)
     {
-        var journal = new RunJournal(runId, durability.Journal, _serializer, highestSequenceNr: 0);
+        var journal = Track(new RunJournal(runId, durability.Journal, _serializer, highestSequenceNr: 0));
         var started = new WorkflowStarted(definition.Name, WorkflowJson.SerializeDefinition(definition), input?.DeepClone())
         {
             RunId = runId,
             Timestamp = _system.Settings.TimeProvider.GetUtcNow(),
         };
         await journal.AppendAsync(started).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new RunContext(runId, _services, _system) { Journal = journal };
+        return ForgetWhenDone(new RunContext(runId, _services, _system) { Journal = journal });
     }
 
     public async Task<IWorkflowRun> ResumeAsync(string runId, CancellationToken cancellationToken = default)
@@ -44,9 +66,10 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
             throw new InvalidOperationException($"Run '{record.RunId}' has already finished ({record.State}); only unfinished runs can be resumed.");
         var run = new RunContext(record.RunId, _services, _system)
         {
-            Journal = new RunJournal(record.RunId, Durable.Journal, _serializer, record.HighestSequenceNr),
+            Journal = Track(new RunJournal(record.RunId, Durable.Journal, _serializer, record.HighestSequenceNr)),
             Recorded = record.CompletedSteps,
         };
+        ForgetWhenDone(run);
         var spec = new CoordinatorSpec(run, record.Definition, RunScope.Empty with { Input = record.Started.Input?.DeepClone() }, "",
             record.Definition.Workflows, IsRoot: true);
         await _supervisor.Ask<WorkflowSupervisor.RunAccepted>(new WorkflowSupervisor.StartRun(spec), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);

@@ -20,6 +20,7 @@ public sealed class DurableSignalSpec : DurableSpec
         var run = await engine.StartAsync(definition);
         await NextEvent<SignalAwaited>(run);
         await system.Terminate();
+        await engine.FlushJournalsAsync();
         (await Finished(run)).Status.Should().Be(RunStatus.Cancelled);
 
         var after = new ScriptedTools().Counts("draft").Echo("publish");

@@ -55,7 +55,7 @@ public abstract class DurableSpec : IAsyncLifetime
         return system;
     }
 
-    protected static WorkflowEngine DurableEngine(ActorSystem system, IJournal journal, ScriptedTools tools, bool resumeOnStart = false,
+    protected static WorkflowEngine DurableEngine(ActorSystem system, IJournal journal, LlmSpell.Tools.IToolRegistry tools, bool resumeOnStart = false,
         string? runId = null, ScriptedAgents? agents = null)
     {
         var options = WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(journal).WithResumeOnStart(resumeOnStart));

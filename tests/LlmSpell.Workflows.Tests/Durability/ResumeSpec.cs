@@ -25,6 +25,7 @@ public sealed class ResumeSpec : DurableSpec
         var run = await engine.StartAsync(ThreeSteps);
         await before.WhenCalled("work").WaitAsync(RunLimit);
         await system.Terminate();
+        await engine.FlushJournalsAsync();
         (await Finished(run)).Status.Should().Be(RunStatus.Cancelled, "the engine stopped under the run");
         await store.DisposeAsync();
 
@@ -91,6 +92,7 @@ public sealed class ResumeSpec : DurableSpec
         await engine.StartAsync(ThreeSteps);
         await tools.WhenCalled("work").WaitAsync(RunLimit);
         await system.Terminate();
+        await engine.FlushJournalsAsync();
         var highest = await store.Journal.ReadHighestSequenceNrAsync("run-bad");
         await store.Journal.WriteAsync([new PersistentRepr("run-bad", highest + 1, "mystery.v9", "{}", DateTimeOffset.UtcNow)]);
 

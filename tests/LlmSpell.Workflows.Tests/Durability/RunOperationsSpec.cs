@@ -58,6 +58,7 @@ public sealed class RunOperationsSpec : DurableSpec
         await engine.StartAsync(Sequential("slow", Tool("h")));
         await tools.WhenCalled("h").WaitAsync(RunLimit);
         await system.Terminate();
+        await engine.FlushJournalsAsync();
 
         var engine2 = DurableEngine(NewSystem(), store.Journal, tools);
         (await engine2.ListRunsAsync()).Single().State.Should().Be(RunState.Unfinished);

@@ -143,4 +143,74 @@ public sealed class ResumeSpec : DurableSpec
         tools.Calls("t").Should().Be(0);
         result.Steps.Should().HaveCount(5000);
     }
+
+    [Fact]
+    public async Task Parallel_branches_nested_workflows_and_loops_resume_with_only_unfinished_steps_run_again()
+    {
+        var store = await OpenStore();
+        var definition = new WorkflowDefinition
+        {
+            Name = "shapes",
+            Type = WorkflowType.Parallel,
+            Branches =
+            [
+                new BranchDefinition { Name = "quick", Steps = [Tool("q")] },
+                new BranchDefinition
+                {
+                    Name = "deep",
+                    Steps =
+                    [
+                        new StepDefinition
+                        {
+                            Name = "inner", Kind = StepKind.Workflow, Workflow = new WorkflowStepSpec
+                            {
+                                Inline = new WorkflowDefinition
+                                {
+                                    Name = "each", Type = WorkflowType.Loop, Steps = [Tool("body"), Tool("gate")],
+                                    Loop = new LoopSpec { Iterator = new RangeIterator(0, 3, 1), Aggregation = LoopAggregation.CollectAll },
+                                },
+                            },
+                        },
+                        Tool("after", parameters: """{"loop":"{{steps.inner.output}}"}"""),
+                    ],
+                },
+            ],
+        };
+        var gateCalls = 0;
+        var hang = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var before = new ScriptedTools().Counts("q").Counts("body").Echo("after").Add("gate", async (_, ct) =>
+        {
+            // Iterations 0 and 1 pass; iteration 2 hangs until the system stops.
+            if (Interlocked.Increment(ref gateCalls) < 3) return JsonValue.Create(gateCalls);
+            hang.TrySetResult(true);
+            await Task.Delay(Timeout.Infinite, ct);
+            return null;
+        });
+        var system = NewSystem();
+        var engine = DurableEngine(system, store.Journal, before, runId: "shapes");
+        var run = await engine.StartAsync(definition);
+        await hang.Task.WaitAsync(RunLimit);
+        await before.WhenCalled("q").WaitAsync(RunLimit);
+        await NextCompleted(run, "quick/q");
+        await system.Terminate();
+        await engine.FlushJournalsAsync();
+
+        var after = new ScriptedTools().Counts("q").Counts("body").Echo("after").Returns("gate", _ => JsonValue.Create("resumed"));
+        var engine2 = DurableEngine(NewSystem(), store.Journal, after);
+        var result = await Finished(await engine2.ResumeAsync("shapes"));
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        after.Calls("q").Should().Be(0, "the quick branch completed before the restart");
+        after.Calls("body").Should().Be(0, "every iteration's body step completed before the restart");
+        after.Calls("gate").Should().Be(1, "only iteration 2's gate was in flight");
+        after.Calls("after").Should().Be(1);
+        after.CallParameters("after").Single()["loop"]!.ToJsonString().Should().Be("""[1,2,"resumed"]""");
+    }
+
+    private static async Task NextCompleted(LlmSpell.Workflows.Execution.IWorkflowRun run, string key)
+    {
+        using var cts = new CancellationTokenSource(RunLimit);
+        await foreach (var e in run.Events.WithCancellation(cts.Token))
+            if (e is StepCompleted c && c.Key == key) return;
+    }
 }

@@ -40,6 +40,7 @@ public static class WorkflowJson
     /// <summary>A serializer with every journaled run event registered under its manifest.</summary>
     public static JsonEventSerializer CreateEventSerializer() => new JsonEventSerializer(Options)
         .Register<WorkflowStarted>("workflow-started.v1")
+        .Register<RunResumed>("workflow-resumed.v1")
         .Register<StepStarted>("step-started.v1")
         .Register<StepRetrying>("step-attempt-failed.v1")
         .Register<StepCompleted>("step-completed.v1")

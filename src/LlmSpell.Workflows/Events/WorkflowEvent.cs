@@ -108,3 +108,12 @@ public sealed record WorkflowStarted(string WorkflowName, JsonNode Definition, J
 {
     public override string Kind => "workflow_started";
 }
+
+/// <summary>
+/// Journal only: an engine resumed the run after event <paramref name="AfterSequenceNr"/>. Written before the run goes
+/// on, it claims the next sequence number, so that of two engines resuming the same run at once one fails before running anything.
+/// </summary>
+public sealed record RunResumed(long AfterSequenceNr, int CompletedSteps) : WorkflowEvent
+{
+    public override string Kind => "run_resumed";
+}

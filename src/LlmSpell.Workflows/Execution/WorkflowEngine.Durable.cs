@@ -64,9 +64,13 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     {
         if (record.State != RunState.Unfinished)
             throw new InvalidOperationException($"Run '{record.RunId}' has already finished ({record.State}); only unfinished runs can be resumed.");
+        var journal = Track(new RunJournal(record.RunId, Durable.Journal, _serializer, record.HighestSequenceNr));
+        var now = _system.Settings.TimeProvider.GetUtcNow();
+        await journal.AppendAsync(new RunResumed(record.HighestSequenceNr, record.CompletedSteps.Count) { RunId = record.RunId, Timestamp = now })
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
         var run = new RunContext(record.RunId, _services, _system)
         {
-            Journal = Track(new RunJournal(record.RunId, Durable.Journal, _serializer, record.HighestSequenceNr)),
+            Journal = journal,
             Recorded = record.CompletedSteps,
         };
         ForgetWhenDone(run);

@@ -43,6 +43,9 @@ public sealed class ResumeSpec : DurableSpec
         result.Output!["work"]!["n"]!.ToString().Should().Be("1");
         result.Steps.Select(s => s.Name).Should().Equal("fetch", "work", "report");
         (await engine2.ListRunsAsync()).Single().State.Should().Be(RunState.Completed);
+        var history = await engine2.GetHistoryAsync("r1");
+        history.Select(h => h.Event).OfType<RunResumed>().Should().ContainSingle().Which.CompletedSteps.Should().Be(1);
+        history.Select(h => h.Event).OfType<StepCompleted>().Select(c => c.Key).Should().Equal("fetch", "work", "report");
     }
 
     [Fact]

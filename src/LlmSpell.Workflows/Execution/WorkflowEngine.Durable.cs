@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using LlmSpell.Actors;
 using LlmSpell.Actors.Persistence;
-using LlmSpell.Workflows.Data;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Events;
@@ -13,6 +12,15 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
 {
     private readonly IEventSerializer _serializer = WorkflowJson.CreateEventSerializer();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<RunJournal, byte> _journals = new();
+
+    /// <summary>Ids of the durable runs this engine runs (or is starting): reserved before their first write.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
+
+    private void Reserve(string runId)
+    {
+        if (!_active.TryAdd(runId, 0))
+            throw new InvalidOperationException($"A run with id '{runId}' is already active on this engine.");
+    }
 
     /// <summary>
     /// Completes when every event this engine's runs appended so far is written. After the actor system stops,
@@ -31,8 +39,27 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     {
         if (run.Journal is { } journal)
             _ = run.Completion.ContinueWith(_ => journal.WhenIdle(), TaskScheduler.Default).Unwrap()
-                .ContinueWith(_ => _journals.TryRemove(journal, out var _), TaskScheduler.Default);
+                .ContinueWith(_ =>
+                {
+                    _journals.TryRemove(journal, out var _);
+                    _active.TryRemove(run.RunId, out var _);
+                }, TaskScheduler.Default);
         return run;
+    }
+
+    /// <summary>Runs <paramref name="start"/> with <paramref name="runId"/> reserved; a failed start releases it.</summary>
+    private async Task<T> ReservedAsync<T>(string runId, Func<Task<T>> start)
+    {
+        Reserve(runId);
+        try
+        {
+            return await start().ConfigureAwait(false);
+        }
+        catch
+        {
+            _active.TryRemove(runId, out _);
+            throw;
+        }
     }
 
     /// <summary>The runs resumed when the engine started (empty unless durable with resume on start).</summary>
@@ -60,24 +87,24 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
         return await ResumeAsync(record, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<IWorkflowRun> ResumeAsync(RunRecord record, CancellationToken cancellationToken)
+    private Task<IWorkflowRun> ResumeAsync(RunRecord record, CancellationToken cancellationToken)
     {
         if (record.State != RunState.Unfinished)
             throw new InvalidOperationException($"Run '{record.RunId}' has already finished ({record.State}); only unfinished runs can be resumed.");
-        var journal = Track(new RunJournal(record.RunId, Durable.Journal, _serializer, record.HighestSequenceNr));
-        var now = _system.Settings.TimeProvider.GetUtcNow();
-        await journal.AppendAsync(new RunResumed(record.HighestSequenceNr, record.CompletedSteps.Count) { RunId = record.RunId, Timestamp = now })
-            .WaitAsync(cancellationToken).ConfigureAwait(false);
-        var run = new RunContext(record.RunId, _services, _system)
+        // Reserved first: resuming a run this engine is running would write into its journal under it.
+        return ReservedAsync(record.RunId, async () =>
         {
-            Journal = journal,
-            Recorded = record.CompletedSteps,
-        };
-        ForgetWhenDone(run);
-        var spec = new CoordinatorSpec(run, record.Definition, RunScope.Empty with { Input = record.Started.Input?.DeepClone() }, "",
-            record.Definition.Workflows, IsRoot: true);
-        await _supervisor.Ask<WorkflowSupervisor.RunAccepted>(new WorkflowSupervisor.StartRun(spec), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
-        return new WorkflowRun(this, run);
+            var journal = Track(new RunJournal(record.RunId, Durable.Journal, _serializer, record.HighestSequenceNr));
+            var now = _system.Settings.TimeProvider.GetUtcNow();
+            await journal.AppendAsync(new RunResumed(record.HighestSequenceNr, record.CompletedSteps.Count) { RunId = record.RunId, Timestamp = now })
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            var run = ForgetWhenDone(new RunContext(record.RunId, _services, _system)
+            {
+                Journal = journal,
+                Recorded = record.CompletedSteps,
+            });
+            return await StartRunAsync(run, record.Definition, record.Started.Input, cancellationToken).ConfigureAwait(false);
+        });
     }
 
     public async Task<IReadOnlyList<IWorkflowRun>> ResumeUnfinishedAsync(CancellationToken cancellationToken = default)
@@ -90,9 +117,10 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
             {
                 resumed.Add(await ResumeAsync(record, cancellationToken).ConfigureAwait(false));
             }
-            catch (InvalidOperationException) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested &&
+                (ex is InvalidOperationException || ex is RunJournalException { InnerException: ConcurrentWriteException }))
             {
-                // Already active on this engine (started or resumed meanwhile): nothing to resume.
+                // Active on this engine, or it went on (or ended) after it was read: nothing to resume.
             }
         }
         return resumed;

@@ -80,9 +80,17 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
         var errors = WorkflowValidator.Validate(definition);
         if (errors.Count > 0) throw new WorkflowValidationException(errors, source: null);
         var runId = _options.RunIdGenerator();
-        var run = _options.Durability is { } durability
-            ? await BeginDurableRunAsync(durability, runId, definition, input, cancellationToken).ConfigureAwait(false)
-            : new RunContext(runId, _services, _system);
+        if (_options.Durability is { } durability)
+        {
+            return await ReservedAsync(runId, async () => await StartRunAsync(
+                await BeginDurableRunAsync(durability, runId, definition, input, cancellationToken).ConfigureAwait(false),
+                definition, input, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        return await StartRunAsync(new RunContext(runId, _services, _system), definition, input, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IWorkflowRun> StartRunAsync(RunContext run, WorkflowDefinition definition, JsonNode? input, CancellationToken cancellationToken)
+    {
         var spec = new CoordinatorSpec(run, definition, RunScope.Empty with { Input = input?.DeepClone() }, "", definition.Workflows, IsRoot: true);
         await _supervisor.Ask<WorkflowSupervisor.RunAccepted>(new WorkflowSupervisor.StartRun(spec), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
         return new WorkflowRun(this, run);

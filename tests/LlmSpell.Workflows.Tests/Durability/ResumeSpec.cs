@@ -64,6 +64,29 @@ public sealed class ResumeSpec : DurableSpec
     }
 
     [Fact]
+    public async Task A_run_active_on_the_engine_is_not_resumed_under_itself()
+    {
+        var store = await OpenStore();
+        var gate = new TaskCompletionSource();
+        var tools = new ScriptedTools().Counts("fetch").WaitsFor("work", gate.Task).Echo("report");
+        var engine = DurableEngine(NewSystem(), store.Journal, tools, runId: "active");
+        var run = await engine.StartAsync(ThreeSteps);
+        await tools.WhenCalled("work").WaitAsync(RunLimit);
+
+        (await engine.ResumeUnfinishedAsync()).Should().BeEmpty();
+        var resume = () => engine.ResumeAsync("active");
+        (await resume.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("already active");
+        var again = () => engine.StartAsync(ThreeSteps);
+        (await again.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("already active");
+
+        gate.SetResult();
+        (await Finished(run)).Status.Should().Be(RunStatus.Completed);
+        tools.Calls("fetch").Should().Be(1);
+        tools.Calls("work").Should().Be(1);
+        (await engine.GetHistoryAsync("active")).Select(h => h.Event).OfType<RunResumed>().Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_second_writer_of_a_run_id_fails_and_the_first_run_is_not_corrupted()
     {
         var store = await OpenStore();

@@ -68,4 +68,13 @@ public sealed class RunOperationsSpec : DurableSpec
         run.Error.Should().Be("abandoned");
         (await engine2.ResumeUnfinishedAsync()).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task An_in_memory_engine_has_no_run_operations_and_says_how_to_get_them()
+    {
+        var engine = new LlmSpell.Workflows.Execution.WorkflowEngine(NewSystem(), new LlmSpell.Workflows.Execution.WorkflowServices { Tools = new ScriptedTools(), Agents = new ScriptedAgents() });
+        (await engine.Recovery).Should().BeEmpty();
+        var list = () => engine.ListRunsAsync();
+        (await list.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("Durability");
+    }
 }

@@ -16,7 +16,7 @@ public static class BenchRunner
         ["pingpong"] = ("actor pairs exchanging messages: msgs_per_s", PingPongBench.RunAsync),
         ["spawn"] = ("actors created and started per second: actors_per_s", SpawnBench.RunAsync),
         ["idle-memory"] = ("heap bytes per idle actor: bytes_per_actor", IdleMemoryBench.RunAsync),
-        ["seq"] = ("sequential workflow of --n no-op steps: p50_us, p99_us", WorkflowShapeBench.SeqAsync),
+        ["seq"] = ("sequential workflow of --n no-op steps (--store none|memory|sqlite: durable runs): p50_us, p99_us", WorkflowShapeBench.SeqAsync),
         ["fanout"] = ("parallel workflow of --n branches, then join: p50_us, p99_us", WorkflowShapeBench.FanoutAsync),
         ["loop"] = ("loop of --n iterations over one step: p50_us, p99_us", WorkflowShapeBench.LoopAsync),
         ["conc"] = ("--n concurrent runs of 3 steps awaiting 50 ms: wall_ms, rss_mb", WorkflowShapeBench.ConcAsync),

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LlmSpell.Actors;
+using LlmSpell.Actors.Persistence;
+using LlmSpell.Actors.Persistence.Sqlite;
 using LlmSpell.Tools;
 using LlmSpell.Workflows.Agents;
 using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Execution;
 using LlmSpell.Workflows.Results;
 
@@ -13,6 +16,8 @@ namespace LlmSpell.Bench.Workflows;
 /// Engine overhead per workflow shape, with no-op tool steps and in-memory state:
 /// <c>seq</c>, <c>fanout</c>, <c>loop</c> print per-run latency percentiles; <c>conc</c> runs many
 /// workflows at once whose steps each await 50 ms, and prints wall time and resident memory.
+/// <c>--store sqlite</c> (or <c>memory</c>) makes the runs durable: every event is journaled
+/// (SQLite in a temp directory, WAL, fsync on every commit) before the engine acts on it.
 /// </summary>
 public static class WorkflowShapeBench
 {
@@ -46,8 +51,10 @@ public static class WorkflowShapeBench
         var n = args.Int("n", defaultN);
         var runs = args.Int("runs", 2000);
         var warmup = args.Int("warmup", Math.Max(200, runs / 5));
+        var store = args.String("store", "none");
+        await using var journal = await OpenJournalAsync(store);
         await using var system = ActorSystem.Create("bench", ActorSystemSettings.Default.WithRunCoordinatedShutdownOnProcessExit(false));
-        var engine = NewEngine(system, new NoOpTool());
+        var engine = NewEngine(system, new NoOpTool(), journal.Journal);
         var definition = build(n);
         for (var i = 0; i < warmup; i++) await RunCheckedAsync(engine, definition);
         var samples = new double[runs];
@@ -58,7 +65,7 @@ public static class WorkflowShapeBench
             samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }
         Array.Sort(samples);
-        BenchRunner.Emit(new { shape, n, runs, p50_us = Math.Round(Percentile(samples, 0.50), 1), p99_us = Math.Round(Percentile(samples, 0.99), 1) });
+        BenchRunner.Emit(new { shape, n, store, runs, p50_us = Math.Round(Percentile(samples, 0.50), 1), p99_us = Math.Round(Percentile(samples, 0.99), 1) });
     }
 
     public static async Task ConcAsync(BenchArgs args)
@@ -90,8 +97,34 @@ public static class WorkflowShapeBench
         }
     }
 
-    private static WorkflowEngine NewEngine(ActorSystem system, ITool tool) =>
-        new(system, new WorkflowServices { Agents = new NoAgents(), Tools = new ToolRegistry([tool]) });
+    private static WorkflowEngine NewEngine(ActorSystem system, ITool tool, IJournal? journal = null) =>
+        new(system, new WorkflowServices { Agents = new NoAgents(), Tools = new ToolRegistry([tool]) },
+            journal is null ? null : WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(journal).WithResumeOnStart(false)));
+
+    private static async Task<BenchJournal> OpenJournalAsync(string store)
+    {
+        switch (store)
+        {
+            case "none": return new BenchJournal(null, null, null);
+            case "memory": return new BenchJournal(new InMemoryJournal(), null, null);
+            case "sqlite":
+                var directory = Path.Combine(Path.GetTempPath(), "llmspell-bench-" + Guid.NewGuid().ToString("N"));
+                var sqlite = await SqliteStore.OpenAsync(SqliteOptions.Default.WithDataDirectory(directory).WithSynchronous(SqliteSynchronous.Full));
+                return new BenchJournal(sqlite.Journal, sqlite, directory);
+            default: throw new ArgumentException($"--store must be none, memory or sqlite, got '{store}'.");
+        }
+    }
+
+    private sealed class BenchJournal(IJournal? journal, SqliteStore? sqlite, string? directory) : IAsyncDisposable
+    {
+        public IJournal? Journal => journal;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (sqlite is not null) await sqlite.DisposeAsync();
+            if (directory is not null) Directory.Delete(directory, recursive: true);
+        }
+    }
 
     private static async Task RunCheckedAsync(WorkflowEngine engine, WorkflowDefinition definition)
     {

@@ -99,3 +99,21 @@ public sealed record SignalReceived(string Step, string Key, string Signal, Json
 {
     public override string Kind => "signal_received";
 }
+
+/// <summary>
+/// The first event of a durable run's journal: the definition (versioned JSON, see
+/// <see cref="Durability.WorkflowJson"/>) and the input, so that the run can be resumed from the journal alone.
+/// </summary>
+public sealed record WorkflowStarted(string WorkflowName, JsonNode Definition, JsonNode? Input) : WorkflowEvent
+{
+    public override string Kind => "workflow_started";
+}
+
+/// <summary>
+/// Journal only: an engine resumed the run after event <paramref name="AfterSequenceNr"/>. Written before the run goes
+/// on, it claims the next sequence number, so that of two engines resuming the same run at once one fails before running anything.
+/// </summary>
+public sealed record RunResumed(long AfterSequenceNr, int CompletedSteps) : WorkflowEvent
+{
+    public override string Kind => "run_resumed";
+}

@@ -107,6 +107,13 @@ internal sealed partial class WorkflowCoordinator
     private void StartAttempt(StepRun run)
     {
         if (_finished) return;
+        // Resumed run: a step that completed before is never run again; its recorded result stands in.
+        // A nested workflow runs again instead, so that its own steps' outputs reach this scope (they are all recorded).
+        if (run.Attempts == 0 && run.Step.Kind != StepKind.Workflow && _run.Recorded.TryGetValue(run.Key, out var recorded))
+        {
+            Self.Tell(new Durable(() => Replay(run, recorded)), Self);
+            return;
+        }
         run.Attempts++;
         var id = ++_nextAttemptId;
         var attempt = new Attempt(id, run, new CancellationTokenSource());
@@ -276,8 +283,10 @@ internal sealed partial class WorkflowCoordinator
             Sender.Tell(new Status.Failure(new InvalidOperationException($"Run {_run.RunId} is not waiting for signal '{signal.Name}'.")), Self);
             return;
         }
-        Emit(Stamp(new SignalReceived(attempt.Run.Step.Name, attempt.Run.Key, signal.Name, signal.Payload?.DeepClone())));
-        Sender.Tell(new Status.Success(null), Self);
+        var written = Emit(Stamp(new SignalReceived(attempt.Run.Step.Name, attempt.Run.Key, signal.Name, signal.Payload?.DeepClone())));
+        // The sender hears success once the signal is durable (at once in memory).
+        if (written.IsCompletedSuccessfully) Sender.Tell(new Status.Success(null), Self);
+        else written.PipeTo(Sender, Self);
         Succeed(attempt.Id, signal.Payload, r => r);
     }
 
@@ -336,8 +345,15 @@ internal sealed partial class WorkflowCoordinator
             Output = output,
         });
         _results.Add(result);
-        Emit(Stamp(new StepCompleted(step.Name, run.Key, result)));
-        run.OnDone(result);
+        // Durable: the next step starts only when this completion is in the journal.
+        AfterDurable(Emit(Stamp(new StepCompleted(step.Name, run.Key, result))), () => run.OnDone(result));
+    }
+
+    private void Replay(StepRun run, StepResult recorded)
+    {
+        _scope = _scope.WithOutput(run.Step.Name, recorded.Output?.DeepClone());
+        _results.Add(recorded);
+        run.OnDone(recorded);
     }
 
     private void FailAttempt(long id, Exception cause, bool retryable)

@@ -48,6 +48,12 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
     public sealed record Finished(CoordinatorOutcome Outcome);
 
     private sealed record StepTimedOut(long AttemptId);
+
+    /// <summary>An event this coordinator waited for is durable: go on.</summary>
+    private sealed record Durable(Action Then);
+
+    /// <summary>The run's journal could not be written: the run cannot go on safely.</summary>
+    private sealed record JournalFailed(Exception Cause);
     private sealed record RetryStep(StepRun Run);
     private sealed record RunTimedOut(TimeSpan Timeout);
 
@@ -85,6 +91,8 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
         Receive<RunTimedOut>(t => Finish(RunStatus.TimedOut, null, $"the workflow '{_definition.Name}' timed out after {Format(t.Timeout)}"));
         Receive<BranchFinished>(Guarded<BranchFinished>(OnBranchFinished));
         Receive<NextIteration>(Guarded<NextIteration>(_ => NextLoopIteration()));
+        Receive<Durable>(Guarded<Durable>(d => { if (!_finished) d.Then(); }));
+        Receive<JournalFailed>(f => Finish(RunStatus.Failed, null, f.Cause.Message));
     }
 
     protected override void PreStart() => Guard(() =>
@@ -131,14 +139,29 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        // A durable run interrupted by an engine stop stays unfinished in its journal, so that it can be resumed.
+        if (_spec.IsRoot && !_finished) _run.Journal?.Close();
         CancelActiveAttempts();
         if (_spec.IsRoot && !_finished)
-            Complete(RunStatus.Cancelled, null, "the workflow engine stopped before the run finished");
+            Complete(RunStatus.Cancelled, null, _run.Journal is null
+                ? "the workflow engine stopped before the run finished"
+                : "the workflow engine stopped before the run finished; the run is unfinished in the journal and can be resumed");
     }
 
     private DateTimeOffset Now => _run.Clock.GetUtcNow();
 
-    private void Emit(WorkflowEvent @event) => _run.Emit(@event);
+    private Task Emit(WorkflowEvent @event) => _run.Emit(@event);
+
+    /// <summary>Runs <paramref name="then"/> once <paramref name="written"/> is durable: at once in memory, else as a message.</summary>
+    private void AfterDurable(Task written, Action then)
+    {
+        if (written.IsCompletedSuccessfully)
+        {
+            then();
+            return;
+        }
+        written.PipeTo(Self, Self, () => new Durable(then), ex => new JournalFailed(ex));
+    }
 
     private T Stamp<T>(T @event) where T : WorkflowEvent => @event with { RunId = _run.RunId, Path = _spec.Path, Timestamp = Now };
 
@@ -169,7 +192,7 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
             RunStatus.TimedOut => new Events.RunTimedOut(_definition.Config.Timeout),
             _ => new RunCompleted(status, output?.DeepClone(), duration),
         };
-        Emit(Stamp(final));
+        var written = Emit(Stamp(final));
         _run.Complete(new WorkflowResult
         {
             RunId = _run.RunId,
@@ -179,7 +202,7 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
             Steps = _results.ToArray(),
             Duration = duration,
             Error = status is RunStatus.Completed ? null : error,
-        });
+        }, written);
     }
 
     /// <summary>The status of a pattern that ran to its end: failures tolerated make it partial.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using LlmSpell.Actors;
 using LlmSpell.Workflows.Data;
 using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Results;
 
@@ -48,11 +49,16 @@ public sealed record WorkflowEngineOptions
     /// <summary>How long engine calls wait for the supervisor to answer.</summary>
     public TimeSpan ControlTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Durable runs (a journal, resume on start); null keeps runs in memory only.</summary>
+    public DurableRunOptions? Durability { get; init; }
+
     public WorkflowEngineOptions WithRunIdGenerator(Func<string> generator) => this with { RunIdGenerator = generator };
+
+    public WorkflowEngineOptions WithDurability(DurableRunOptions? durability) => this with { Durability = durability };
 }
 
 /// <summary>The workflow engine on an actor system: a <c>/user/workflows</c> supervisor with a coordinator per run.</summary>
-public sealed class WorkflowEngine : IWorkflowEngine
+public sealed partial class WorkflowEngine : IWorkflowEngine
 {
     private readonly ActorSystem _system;
     private readonly WorkflowServices _services;
@@ -65,6 +71,7 @@ public sealed class WorkflowEngine : IWorkflowEngine
         _services = services;
         _options = options ?? WorkflowEngineOptions.Default;
         _supervisor = system.ActorOf(WorkflowSupervisor.Props(), supervisorName);
+        Recovery = _options.Durability is { ResumeOnStart: true } ? ResumeUnfinishedAsync() : Task.FromResult<IReadOnlyList<IWorkflowRun>>([]);
     }
 
     public async Task<IWorkflowRun> StartAsync(WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default)
@@ -73,7 +80,17 @@ public sealed class WorkflowEngine : IWorkflowEngine
         var errors = WorkflowValidator.Validate(definition);
         if (errors.Count > 0) throw new WorkflowValidationException(errors, source: null);
         var runId = _options.RunIdGenerator();
-        var run = new RunContext(runId, _services, _system);
+        if (_options.Durability is { } durability)
+        {
+            return await ReservedAsync(runId, async () => await StartRunAsync(
+                await BeginDurableRunAsync(durability, runId, definition, input, cancellationToken).ConfigureAwait(false),
+                definition, input, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        return await StartRunAsync(new RunContext(runId, _services, _system), definition, input, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IWorkflowRun> StartRunAsync(RunContext run, WorkflowDefinition definition, JsonNode? input, CancellationToken cancellationToken)
+    {
         var spec = new CoordinatorSpec(run, definition, RunScope.Empty with { Input = input?.DeepClone() }, "", definition.Workflows, IsRoot: true);
         await _supervisor.Ask<WorkflowSupervisor.RunAccepted>(new WorkflowSupervisor.StartRun(spec), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
         return new WorkflowRun(this, run);
@@ -89,8 +106,18 @@ public sealed class WorkflowEngine : IWorkflowEngine
     public Task SignalAsync(string runId, string signal, JsonNode? payload = null, CancellationToken cancellationToken = default) =>
         _supervisor.Ask(new WorkflowSupervisor.SignalRun(runId, signal, payload?.DeepClone()), _options.ControlTimeout, cancellationToken);
 
-    public Task CancelAsync(string runId, string reason = "cancelled by request", CancellationToken cancellationToken = default) =>
-        _supervisor.Ask(new WorkflowSupervisor.CancelRun(runId, reason), _options.ControlTimeout, cancellationToken);
+    public async Task CancelAsync(string runId, string reason = "cancelled by request", CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _supervisor.Ask(new WorkflowSupervisor.CancelRun(runId, reason), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeyNotFoundException) when (_options.Durability is { } durability)
+        {
+            // Not active here: an interrupted durable run is cancelled in its journal.
+            await CancelInJournalAsync(durability, runId, reason, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private sealed class WorkflowRun(WorkflowEngine engine, RunContext run) : IWorkflowRun
     {

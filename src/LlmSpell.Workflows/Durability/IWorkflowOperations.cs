@@ -1,0 +1,26 @@
+using System.Text.Json.Nodes;
+using LlmSpell.Workflows.Execution;
+
+namespace LlmSpell.Workflows.Durability;
+
+/// <summary>Operations on the durable runs of a journal: list, history, resume, purge, export.</summary>
+public interface IWorkflowOperations
+{
+    /// <summary>The runs of the journal, newest first, filtered by state, workflow name and start time.</summary>
+    Task<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The run's journaled events in order, with sequence numbers and times; throws <see cref="KeyNotFoundException"/> for an unknown run.</summary>
+    Task<IReadOnlyList<RunHistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes an unfinished run that is not active on this engine: completed steps are not run again.</summary>
+    Task<IWorkflowRun> ResumeAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes every unfinished run of the journal that is not active on this engine.</summary>
+    Task<IReadOnlyList<IWorkflowRun>> ResumeUnfinishedAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the journal entries of finished runs that ended more than <paramref name="olderThan"/> ago; returns their ids.</summary>
+    Task<IReadOnlyList<string>> PurgeAsync(TimeSpan olderThan, CancellationToken cancellationToken = default);
+
+    /// <summary>The run as one JSON document: summary, definition, input and every event.</summary>
+    Task<JsonObject> ExportAsync(string runId, CancellationToken cancellationToken = default);
+}

@@ -205,6 +205,46 @@ public sealed class WorkflowRunsSpec(OllamaFixture ollama) : CliSpec(ollama)
     }
 
     [Fact]
+    public async Task Template_exec_journals_its_run_and_prints_the_run_id()
+    {
+        Ollama.OnPrompt("What is 100-42?", ScriptedReply.Text("58"));
+
+        var run = await Cli.RunAsync("template", "exec", "workflow-orchestrator",
+            "--param", """workflow_config={"steps":[{"name":"ask","step_type":"agent","description":"What is 100-42?"}]}""", "--output", "json");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        var runId = run.Json["run_id"]!.GetValue<string>();
+        run.Json["metrics"]!["custom_metrics"]!["run_id"]!.GetValue<string>().Should().Be(runId);
+        var listed = await ListedAsync(runId);
+        listed["status"]!.GetValue<string>().Should().Be("completed");
+        listed["steps_done"]!.GetValue<int>().Should().Be(1);
+        var text = await Cli.RunAsync("template", "exec", "workflow-orchestrator",
+            "--param", """workflow_config={"steps":[{"name":"ask","step_type":"agent","description":"What is 100-42?"}]}""");
+        text.Stdout.Should().MatchRegex("  Run:           [0-9a-f]{32}\n");
+    }
+
+    [Fact]
+    public async Task List_filters_by_status_name_and_start_time_and_refuses_what_it_cannot_read()
+    {
+        var runId = await RunUntilPausedAsync();
+
+        (await Offline.RunAsync("workflow", "list", "--name", "APPROVAL", "--status", "unfinished", "--output", "json")).Json.AsArray()
+            .Should().BeEmpty("a paused run is listed as paused, not as merely unfinished");
+        (await Offline.RunAsync("workflow", "list", "--name", "approval", "--status", "paused", "--output", "json")).Json.AsArray()
+            .Select(r => r!["run_id"]!.GetValue<string>()).Should().Equal(runId);
+        (await Offline.RunAsync("workflow", "list", "--name", "other", "--output", "json")).Json.AsArray().Should().BeEmpty();
+        (await Offline.RunAsync("workflow", "list", "--since", "2000-01-01", "--output", "json")).Json.AsArray().Should().HaveCount(1);
+        (await Offline.RunAsync("workflow", "list", "--since", DateTimeOffset.UtcNow.AddDays(1).ToString("yyyy-MM-dd"), "--output", "json")).Json.AsArray().Should().BeEmpty();
+
+        var badStatus = await Offline.RunAsync("workflow", "list", "--status", "sleeping");
+        badStatus.ExitCode.Should().Be(2, badStatus.ToString());
+        badStatus.Stderr.Should().Be("error: unknown status 'sleeping'; use one of: unfinished, paused, completed, partially_completed, failed, cancelled, timed_out\n");
+        var badDate = await Offline.RunAsync("workflow", "list", "--since", "yesterday-ish");
+        badDate.ExitCode.Should().Be(2, badDate.ToString());
+        badDate.Stderr.Should().StartWith("error: --since: 'yesterday-ish' is not a date or time");
+    }
+
+    [Fact]
     public async Task Run_prints_its_run_id_and_purge_keeps_recent_runs()
     {
         var run = await Offline.RunAsync("run", Path.Combine("config", "examples", "file-checks.json"));

@@ -140,7 +140,7 @@ internal static class TemplateCommands
 
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
             var tools = session.CreateTools(roots);
-            var engine = session.CreateEngine(tools, roots);
+            var engine = await session.CreateEngineAsync(tools, roots, ct).ConfigureAwait(false);
             TemplateResult result;
             await using (var progress = ProgressViews.Create($"template {template.Id}"))
             {
@@ -156,7 +156,13 @@ internal static class TemplateCommands
             }
             ct.ThrowIfCancellationRequested();
 
-            if (format == OutputFormat.Json) Console.Out.WriteLine(Json.Format(result.ToJson()));
+            if (format == OutputFormat.Json)
+            {
+                var json = result.ToJson();
+                // The journaled run, for 'llmspell workflow show|history|resume' (also in custom_metrics, as the spec has it).
+                if (result.Metrics.CustomMetrics["run_id"] is JsonValue runId) json["run_id"] = runId.DeepClone();
+                Console.Out.WriteLine(Json.Format(json));
+            }
             else Console.Out.Write(TextResult(result));
             if (result.Status == TemplateStatus.Ok) return ExitCodes.Ok;
             Console.Error.WriteLine($"error: {result.Error}");
@@ -180,6 +186,7 @@ internal static class TemplateCommands
         if (m.CustomMetrics["steps_executed"] is { } steps) sb.Append("  Steps:         ").Append(steps.ToJsonString()).Append('\n');
         sb.Append("  Tokens:        ").Append(m.TokensUsed?.ToString(CultureInfo.InvariantCulture) ?? "n/a").Append('\n');
         sb.Append("  Cost:          ").Append(m.CostUsd is { } cost ? "$" + cost.ToString("0.000000", CultureInfo.InvariantCulture) : "n/a").Append('\n');
+        if (m.CustomMetrics["run_id"] is JsonValue runId) sb.Append("  Run:           ").Append(runId.ToString()).Append('\n');
         if (result.Artifacts.Count > 0)
         {
             sb.Append("\nArtifacts:\n");

@@ -5,13 +5,14 @@ using LlmSpell.Workflows.Export;
 
 namespace LlmSpell.Cli.Commands;
 
-/// <summary><c>llmspell workflow graph</c>.</summary>
+/// <summary><c>llmspell workflow graph</c>, and the run commands of <see cref="WorkflowRunCommands"/>.</summary>
 internal static class WorkflowCommands
 {
     public static Command Create(CommandRunner runner)
     {
-        var command = new Command("workflow", "Work with workflow definitions");
+        var command = new Command("workflow", "Work with workflow definitions and their durable runs");
         command.Add(Graph(runner));
+        WorkflowRunCommands.AddTo(command, runner);
         return command;
     }
 

@@ -1,4 +1,7 @@
 using LlmSpell.Actors;
+using LlmSpell.Actors.Persistence;
+using LlmSpell.Actors.Persistence.Sqlite;
+using LlmSpell.Workflows.Durability;
 using LlmSpell.Cli.Configuration;
 using LlmSpell.Cli.Output;
 using LlmSpell.Llm;
@@ -36,6 +39,8 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     private ILoggerFactory? _loggers;
     private ChatClientProvider? _llm;
     private ActorSystem? _system;
+    private SqliteStore? _store;
+    private WorkflowEngine? _engine;
 
     public GlobalSettings Settings { get; } = settings;
 
@@ -99,10 +104,26 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
 
     public bool IsAgentConfigured(string id) => Config.Agents.Any(a => a.Id == id);
 
-    /// <summary>A workflow engine on this session's actor system (created on first use), with the configured agents and <paramref name="tools"/>.</summary>
-    public IWorkflowEngine CreateEngine(IToolRegistry tools, ToolRoots roots)
+    /// <summary>The journal of durable runs: <c>&lt;data-dir&gt;/llmspell.db</c>.</summary>
+    public string DatabasePath => Path.Combine(DataDir, "llmspell.db");
+
+    /// <summary>
+    /// A durable workflow engine on this session's actor system (created on first use), with the configured agents and
+    /// <paramref name="tools"/>: every run is journaled to <see cref="DatabasePath"/>. Unfinished runs are not resumed
+    /// on start; resuming is explicit (<c>llmspell workflow resume</c>).
+    /// </summary>
+    public async Task<WorkflowEngine> CreateEngineAsync(IToolRegistry tools, ToolRoots roots, CancellationToken cancellationToken = default)
     {
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
+        try
+        {
+            Directory.CreateDirectory(DataDir);
+            _store = await SqliteStore.OpenAsync(SqliteOptions.Default.WithDataDirectory(DataDir), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PersistenceException or System.Data.Common.DbException)
+        {
+            throw new CliException($"cannot open the run journal {DatabasePath}: {ex.Message.TrimEnd('.')}; choose another data directory with --data-dir", ExitCodes.Failed, ex);
+        }
         _system = ActorSystem.Create("llmspell", ActorSystemSettings.Default.WithLoggerFactory(Loggers));
         var services = new WorkflowServices
         {
@@ -113,12 +134,20 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
             WorkspaceDirectory = roots.Write,
             LoggerFactory = Loggers,
         };
-        return new WorkflowEngine(_system, services);
+        var options = WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(_store.Journal).WithResumeOnStart(false));
+        return _engine = new WorkflowEngine(_system, services, options);
     }
+
+    /// <summary>An engine for run operations (list, show, history, cancel, purge, export): nothing runs on it.</summary>
+    public Task<WorkflowEngine> CreateOperationsEngineAsync(CancellationToken cancellationToken = default) =>
+        CreateEngineAsync(CreateToolsForListing(), new ToolRoots(Directory.GetCurrentDirectory(), DataDirectory.Workspace(DataDir)), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
         if (_system is not null) await _system.Terminate().ConfigureAwait(false);
+        // Runs stopped with the actor system stay unfinished in the journal; their last writes land before it closes.
+        if (_engine is not null) await _engine.FlushJournalsAsync().ConfigureAwait(false);
+        if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);
         _llm?.Dispose();
         if (_serilog is not null) _loggers?.Dispose();
         if (_serilog is not null) await _serilog.DisposeAsync().ConfigureAwait(false);

@@ -50,6 +50,30 @@ public sealed class Cli
 
     public async Task<CliRun> RunAsync(string[] args, string? stdin)
     {
+        using var process = Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("dotnet did not start");
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"llmspell {string.Join(' ', args)} did not finish within 60 s");
+        }
+        return new CliRun(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts llmspell and leaves it running: the test reads its stderr lines as they come, and may kill it.</summary>
+    public CliProcess Start(params string[] args) =>
+        new(Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("dotnet did not start"), args);
+
+    private ProcessStartInfo StartInfo(string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = WorkingDirectory,
@@ -67,22 +91,7 @@ public sealed class Cli
             if (value is null) start.Environment.Remove(key);
             else start.Environment[key] = value;
         }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"llmspell {string.Join(' ', args)} did not finish within 60 s");
-        }
-        return new CliRun(process.ExitCode, await stdout, await stderr);
+        return start;
     }
 
     private static string Metadata(string key) =>

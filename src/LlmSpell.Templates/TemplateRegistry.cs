@@ -1,3 +1,4 @@
+using LlmSpell.Workflows.Definitions.Parsing;
 using LlmSpell.Templates.WorkflowOrchestrator;
 
 namespace LlmSpell.Templates;
@@ -32,7 +33,7 @@ public sealed class TemplateRegistry
 
 /// <summary>No template has the id asked for.</summary>
 public sealed class TemplateNotFoundException(string id, IReadOnlyList<string> known)
-    : Exception($"unknown template '{id}'{Suggest.Sentence(id, known)} Available templates: {(known.Count == 0 ? "none" : string.Join(", ", known))} (see 'llmspell template list')")
+    : Exception($"unknown template '{id}'{DidYouMean.Sentence(id, known)} Available templates: {(known.Count == 0 ? "none" : string.Join(", ", known))} (see 'llmspell template list')")
 {
     public string Id { get; } = id;
 }

@@ -1,3 +1,4 @@
+using LlmSpell.Workflows.Definitions.Parsing;
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
@@ -26,7 +27,7 @@ internal static class ToolCommands
 
     private static ITool Find(ToolRegistry tools, string name) =>
         tools.Find(name) ?? throw new CliException(
-            $"unknown tool '{name}'{Suggest.Sentence(name, tools.All.Select(t => t.Name))} Available tools: {string.Join(", ", tools.All.Select(t => t.Name).Order(StringComparer.Ordinal))} (see 'llmspell tool list')");
+            $"unknown tool '{name}'{DidYouMean.Sentence(name, tools.All.Select(t => t.Name))} Available tools: {string.Join(", ", tools.All.Select(t => t.Name).Order(StringComparer.Ordinal))} (see 'llmspell tool list')");
 
     private static Command List(CommandRunner runner)
     {

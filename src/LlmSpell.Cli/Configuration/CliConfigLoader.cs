@@ -1,3 +1,4 @@
+using LlmSpell.Workflows.Definitions.Parsing;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmSpell.Cli.Output;
@@ -214,7 +215,7 @@ public static class CliConfigLoader
             foreach (var (key, _) in obj)
             {
                 if (!known.Contains(key, StringComparer.Ordinal))
-                    errors.Add($"{path}.{key}: unknown key{Suggest.Hint(key, known)} (known: {string.Join(", ", known)})");
+                    errors.Add($"{path}.{key}: unknown key{DidYouMean.Hint(key, known)} (known: {string.Join(", ", known)})");
             }
         }
 

@@ -1,3 +1,4 @@
+using LlmSpell.Workflows.Definitions.Parsing;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -31,7 +32,7 @@ public sealed class TemplateParameterSchema
         foreach (var (name, value) in given)
         {
             if (_byName.ContainsKey(name)) continue;
-            problems.Add($"unknown parameter '{name}' for template '{templateId}'{Suggest.Hint(name, _byName.Keys)} " +
+            problems.Add($"unknown parameter '{name}' for template '{templateId}'{DidYouMean.Hint(name, _byName.Keys)} " +
                          $"(its parameters: {string.Join(", ", Parameters.Select(p => p.Name))})");
         }
         foreach (var parameter in Parameters)
@@ -106,7 +107,7 @@ public sealed class TemplateParameterSchema
                 var text = kind == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
                 var match = p.AllowedValues.FirstOrDefault(v => string.Equals(v, text.Trim(), StringComparison.OrdinalIgnoreCase));
                 if (match is not null) return (JsonValue.Create(match), null);
-                return (null, $"invalid {p.Name} '{text}'; use one of: {string.Join(", ", p.AllowedValues)}{Suggest.Hint(text, p.AllowedValues)}");
+                return (null, $"invalid {p.Name} '{text}'; use one of: {string.Join(", ", p.AllowedValues)}{DidYouMean.Hint(text, p.AllowedValues)}");
             }
             case TemplateParameterType.Object:
                 if (kind == JsonValueKind.Object) return (value.DeepClone(), null);

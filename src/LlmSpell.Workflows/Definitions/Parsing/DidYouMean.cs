@@ -1,7 +1,7 @@
 namespace LlmSpell.Workflows.Definitions.Parsing;
 
-/// <summary>Suggests the known name closest to a misspelt one (keys, step names, workflow names).</summary>
-internal static class DidYouMean
+/// <summary>Suggests the known name closest to a misspelt one (keys, step names, workflow names, parameters, tools).</summary>
+public static class DidYouMean
 {
     /// <summary>The closest candidate, or null when none is close enough to be a likely typo.</summary>
     public static string? Closest(string value, IEnumerable<string> candidates)
@@ -27,6 +27,9 @@ internal static class DidYouMean
     /// <summary>"; did you mean 'x'?" or empty.</summary>
     public static string Hint(string value, IEnumerable<string> candidates) =>
         Closest(value, candidates) is { } match ? $"; did you mean '{match}'?" : "";
+
+    /// <summary>"; did you mean 'x'?" or ".", to end a sentence either way.</summary>
+    public static string Sentence(string value, IEnumerable<string> candidates) => Hint(value, candidates) is { Length: > 0 } hint ? hint : ".";
 
     private static string Normalize(string s) =>
         new(s.Where(c => c is not ('_' or '-' or ' ')).Select(char.ToLowerInvariant).ToArray());

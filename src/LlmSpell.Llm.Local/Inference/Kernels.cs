@@ -25,6 +25,12 @@ internal static class Kernels
             MatVec(weights, x.AsSpan(0, cols), output.AsSpan(0, rows));
             return;
         }
+        MatVecParallel(weights, x, cols, output, rows);
+    }
+
+    // A separate method so that the lambda's closure is allocated only when the parallel path runs.
+    private static void MatVecParallel(float[] weights, float[] x, int cols, float[] output, int rows)
+    {
         var chunks = Math.Min(Environment.ProcessorCount, rows);
         Parallel.For(0, chunks, c =>
         {

@@ -19,6 +19,9 @@ public static class LocalLlmBench
         if (path.Length == 0) throw new FormatException("--model PATH is required (a llama GGUF, e.g. shared/models/stories260K.gguf)");
         var runs = args.Int("runs", 15);
         var tokens = args.Int("tokens", 128);
+        // 0 forces every matrix-vector product onto all cores, to measure whether splitting pays on this model.
+        var threshold = args.String("parallel-threshold", "");
+        if (threshold.Length > 0) LlmSpell.Llm.Local.Inference.Kernels.ParallelThreshold = long.Parse(threshold, System.Globalization.CultureInfo.InvariantCulture);
 
         var clock = Stopwatch.StartNew();
         var model = LlamaModel.Load(path);
@@ -81,6 +84,7 @@ public static class LocalLlmBench
             gen0_collections = GC.CollectionCount(0) - gen0,
             runs,
             cores = Environment.ProcessorCount,
+            parallel_threshold = LlmSpell.Llm.Local.Inference.Kernels.ParallelThreshold,
         });
         return Task.CompletedTask;
     }

@@ -5,8 +5,11 @@ namespace LlmSpell.Llm.Local.Inference;
 /// <summary>The numeric building blocks of the forward pass, written to follow ggml's CPU kernels closely (so argmax ties break alike).</summary>
 internal static class Kernels
 {
-    /// <summary>Below this many multiply-adds a matrix-vector product stays on one core: fork/join costs more than it saves.</summary>
-    internal const long ParallelThreshold = 1 << 20;
+    /// <summary>
+    /// Below this many multiply-adds a matrix-vector product stays on one core: fork/join costs more than it saves.
+    /// Settable so the benchmark can measure both paths (<c>--parallel-threshold</c>).
+    /// </summary>
+    internal static long ParallelThreshold { get; set; } = 1 << 20;
 
     /// <summary>out = W·x for a row-major W with out.Length rows of x.Length columns.</summary>
     public static void MatVec(float[] weights, ReadOnlySpan<float> x, Span<float> output)

@@ -11,6 +11,7 @@ public sealed class TokenSampler
     private readonly int[] _indices;
     private readonly float[] _values;
     private readonly float[] _logits;
+    private readonly float[] _scratch;
 
     public TokenSampler(SamplingOptions options, int vocabularySize)
     {
@@ -19,6 +20,7 @@ public sealed class TokenSampler
         _indices = new int[vocabularySize];
         _values = new float[vocabularySize];
         _logits = new float[vocabularySize];
+        _scratch = new float[vocabularySize];
     }
 
     public int Sample(ReadOnlySpan<float> logits)
@@ -39,7 +41,7 @@ public sealed class TokenSampler
         if (_options.TopP < 1f)
         {
             var probs = values[..keep];
-            var scratch = new float[keep];
+            var scratch = _scratch.AsSpan(0, keep);
             TensorPrimitives.SoftMax(probs, scratch);
             double cumulative = 0;
             for (var i = 0; i < keep; i++)

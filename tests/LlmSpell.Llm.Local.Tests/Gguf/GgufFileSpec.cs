@@ -156,6 +156,17 @@ public sealed class GgufFileSpec
     }
 
     [Fact]
+    public void Quantised_or_half_precision_weights_are_refused_with_the_tensor_named()
+    {
+        using var temp = TempFile.With(new GgufWriter().AddTensor("blk.0.attn_q.weight", [4], (uint)GgmlType.F16, new byte[8]).ToBytes());
+        using var file = GgufFile.Open(temp.Path);
+
+        var act = () => file.ReadFloats(file.GetTensor("blk.0.attn_q.weight"));
+
+        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("blk.0.attn_q.weight").And.Contain("F16").And.Contain("only F32");
+    }
+
+    [Fact]
     public void A_missing_file_says_so()
     {
         var act = () => GgufFile.Open("/nonexistent/model.gguf");

@@ -15,10 +15,12 @@ public static class TestModels
     public static LlmSpell.Llm.Local.Inference.LlamaModel Stories => LoadedStories.Value;
 
     /// <summary>The full path of a model file; fails the test, saying where it looked, when the file is not there.</summary>
-    public static string PathOf(string fileName)
+    public static string PathOf(string fileName) => PathOf(fileName, CandidateDirectories());
+
+    internal static string PathOf(string fileName, IEnumerable<string> directories)
     {
         var looked = new List<string>();
-        foreach (var dir in CandidateDirectories())
+        foreach (var dir in directories)
         {
             var path = Path.Combine(dir, fileName);
             looked.Add(path);

@@ -26,6 +26,7 @@ public static class LocalLlmBench
         var clock = Stopwatch.StartNew();
         var model = LlamaModel.Load(path);
         var coldLoadMs = clock.Elapsed.TotalMilliseconds;
+        var processMs = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
         var warmLoads = new List<double>();
         for (var i = 0; i < 5; i++)
         {
@@ -74,6 +75,7 @@ public static class LocalLlmBench
             bench = "local-llm",
             model = Path.GetFileName(path),
             load_ms = Math.Round(coldLoadMs, 2),
+            process_ms_at_load = Math.Round(processMs),
             warm_load_ms = Math.Round(Median(warmLoads), 2),
             prompt_tokens = prompt.Length,
             prompt_tokens_per_s = Math.Round(Median(promptRates)),

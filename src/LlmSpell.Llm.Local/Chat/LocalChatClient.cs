@@ -9,7 +9,7 @@ namespace LlmSpell.Llm.Local.Chat;
 
 /// <summary>
 /// <see cref="IChatClient"/> over an in-process llama model: greedy or sampled generation (temperature, top-k, top-p,
-/// seed), stopping on EOS, max tokens or stop strings; streams whole characters; checks cancellation between tokens;
+/// seed), stopping on EOS (or other given stop tokens), max tokens or stop strings; streams whole characters; checks cancellation between tokens;
 /// reports prompt and completion tokens. Each call has its own session, so calls may run concurrently.
 /// </summary>
 public sealed class LocalChatClient : IChatClient
@@ -20,10 +20,18 @@ public sealed class LocalChatClient : IChatClient
     private readonly LlamaModel _model;
     private readonly string _modelId;
     private readonly ChatClientMetadata _metadata;
+    private readonly HashSet<int> _stopTokens;
 
-    public LocalChatClient(LlamaModel model, string? modelId = null)
+    /// <param name="model">The loaded model (shared; not disposed by the client).</param>
+    /// <param name="modelId">The id reported in responses; default: the file name without extension.</param>
+    /// <param name="extraStopTokens">
+    /// Token ids that end generation besides EOS: llama2.c story models (stories260K) separate stories with BOS, which
+    /// llama.cpp does not stop on; pass <c>[model.Vocabulary.Bos]</c> to end at the end of a story.
+    /// </param>
+    public LocalChatClient(LlamaModel model, string? modelId = null, IEnumerable<int>? extraStopTokens = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
+        _stopTokens = [model.Vocabulary.Eos, .. extraStopTokens ?? []];
         _modelId = modelId ?? Path.GetFileNameWithoutExtension(model.Path);
         _metadata = new ChatClientMetadata("local", null, _modelId);
     }
@@ -92,7 +100,7 @@ public sealed class LocalChatClient : IChatClient
         {
             cancellationToken.ThrowIfCancellationRequested();
             generated++;
-            if (next == _model.Vocabulary.Eos)
+            if (_stopTokens.Contains(next))
             {
                 finish = ChatFinishReason.Stop;
                 break;

@@ -82,6 +82,23 @@ public sealed class LocalChatClientSpec
     }
 
     [Fact]
+    public async Task A_stop_token_ends_the_answer_with_a_stop_reason()
+    {
+        // stories260K (llama2.c) marks the end of a story with BOS; with seed 5 the story ends after 317 tokens.
+        var options = new ChatOptions { MaxOutputTokens = 500, Temperature = 0.8f, Seed = 5 };
+        using var client = new LocalChatClient(TestModels.Stories, extraStopTokens: [TestModels.Stories.Vocabulary.Bos]);
+
+        var stopped = await client.GetResponseAsync(OnceUponATime, options);
+        var unstopped = await Client().GetResponseAsync(OnceUponATime, options);
+
+        stopped.FinishReason.Should().Be(ChatFinishReason.Stop);
+        stopped.Usage!.OutputTokenCount.Should().Be(318, "317 story tokens and the stop token");
+        unstopped.FinishReason.Should().Be(ChatFinishReason.Length);
+        unstopped.Text.Should().StartWith(stopped.Text);
+        unstopped.Text.Length.Should().BeGreaterThan(stopped.Text.Length);
+    }
+
+    [Fact]
     public async Task Zero_max_tokens_returns_an_empty_answer()
     {
         var response = await Client().GetResponseAsync(OnceUponATime, new ChatOptions { MaxOutputTokens = 0 });

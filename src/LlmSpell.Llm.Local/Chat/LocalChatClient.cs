@@ -1,0 +1,158 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using LlmSpell.Llm.Local.Inference;
+using LlmSpell.Llm.Local.Sampling;
+using LlmSpell.Llm.Local.Tokenization;
+using Microsoft.Extensions.AI;
+
+namespace LlmSpell.Llm.Local.Chat;
+
+/// <summary>
+/// <see cref="IChatClient"/> over an in-process llama model: greedy or sampled generation (temperature, top-k, top-p,
+/// seed), stopping on EOS (or other given stop tokens), max tokens or stop strings; streams whole characters; checks cancellation between tokens;
+/// reports prompt and completion tokens. Each call has its own session, so calls may run concurrently.
+/// </summary>
+public sealed class LocalChatClient : IChatClient
+{
+    /// <summary>The completion length when ChatOptions.MaxOutputTokens is unset.</summary>
+    public const int DefaultMaxOutputTokens = 256;
+
+    private readonly LlamaModel _model;
+    private readonly string _modelId;
+    private readonly ChatClientMetadata _metadata;
+    private readonly HashSet<int> _stopTokens;
+
+    /// <param name="model">The loaded model (shared; not disposed by the client).</param>
+    /// <param name="modelId">The id reported in responses; default: the file name without extension.</param>
+    /// <param name="extraStopTokens">
+    /// Token ids that end generation besides EOS: llama2.c story models (stories260K) separate stories with BOS, which
+    /// llama.cpp does not stop on; pass <c>[model.Vocabulary.Bos]</c> to end at the end of a story.
+    /// </param>
+    public LocalChatClient(LlamaModel model, string? modelId = null, IEnumerable<int>? extraStopTokens = null)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _stopTokens = [model.Vocabulary.Eos, .. extraStopTokens ?? []];
+        _modelId = modelId ?? Path.GetFileNameWithoutExtension(model.Path);
+        _metadata = new ChatClientMetadata("local", null, _modelId);
+    }
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var text = new StringBuilder();
+        ChatFinishReason? finish = null;
+        UsageDetails? usage = null;
+        string? responseId = null;
+        await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        {
+            responseId = update.ResponseId;
+            text.Append(update.Text);
+            finish ??= update.FinishReason;
+            foreach (var c in update.Contents)
+                if (c is UsageContent u) usage = u.Details;
+        }
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, text.ToString()))
+        {
+            ResponseId = responseId,
+            ModelId = _modelId,
+            FinishReason = finish,
+            Usage = usage,
+        };
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        cancellationToken.ThrowIfCancellationRequested();
+        var sampling = SamplingOf(options);
+        var maxTokens = options?.MaxOutputTokens ?? DefaultMaxOutputTokens;
+        if (maxTokens < 0) throw new ArgumentOutOfRangeException(nameof(options), maxTokens, "ChatOptions.MaxOutputTokens must not be negative");
+
+        var prompt = _model.Tokenizer.Encode(PlainCompletionPrompt.Build(messages, options?.Instructions));
+        var context = _model.Config.ContextLength;
+        if (prompt.Count >= context)
+            throw new ContextFullException(context);
+        maxTokens = Math.Min(maxTokens, context - prompt.Count);
+        var responseId = Guid.NewGuid().ToString("N");
+
+        // Leave the caller's context: the forward pass is CPU work.
+        await Task.Yield();
+        var session = _model.CreateSession(prompt.Count + maxTokens);
+        var sampler = new TokenSampler(sampling, _model.Config.VocabularySize);
+        var detokenizer = new StreamingDetokenizer(_model.Vocabulary);
+        var stops = new StopStringFilter(options?.StopSequences ?? []);
+
+        ReadOnlySpan<float> Prefill()
+        {
+            ReadOnlySpan<float> last = default;
+            foreach (var t in prompt)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                last = session.Forward(t);
+            }
+            return last;
+        }
+
+        var next = sampler.Sample(Prefill());
+        var generated = 0;
+        var finish = ChatFinishReason.Length;
+        while (generated < maxTokens)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            generated++;
+            if (_stopTokens.Contains(next))
+            {
+                finish = ChatFinishReason.Stop;
+                break;
+            }
+            var text = stops.Push(detokenizer.Append(next));
+            if (text.Length > 0) yield return Update(responseId, text);
+            if (stops.Stopped)
+            {
+                finish = ChatFinishReason.Stop;
+                break;
+            }
+            if (generated == maxTokens) break;
+            next = sampler.Sample(session.Forward(next));
+        }
+
+        var rest = stops.Stopped ? "" : stops.Push(detokenizer.Flush()) + stops.Flush();
+        var final = Update(responseId, rest);
+        final.FinishReason = finish;
+        final.Contents.Add(new UsageContent(new UsageDetails
+        {
+            InputTokenCount = prompt.Count,
+            OutputTokenCount = generated,
+            TotalTokenCount = prompt.Count + generated,
+        }));
+        yield return final;
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null) return null;
+        if (serviceType == typeof(ChatClientMetadata)) return _metadata;
+        if (serviceType == typeof(LlamaModel)) return _model;
+        return serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    /// <summary>Nothing to release: the model is managed memory, owned by whoever loaded it.</summary>
+    public void Dispose()
+    {
+    }
+
+    private ChatResponseUpdate Update(string responseId, string text) => new(ChatRole.Assistant, text)
+    {
+        ResponseId = responseId,
+        ModelId = _modelId,
+    };
+
+    private static SamplingOptions SamplingOf(ChatOptions? options) => new SamplingOptions
+    {
+        Temperature = options?.Temperature ?? 0f,
+        TopK = options?.TopK ?? 0,
+        TopP = options?.TopP ?? 1f,
+        Seed = options?.Seed,
+    }.Validate();
+}

@@ -1,0 +1,13 @@
+namespace LlmSpell.Llm.Local.Inference;
+
+/// <summary>The F32 weights of one transformer block, row-major with one row per output.</summary>
+internal sealed record LayerWeights(
+    float[] AttentionNorm,
+    float[] Query,
+    float[] Key,
+    float[] Value,
+    float[] AttentionOutput,
+    float[] FeedForwardNorm,
+    float[] Gate,
+    float[] Up,
+    float[] Down);

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using LlmSpell.Llm.Local.Gguf;
+using LlmSpell.Llm.Local.Tokenization;
+
+namespace LlmSpell.Llm.Local.Inference;
+
+/// <summary>A loaded llama model: configuration, tokenizer and weights. Immutable and shareable; generate through an <see cref="InferenceSession"/>.</summary>
+public sealed class LlamaModel
+{
+    private LlamaModel(string path, LlamaConfig config, Vocabulary vocabulary, float[] embeddings, LayerWeights[] layers, float[] outputNorm, float[] output, TimeSpan loadTime)
+    {
+        Path = path;
+        Config = config;
+        Vocabulary = vocabulary;
+        Tokenizer = new SentencePieceTokenizer(vocabulary);
+        Embeddings = embeddings;
+        Layers = layers;
+        OutputNorm = outputNorm;
+        Output = output;
+        LoadTime = loadTime;
+    }
+
+    public string Path { get; }
+
+    public LlamaConfig Config { get; }
+
+    public Vocabulary Vocabulary { get; }
+
+    public SentencePieceTokenizer Tokenizer { get; }
+
+    public TimeSpan LoadTime { get; }
+
+    internal float[] Embeddings { get; }
+
+    internal LayerWeights[] Layers { get; }
+
+    internal float[] OutputNorm { get; }
+
+    /// <summary>The output projection; the same array as <see cref="Embeddings"/> when the model ties them.</summary>
+    internal float[] Output { get; }
+
+    /// <summary>Loads a llama GGUF model from disk.</summary>
+    public static Task<LlamaModel> LoadAsync(string path, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Load(path, cancellationToken), cancellationToken);
+
+    /// <summary>Loads synchronously (the file is mapped, weights copied into managed arrays).</summary>
+    public static LlamaModel Load(string path, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        using var file = GgufFile.Open(path);
+        var config = LlamaConfig.FromGguf(file);
+        var vocabulary = Vocabulary.FromGguf(file);
+        if (vocabulary.Count != config.VocabularySize)
+            throw new GgufFormatException(path, $"the tokenizer has {vocabulary.Count} tokens but token_embd.weight has {config.VocabularySize} rows", "Re-convert the model.");
+
+        var d = config.EmbeddingLength;
+        var kv = config.KvDimension;
+        var ff = config.FeedForwardLength;
+        float[] Read(string name, params long[] shape)
+        {
+            var t = file.GetTensor(name);
+            if (!t.Dimensions.SequenceEqual(shape))
+                throw new GgufFormatException(path, $"tensor '{name}' has shape [{string.Join(", ", t.Dimensions)}], expected [{string.Join(", ", shape)}]", "The file does not match its own metadata; re-convert it.");
+            return file.ReadFloats(t);
+        }
+
+        var embeddings = Read("token_embd.weight", d, config.VocabularySize);
+        var layers = new LayerWeights[config.BlockCount];
+        for (var i = 0; i < layers.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var p = $"blk.{i}.";
+            layers[i] = new LayerWeights(
+                Read(p + "attn_norm.weight", d),
+                Read(p + "attn_q.weight", d, d),
+                Read(p + "attn_k.weight", d, kv),
+                Read(p + "attn_v.weight", d, kv),
+                Read(p + "attn_output.weight", d, d),
+                Read(p + "ffn_norm.weight", d),
+                Read(p + "ffn_gate.weight", d, ff),
+                Read(p + "ffn_up.weight", d, ff),
+                Read(p + "ffn_down.weight", ff, d));
+        }
+        var outputNorm = Read("output_norm.weight", d);
+        var output = file.TryGetTensor("output.weight", out _) ? Read("output.weight", d, config.VocabularySize) : embeddings;
+        return new LlamaModel(path, config, vocabulary, embeddings, layers, outputNorm, output, clock.Elapsed);
+    }
+
+    /// <summary>A fresh session (its own KV cache) of up to <paramref name="contextLength"/> positions (default: the model's).</summary>
+    public InferenceSession CreateSession(int? contextLength = null) => new(this, contextLength ?? Config.ContextLength);
+}

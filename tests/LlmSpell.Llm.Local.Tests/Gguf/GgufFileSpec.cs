@@ -1,0 +1,196 @@
+using System.Buffers.Binary;
+using LlmSpell.Llm.Local.Gguf;
+using LlmSpell.Llm.Local.Inference;
+using LlmSpell.Llm.Local.Tests.Support;
+
+namespace LlmSpell.Llm.Local.Tests.Gguf;
+
+public sealed class GgufFileSpec
+{
+    [Fact]
+    public void Reads_the_header_metadata_and_tensors_of_stories260K()
+    {
+        using var file = GgufFile.Open(TestModels.PathOf(TestModels.Stories260K));
+
+        file.Version.Should().Be(3);
+        file.Alignment.Should().Be(32);
+        file.DataOffset.Should().BeGreaterThan(0);
+        (file.DataOffset % 32).Should().Be(0);
+        file.Metadata.GetString("general.architecture").Should().Be("llama");
+        file.Metadata.GetInteger("llama.embedding_length").Should().Be(64);
+        file.Metadata.GetArray("tokenizer.ggml.tokens").Count.Should().Be(512);
+        var embeddings = file.GetTensor("token_embd.weight");
+        embeddings.Dimensions.Should().Equal(64L, 512L);
+        embeddings.Type.Should().Be(GgmlType.F32);
+        file.ReadFloats(embeddings).Should().HaveCount(64 * 512).And.Contain(v => v != 0);
+    }
+
+    [Fact]
+    public void Reads_metadata_of_every_value_type_including_nested_arrays()
+    {
+        var writer = new GgufWriter()
+            .Add("u8", GgufValueType.UInt8, (byte)200)
+            .Add("i8", GgufValueType.Int8, (sbyte)-100)
+            .Add("u16", GgufValueType.UInt16, (ushort)60000)
+            .Add("i16", GgufValueType.Int16, (short)-30000)
+            .Add("u32", GgufValueType.UInt32, 4_000_000_000u)
+            .Add("i32", GgufValueType.Int32, -2_000_000_000)
+            .Add("u64", GgufValueType.UInt64, 9_000_000_000_000_000_000ul)
+            .Add("i64", GgufValueType.Int64, -9_000_000_000_000_000_000L)
+            .Add("f32", GgufValueType.Float32, 1.5f)
+            .Add("f64", GgufValueType.Float64, -2.25)
+            .Add("yes", GgufValueType.Bool, true)
+            .Add("name", GgufValueType.String, "héllo ▁")
+            .AddArray("ints", GgufValueType.Int32, 1, 2, 3)
+            .AddArray("nested", GgufValueType.Array, (GgufValueType.String, new object[] { "a", "b" }), (GgufValueType.Float32, new object[] { 0.5f }))
+            .AddF32Tensor("t", [2, 3], [1, 2, 3, 4, 5, 6]);
+        using var temp = TempFile.With(writer.ToBytes());
+        using var file = GgufFile.Open(temp.Path);
+        var md = file.Metadata;
+
+        md["u8"].Should().Be((byte)200);
+        md["i8"].Should().Be((sbyte)-100);
+        md["u16"].Should().Be((ushort)60000);
+        md["i16"].Should().Be((short)-30000);
+        md.GetInteger("u32").Should().Be(4_000_000_000L);
+        md.GetInteger("i32").Should().Be(-2_000_000_000L);
+        md["u64"].Should().Be(9_000_000_000_000_000_000ul);
+        md.GetInteger("i64").Should().Be(-9_000_000_000_000_000_000L);
+        md.GetFloatOr("f32", 0).Should().Be(1.5);
+        md.GetFloatOr("f64", 0).Should().Be(-2.25);
+        md["yes"].Should().Be(true);
+        md.GetString("name").Should().Be("héllo ▁");
+        md.GetArray("ints").AsInts().Should().Equal(1, 2, 3);
+        var nested = md.GetArray("nested");
+        nested.ElementType.Should().Be(GgufValueType.Array);
+        ((GgufArray)nested.Items[0]).AsStrings().Should().Equal("a", "b");
+        ((GgufArray)nested.Items[1]).AsFloats().Should().Equal(0.5f);
+        file.ReadFloats(file.GetTensor("t")).Should().Equal(1, 2, 3, 4, 5, 6);
+    }
+
+    [Fact]
+    public void Honours_general_alignment()
+    {
+        var writer = new GgufWriter { Alignment = 64 }
+            .Add("general.alignment", GgufValueType.UInt32, 64u)
+            .AddF32Tensor("a", [3], [1, 2, 3])
+            .AddF32Tensor("b", [2], [7, 8]);
+        using var temp = TempFile.With(writer.ToBytes());
+        using var file = GgufFile.Open(temp.Path);
+
+        file.Alignment.Should().Be(64);
+        (file.DataOffset % 64).Should().Be(0);
+        file.GetTensor("b").Offset.Should().Be(64);
+        file.ReadFloats(file.GetTensor("b")).Should().Equal(7, 8);
+    }
+
+    [Fact]
+    public void A_wrong_magic_is_reported_with_what_was_found()
+    {
+        using var temp = TempFile.With(new GgufWriter { Magic = 0x4C4C4747 }.AddF32Tensor("a", [1], [1]).ToBytes());
+
+        var act = () => GgufFile.Open(temp.Path);
+
+        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain(temp.Path).And.Contain("wrong magic").And.Contain("GGLL");
+    }
+
+    [Theory]
+    [InlineData(1u)]
+    [InlineData(4u)]
+    public void An_unsupported_version_is_reported(uint version)
+    {
+        using var temp = TempFile.With(new GgufWriter { Version = version }.ToBytes());
+
+        var act = () => GgufFile.Open(temp.Path);
+
+        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain($"unsupported GGUF version {version}").And.Contain(temp.Path);
+    }
+
+    [Fact]
+    public void Version_2_files_are_read()
+    {
+        using var temp = TempFile.With(new GgufWriter { Version = 2 }.AddF32Tensor("a", [2], [3, 4]).ToBytes());
+        using var file = GgufFile.Open(temp.Path);
+
+        file.Version.Should().Be(2);
+        file.ReadFloats(file.GetTensor("a")).Should().Equal(3, 4);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(1000)]
+    [InlineData(600_000)]
+    public void A_truncated_copy_of_the_model_is_reported(int keptBytes)
+    {
+        var bytes = File.ReadAllBytes(TestModels.PathOf(TestModels.Stories260K));
+        using var temp = TempFile.With(bytes[..keptBytes]);
+
+        var act = () => GgufFile.Open(temp.Path);
+
+        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("truncated").And.Contain(temp.Path);
+    }
+
+    [Fact]
+    public void An_unknown_tensor_type_is_reported_with_the_tensor_name()
+    {
+        using var temp = TempFile.With(new GgufWriter().AddTensor("blk.0.weird", [32], 99, new byte[32]).ToBytes());
+
+        var act = () => GgufFile.Open(temp.Path);
+
+        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("blk.0.weird").And.Contain("tensor type 99");
+    }
+
+    [Fact]
+    public void An_unsupported_architecture_is_reported_by_the_model_loader()
+    {
+        var bytes = File.ReadAllBytes(TestModels.PathOf(TestModels.Stories260K));
+        // Same length as "llama", so every later offset stays valid.
+        var key = bytes.AsSpan().IndexOf("general.architecture"u8);
+        var at = key + bytes.AsSpan(key).IndexOf("llama"u8);
+        "gpt2x"u8.CopyTo(bytes.AsSpan(at));
+        using var temp = TempFile.With(bytes);
+
+        var act = () => LlamaModel.Load(temp.Path);
+
+        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("unsupported architecture 'gpt2x'").And.Contain(temp.Path);
+    }
+
+    [Fact]
+    public void Quantised_or_half_precision_weights_are_refused_with_the_tensor_named()
+    {
+        using var temp = TempFile.With(new GgufWriter().AddTensor("blk.0.attn_q.weight", [4], (uint)GgmlType.F16, new byte[8]).ToBytes());
+        using var file = GgufFile.Open(temp.Path);
+
+        var act = () => file.ReadFloats(file.GetTensor("blk.0.attn_q.weight"));
+
+        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("blk.0.attn_q.weight").And.Contain("F16").And.Contain("only F32");
+    }
+
+    [Fact]
+    public void A_missing_file_says_so()
+    {
+        var act = () => GgufFile.Open("/nonexistent/model.gguf");
+
+        act.Should().Throw<FileNotFoundException>().Which.Message.Should().Contain("/nonexistent/model.gguf");
+    }
+
+    [Fact]
+    public void Reading_after_dispose_throws()
+    {
+        var file = GgufFile.Open(TestModels.PathOf(TestModels.Stories260K));
+        var tensor = file.GetTensor("output_norm.weight");
+        file.Dispose();
+
+        var act = () => file.ReadFloats(tensor);
+
+        act.Should().Throw<ObjectDisposedException>();
+    }
+
+    [Fact]
+    public void The_header_magic_constant_spells_GGUF()
+    {
+        Span<byte> b = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(b, GgufFile.Magic);
+        b.ToArray().Should().Equal("GGUF"u8.ToArray());
+    }
+}

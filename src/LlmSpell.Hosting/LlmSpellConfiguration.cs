@@ -22,7 +22,7 @@ public static class LlmSpellConfiguration
     {
         var o = LlmSpellOptions.Default;
         if (Str(section, "SystemName") is { } name) o = o.WithSystemName(Require(section, "SystemName", name));
-        if (Str(section, "DataDirectory") is { } dir) o = o.WithDataDirectory(Require(section, "DataDirectory", dir));
+        if (Str(section, "DataDirectory") is { } dir) o = o.WithDataDirectory(ExpandHome(Require(section, "DataDirectory", dir)));
         if (Str(section, "Journal") is { } journal)
         {
             if (!Enum.TryParse<JournalKind>(journal, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
@@ -43,9 +43,15 @@ public static class LlmSpellConfiguration
             var endpoint = existing ?? LlmEndpointOptions.OpenAI;
             if (Str(child, "Kind") is { } k)
             {
-                if (!Enum.TryParse<LlmProviderKind>(k, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
-                    throw Error(child, "Kind", $"must be one of {string.Join(", ", Enum.GetNames<LlmProviderKind>())}, got '{k}'");
-                endpoint = endpoint with { Kind = kind };
+                endpoint = endpoint with
+                {
+                    Kind = k.ToLowerInvariant() switch
+                    {
+                        "ollama" => LlmProviderKind.Ollama,
+                        "openai" or "openaicompatible" => LlmProviderKind.OpenAICompatible,
+                        _ => throw Error(child, "Kind", $"must be ollama or openai, got '{k}'"),
+                    },
+                };
             }
             else if (!known) throw Error(child, "Kind", "is required for an endpoint other than ollama and openai");
             if (Str(child, "BaseUrl") is { } url)
@@ -78,8 +84,22 @@ public static class LlmSpellConfiguration
                 Model = Str(agent, "Model") is { } m ? Model(agent, "Model", m) : null,
                 SystemPrompt = Str(agent, "SystemPrompt"),
                 Temperature = temperature,
+                MaxTokens = Str(agent, "MaxTokens") is not null ? Int(agent, "MaxTokens", min: 1) : null,
             });
         }
+
+        var tools = section.GetSection("Tools");
+        var to = o.Tools;
+        if (Str(tools, "MaxFileBytes") is not null) to = to with { MaxFileBytes = Int(tools, "MaxFileBytes", min: 1) };
+        if (Str(tools, "MaxResponseBytes") is not null) to = to with { MaxResponseBytes = Int(tools, "MaxResponseBytes", min: 1) };
+        if (Str(tools, "HttpTimeout") is not null) to = to with { HttpTimeout = Duration(tools, "HttpTimeout") };
+        if (Str(tools, "AllowPrivateNetworks") is not null) to = to with { AllowPrivateNetworks = Bool(tools, "AllowPrivateNetworks") };
+        if (Str(tools, "AllowLoopback") is not null) to = to with { AllowLoopback = Bool(tools, "AllowLoopback") };
+        if (Str(tools, "MaxRedirects") is not null) to = to with { MaxRedirects = Int(tools, "MaxRedirects", min: 0) };
+        if (Str(tools, "MaxResults") is not null) to = to with { MaxResults = Int(tools, "MaxResults", min: 1) };
+        var hosts = tools.GetSection("AllowedHosts").GetChildren().Select(c => c.Value).OfType<string>().Where(h => h.Length > 0).ToArray();
+        if (hosts.Length > 0) to = to.WithAllowedHosts(hosts);
+        o = o.WithTools(to);
         return o;
     }
 
@@ -88,6 +108,9 @@ public static class LlmSpellConfiguration
     {
         if (options.Journal == JournalKind.Postgres && string.IsNullOrWhiteSpace(options.PostgresConnectionString))
             throw new LlmSpellConfigurationException($"{SectionName}:PostgresConnectionString", "is required when Journal is Postgres");
+        CheckProvider(options, $"{SectionName}:DefaultModel", options.DefaultModel);
+        foreach (var agent in options.Agents)
+            if (agent.Model is { } model) CheckProvider(options, $"{SectionName}:Agents:{agent.Id}:Model", model);
         foreach (var (name, endpoint) in options.Llm.Endpoints)
         {
             if (endpoint.MaxConcurrency < 1)
@@ -96,6 +119,18 @@ public static class LlmSpellConfiguration
                 throw new LlmSpellConfigurationException($"{SectionName}:Llm:Endpoints:{name}:MaxRetries", $"must be at least 0, got {endpoint.MaxRetries}");
         }
     }
+
+    private static void CheckProvider(LlmSpellOptions options, string key, string model)
+    {
+        var provider = ModelSpec.Parse(model).Provider;
+        if (!options.Llm.Endpoints.ContainsKey(provider))
+            throw new LlmSpellConfigurationException(key, $"provider '{provider}' of model '{model}' has no endpoint; add {SectionName}:Llm:Endpoints:{provider}");
+    }
+
+    private static string ExpandHome(string path) =>
+        path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.TrimStart('~').TrimStart('/'))
+            : path;
 
     private static string? Str(IConfigurationSection s, string key) => s[key] is { } v && v.Length > 0 ? v : null;
 

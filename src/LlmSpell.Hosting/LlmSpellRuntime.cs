@@ -87,9 +87,13 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
         var settings = ActorSystemSettings.Default.WithLoggerFactory(_loggers);
         foreach (var change in _builder.SettingsChanges) settings = change(settings);
         _system = ActorSystem.Create(Options.SystemName, settings);
+        // Before the engine: runs it resumes at once are traced and counted too.
+        var listener = _system.ActorOf(Telemetry.WorkflowEventListener.Props(_loggers), "llmspell-telemetry");
+        _system.EventStream.Subscribe<Workflows.Events.WorkflowEvent>(listener);
         var services = new WorkflowServices
         {
-            Agents = new ChatAgentExecutor(Llm, Options.DefaultModel, Options.Agents, Options.Llm.Prices),
+            // An app (or a test) may run agent steps its own way by registering an IAgentExecutor.
+            Agents = _provider.GetService<IAgentExecutor>() ?? new ChatAgentExecutor(Llm, Options.DefaultModel, Options.Agents, Options.Llm.Prices),
             Tools = Tools,
             WorkspaceDirectory = Options.ResolvedWorkspace,
             LoggerFactory = _loggers,

@@ -29,6 +29,7 @@ public static class LlmSpellServiceCollectionExtensions
             var options = configuration is null ? LlmSpellOptions.Default : LlmSpellConfiguration.Bind(configuration.GetSection(LlmSpellConfiguration.SectionName));
             foreach (var change in builder.OptionChanges) options = change(options);
             LlmSpellConfiguration.Validate(options);
+            provider.GetService<Logging.LlmSpellSecrets>()?.AddFrom(options);
             return options;
         });
         services.AddSingleton(provider => new LlmSpellRuntime(builder, provider.GetRequiredService<LlmSpellOptions>(), provider,

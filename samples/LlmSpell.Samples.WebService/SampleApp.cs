@@ -96,5 +96,7 @@ public static class SampleApp
             await context.Response.WriteAsync($"event: {e.Kind}\ndata: {JsonSerializer.Serialize(e, e.GetType(), Json)}\n\n", ct);
             await context.Response.Body.FlushAsync(ct);
         }
+        // The stream ends once the result is ready, so a client that reads GET /runs/{id} next sees it.
+        await run.Completion.WaitAsync(ct);
     }
 }

@@ -85,8 +85,28 @@ public sealed class HostingSpec : HostSpec
         await host.StopAsync();
     }
 
+    private sealed class EchoKey;
+
+    private sealed class Echo : ReceiveActor
+    {
+        public Echo() => Receive<string>(s => Sender.Tell("echo " + s, Self));
+    }
+
     [Fact]
-    public async Task An_actor_key_not_registered_fails_with_its_name()
+    public async Task Actors_the_app_creates_at_start_are_required_by_key()
+    {
+        using var host = BuildHost(b => b.WithInMemoryRuns().WithActors((system, registry, _) => registry.Register<EchoKey>(system.ActorOf(Props.Create<Echo>(), "echo"))));
+        await host.StartAsync();
+
+        var echo = host.Services.GetRequiredService<IRequiredActor<EchoKey>>();
+        (await echo.GetAsync().WaitAsync(Limit)).Path.ToString().Should().EndWith("/user/echo");
+        var twice = () => host.Services.GetRequiredService<ActorRegistry>().Register<EchoKey>(echo.ActorRef);
+        twice.Should().Throw<InvalidOperationException>().WithMessage("*already registered*EchoKey*");
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void An_actor_key_not_registered_fails_with_its_name()
     {
         var registry = new ActorRegistry();
         var get = () => registry.Get<HostingSpec>();

@@ -74,6 +74,9 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
         Recovery = _options.Durability is { ResumeOnStart: true } ? ResumeUnfinishedAsync() : Task.FromResult<IReadOnlyList<IWorkflowRun>>([]);
     }
 
+    /// <summary>The <c>/user/workflows</c> supervisor of this engine's runs.</summary>
+    public IActorRef Supervisor => _supervisor;
+
     public async Task<IWorkflowRun> StartAsync(WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);

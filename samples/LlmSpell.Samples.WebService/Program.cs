@@ -1,0 +1,4 @@
+using LlmSpell.Samples.WebService;
+
+var app = SampleApp.Build(args);
+await app.RunAsync();

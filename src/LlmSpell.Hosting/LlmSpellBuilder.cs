@@ -1,0 +1,58 @@
+using LlmSpell.Actors;
+using LlmSpell.Templates;
+using LlmSpell.Tools;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmSpell.Hosting;
+
+/// <summary>Configures LlmSpell inside <c>services.AddLlmSpell(builder =&gt; …)</c>.</summary>
+public sealed class LlmSpellBuilder
+{
+    internal LlmSpellBuilder(IServiceCollection services) => Services = services;
+
+    public IServiceCollection Services { get; }
+
+    internal List<Func<LlmSpellOptions, LlmSpellOptions>> OptionChanges { get; } = [];
+    internal List<Func<ActorSystemSettings, ActorSystemSettings>> SettingsChanges { get; } = [];
+    internal List<Action<ToolRegistry, IServiceProvider>> ToolSetups { get; } = [];
+    internal List<Action<TemplateRegistry>> TemplateSetups { get; } = [];
+    internal List<Action<ActorSystem, ActorRegistry, IServiceProvider>> Starters { get; } = [];
+
+    /// <summary>Changes the options (applied in order, after configuration binding).</summary>
+    public LlmSpellBuilder Configure(Func<LlmSpellOptions, LlmSpellOptions> change)
+    {
+        OptionChanges.Add(change);
+        return this;
+    }
+
+    public LlmSpellBuilder WithActorSystem(string name, Func<ActorSystemSettings, ActorSystemSettings>? settings = null)
+    {
+        Configure(o => o.WithSystemName(name));
+        if (settings is not null) SettingsChanges.Add(settings);
+        return this;
+    }
+
+    public LlmSpellBuilder WithSqliteJournal(string dataDirectory) => Configure(o => o.WithSqliteJournal(dataDirectory));
+    public LlmSpellBuilder WithPostgresJournal(string connectionString) => Configure(o => o.WithPostgresJournal(connectionString));
+    public LlmSpellBuilder WithInMemoryRuns() => Configure(o => o.WithoutJournal());
+
+    /// <summary>Registers a tool of the app's own, besides any <see cref="ITool"/> registered in DI.</summary>
+    public LlmSpellBuilder WithTool(ITool tool)
+    {
+        ToolSetups.Add((registry, _) => registry.AddTool(tool));
+        return this;
+    }
+
+    public LlmSpellBuilder WithTemplate(ITemplate template)
+    {
+        TemplateSetups.Add(registry => registry.Register(template));
+        return this;
+    }
+
+    /// <summary>Runs <paramref name="start"/> when the actor system has started, e.g. to create and register actors.</summary>
+    public LlmSpellBuilder WithActors(Action<ActorSystem, ActorRegistry, IServiceProvider> start)
+    {
+        Starters.Add(start);
+        return this;
+    }
+}

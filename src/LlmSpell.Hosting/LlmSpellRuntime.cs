@@ -1,0 +1,124 @@
+using LlmSpell.Actors;
+using LlmSpell.Actors.Persistence;
+using LlmSpell.Actors.Shutdown;
+using LlmSpell.Actors.Persistence.Postgres;
+using LlmSpell.Actors.Persistence.Sqlite;
+using LlmSpell.Llm;
+using LlmSpell.Templates;
+using LlmSpell.Tools;
+using LlmSpell.Tools.BuiltIn;
+using LlmSpell.Workflows.Agents;
+using LlmSpell.Workflows.Durability;
+using LlmSpell.Workflows.Execution;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LlmSpell.Hosting;
+
+/// <summary>The running parts: actor system, journal store and engine; started and stopped by the hosted service.</summary>
+public sealed class LlmSpellRuntime : IAsyncDisposable
+{
+    private readonly LlmSpellBuilder _builder;
+    private readonly IServiceProvider _provider;
+    private readonly ILoggerFactory _loggers;
+    private ActorSystem? _system;
+    private IAsyncDisposable? _store;
+    private WorkflowEngine? _engine;
+    private ToolRegistry? _tools;
+    private ChatClientProvider? _llm;
+
+    internal LlmSpellRuntime(LlmSpellBuilder builder, LlmSpellOptions options, IServiceProvider provider, ILoggerFactory loggers)
+    {
+        _builder = builder;
+        _provider = provider;
+        _loggers = loggers;
+        Options = options;
+        Templates = TemplateRegistry.CreateDefault();
+        foreach (var setup in builder.TemplateSetups) setup(Templates);
+    }
+
+    public LlmSpellOptions Options { get; }
+    public ActorRegistry Actors { get; } = new();
+    public TemplateRegistry Templates { get; }
+
+    public ActorSystem System => _system ?? throw NotStarted();
+    public WorkflowEngine Engine => _engine ?? throw NotStarted();
+    public ChatClientProvider Llm => _llm ??= new ChatClientProvider(Options.Llm, _loggers);
+
+    public IToolRegistry Tools
+    {
+        get
+        {
+            if (_tools is not null) return _tools;
+            var tools = new ToolRegistry();
+            if (Options.BuiltInTools)
+                foreach (var tool in BuiltInTools.Create(Options.Tools.WithWorkspaceDirectory(Options.ResolvedWorkspace))) tools.AddTool(tool);
+            foreach (var tool in _provider.GetServices<ITool>()) tools.AddTool(tool);
+            foreach (var setup in _builder.ToolSetups) setup(tools, _provider);
+            return _tools = tools;
+        }
+    }
+
+    public bool IsStarted => _engine is not null;
+
+    private static InvalidOperationException NotStarted() =>
+        new("LlmSpell has not started: the host starts it (LlmSpellHostedService); resolve engine services after the host started.");
+
+    /// <summary>Opens the journal, creates the actor system and the engine; unfinished runs resume.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_engine is not null) return;
+        DurableRunOptions? durability = null;
+        switch (Options.Journal)
+        {
+            case JournalKind.Sqlite:
+                Directory.CreateDirectory(Options.DataDirectory);
+                var sqlite = await SqliteStore.OpenAsync(SqliteOptions.Default.WithDataDirectory(Options.DataDirectory).WithFileName(Options.DatabaseFile), cancellationToken).ConfigureAwait(false);
+                _store = sqlite;
+                durability = new DurableRunOptions(sqlite.Journal);
+                break;
+            case JournalKind.Postgres:
+                var postgres = await PostgresStore.OpenAsync(new PostgresOptions(Options.PostgresConnectionString!), cancellationToken).ConfigureAwait(false);
+                _store = postgres;
+                durability = new DurableRunOptions(postgres.Journal);
+                break;
+        }
+        Directory.CreateDirectory(Options.ResolvedWorkspace);
+        var settings = ActorSystemSettings.Default.WithLoggerFactory(_loggers);
+        foreach (var change in _builder.SettingsChanges) settings = change(settings);
+        _system = ActorSystem.Create(Options.SystemName, settings);
+        // Before the engine: runs it resumes at once are traced and counted too.
+        var listener = _system.ActorOf(Telemetry.WorkflowEventListener.Props(_loggers), "llmspell-telemetry");
+        _system.EventStream.Subscribe<Workflows.Events.WorkflowEvent>(listener);
+        var services = new WorkflowServices
+        {
+            // An app (or a test) may run agent steps its own way by registering an IAgentExecutor.
+            Agents = _provider.GetService<IAgentExecutor>() ?? new ChatAgentExecutor(Llm, Options.DefaultModel, Options.Agents, Options.Llm.Prices),
+            Tools = Tools,
+            WorkspaceDirectory = Options.ResolvedWorkspace,
+            LoggerFactory = _loggers,
+        };
+        var engineOptions = WorkflowEngineOptions.Default.WithDurability(durability?.WithResumeOnStart(Options.ResumeOnStart));
+        _engine = new WorkflowEngine(_system, services, engineOptions);
+        Actors.Register<WorkflowSupervisorKey>(_engine.Supervisor);
+        foreach (var start in _builder.Starters) start(_system, Actors, _provider);
+    }
+
+    /// <summary>
+    /// Runs coordinated shutdown. Runs in flight stop with the actor system but stay unfinished in the journal;
+    /// their last writes land before the journal closes, and the next start resumes them.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_system is not null) await _system.CoordinatedShutdown.Run(CoordinatedShutdown.ActorSystemTerminateReason.Instance).ConfigureAwait(false);
+        if (_engine is not null) await _engine.FlushJournalsAsync().ConfigureAwait(false);
+        if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);
+        _store = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _llm?.Dispose();
+    }
+}

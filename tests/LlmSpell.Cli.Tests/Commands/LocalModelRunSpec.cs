@@ -47,4 +47,20 @@ public sealed class LocalModelRunSpec(OllamaFixture ollama) : CliSpec(ollama)
         run.ExitCode.Should().NotBe(0);
         (run.Stdout + run.Stderr).Should().Contain(Path.Combine(empty, "stories260K.gguf")).And.Contain("Put the .gguf file");
     }
+
+    [Fact]
+    public async Task Template_exec_agent_steps_run_on_a_local_model_given_by_absolute_path()
+    {
+        var model = "local/" + Path.Combine(ModelsDirectory, "stories260K.gguf");
+        var run = await Offline.RunAsync("template", "exec", "workflow-orchestrator",
+            "--param", """workflow_config={"steps":[{"name":"story","step_type":"agent","description":"Once upon a time"}]}""",
+            "--param", "execution_mode=sequential",
+            "--param", "model=" + model,
+            "--output", "text");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        // The answer names the model by its file name, as the engine reports it.
+        run.Stdout.Should().ContainAll("Agent executed successfully", "Model: local/stories260K", "Tokens: ", "there was a little girl named Lily");
+        run.Stderr.Should().Contain("step_completed story");
+    }
 }

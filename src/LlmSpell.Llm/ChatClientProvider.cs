@@ -37,7 +37,9 @@ public sealed class ChatClientProvider : IChatClientProvider, IDisposable
     }
 
     /// <summary>The provider names a model spec may start with.</summary>
-    public IReadOnlyCollection<string> Providers => _options.Endpoints.Keys.Order(StringComparer.Ordinal).ToArray();
+    public IReadOnlyCollection<string> Providers => _options.Endpoints.Keys
+        .Concat(_options.LocalModels is null ? [] : [LlmProviderOptions.LocalProvider])
+        .Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Costs from the options' price table.</summary>
     public CostCalculator Costs { get; }
@@ -46,6 +48,8 @@ public sealed class ChatClientProvider : IChatClientProvider, IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         if (_chatClients.TryGetValue(model, out var cached)) return cached;
+        if (model.Provider == LlmProviderOptions.LocalProvider && !_options.Endpoints.ContainsKey(model.Provider))
+            return _chatClients.GetOrAdd(model, LocalClient(model));
         var client = EndpointOf(model.Provider) switch
         {
             OllamaClient ollama => ollama.AsChatClient(model.Model),
@@ -53,6 +57,17 @@ public sealed class ChatClientProvider : IChatClientProvider, IDisposable
             var other => throw new InvalidOperationException($"Unexpected endpoint client {other.GetType()}."),
         };
         return _chatClients.GetOrAdd(model, client);
+    }
+
+    private IChatClient LocalClient(ModelSpec model)
+    {
+        if (_options.LocalModels is not { } local)
+        {
+            throw new LlmConfigurationException(
+                $"'{model}' names the in-process engine, but it is not registered here; register LlmSpell.Llm.Local's " +
+                "LocalModelProvider with LlmProviderOptions.WithLocalModels (the llmspell CLI does).", model.Provider);
+        }
+        return local.GetClient(model.Model, _options.ResolveModelsDirectory(_environment));
     }
 
     /// <summary>The Ollama client of provider <paramref name="provider"/>, for model management (tags, show, pull) and embeddings.</summary>

@@ -8,6 +8,10 @@ public sealed record LlmProviderOptions
 {
     public const string OllamaProvider = "ollama";
     public const string OpenAIProvider = "openai";
+    public const string LocalProvider = "local";
+
+    /// <summary>The environment variable naming the folder of local models (overridden by <see cref="ModelsDirectory"/>).</summary>
+    public const string ModelsDirectoryVariable = "LLMSPELL_MODELS_DIR";
 
     public static readonly LlmProviderOptions Default = new();
 
@@ -34,6 +38,30 @@ public sealed record LlmProviderOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(provider);
         if (provider.Contains('/')) throw new ArgumentException($"Provider name '{provider}' must not contain '/'.", nameof(provider));
         return this with { Endpoints = Endpoints.SetItem(provider.ToLowerInvariant(), endpoint) };
+    }
+
+    /// <summary>
+    /// The in-process engine serving <c>local/…</c> specs (<c>local/path/to/model.gguf</c> or <c>local/name</c> for
+    /// <c>name.gguf</c> in <see cref="ModelsDirectory"/>); null: <c>local/…</c> is an error saying so.
+    /// </summary>
+    public ILocalModelProvider? LocalModels { get; init; }
+
+    /// <summary>
+    /// Where <c>local/&lt;name&gt;</c> is looked up; null: <c>$LLMSPELL_MODELS_DIR</c>, else <c>~/.llmspell/models</c>.
+    /// </summary>
+    public string? ModelsDirectory { get; init; }
+
+    public LlmProviderOptions WithLocalModels(ILocalModelProvider? provider) => this with { LocalModels = provider };
+
+    public LlmProviderOptions WithModelsDirectory(string? directory) => this with { ModelsDirectory = directory };
+
+    /// <summary>The folder <c>local/&lt;name&gt;</c> is looked up in (see <see cref="ModelsDirectory"/>).</summary>
+    public string ResolveModelsDirectory(Func<string, string?>? environment = null)
+    {
+        if (!string.IsNullOrWhiteSpace(ModelsDirectory)) return Path.GetFullPath(ModelsDirectory);
+        var fromEnv = (environment ?? Environment.GetEnvironmentVariable)(ModelsDirectoryVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnv)) return Path.GetFullPath(fromEnv);
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".llmspell", "models");
     }
 
     public LlmProviderOptions WithPrices(PriceTable prices) => this with { Prices = prices };

@@ -18,7 +18,7 @@ public static class CliConfigLoader
 {
     public const string EnvironmentVariable = "LLMSPELL_CONFIG";
 
-    private static readonly string[] RootKeys = ["default_model", "data_dir", "endpoints", "agents", "tools"];
+    private static readonly string[] RootKeys = ["default_model", "data_dir", "models_dir", "endpoints", "agents", "tools"];
     private static readonly string[] EndpointKeys =
         ["kind", "base_url", "api_key", "api_key_env", "max_concurrency", "request_timeout_s", "connect_timeout_s", "max_retries", "keep_alive"];
     private static readonly string[] AgentKeys = ["model", "system_prompt", "temperature", "max_tokens"];
@@ -88,11 +88,12 @@ public static class CliConfigLoader
                 }
             }
             var dataDir = String(obj, "$", "data_dir");
+            var modelsDir = String(obj, "$", "models_dir");
             return new CliConfig
             {
                 DefaultModel = model ?? CliConfig.DefaultModelSpec,
                 DataDirectory = dataDir is null ? null : Resolve(baseDir, dataDir),
-                Llm = Endpoints(obj),
+                Llm = Endpoints(obj).WithModelsDirectory(modelsDir is null ? null : Resolve(baseDir, modelsDir)),
                 Agents = Agents(obj),
                 Tools = Tools(obj, baseDir),
             };

@@ -65,7 +65,9 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
         }
     }
 
-    public ChatClientProvider Llm => _llm ??= new ChatClientProvider(Config.Llm, Loggers);
+    /// <summary>The LLM clients; <c>local/…</c> models run in-process (LlmSpell.Llm.Local).</summary>
+    public ChatClientProvider Llm => _llm ??= new ChatClientProvider(
+        Config.Llm.WithLocalModels(Config.Llm.LocalModels ?? new LlmSpell.Llm.Local.Provider.LocalModelProvider()), Loggers);
 
     /// <summary>
     /// Where file tools work. <paramref name="workspaceOption"/> (or the config's tools.workspace) is one directory for

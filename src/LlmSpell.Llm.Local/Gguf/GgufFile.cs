@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -84,16 +85,61 @@ public sealed class GgufFile : IDisposable
         ? t
         : throw new GgufFormatException(Path, $"tensor '{name}' is missing", "The file is not a complete model of the expected architecture; re-convert it.");
 
-    /// <summary>Copies an F32 tensor's elements out of the mapped file.</summary>
+    /// <summary>
+    /// A tensor's elements as floats: F32 copied, F16 / BF16 / Q8_0 converted on load (Q8_0: blocks of 32 int8 values
+    /// sharing one F16 scale, value = scale × q). Other types are refused with the tensor named.
+    /// </summary>
     public float[] ReadFloats(GgufTensorInfo tensor)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (tensor.Type != GgmlType.F32)
-            throw new GgufFormatException(Path, $"tensor '{tensor.Name}' has type {tensor.Type}; only F32 weights are supported so far",
-                "Use an F32 GGUF (convert with --outtype f32) until quantised types are supported.");
         var result = new float[checked((int)tensor.ElementCount)];
-        CopyBytes(tensor, MemoryMarshal.AsBytes(result.AsSpan()));
-        return result;
+        switch (tensor.Type)
+        {
+            case GgmlType.F32:
+                CopyBytes(tensor, MemoryMarshal.AsBytes(result.AsSpan()));
+                return result;
+            case GgmlType.F16:
+            case GgmlType.BF16:
+            case GgmlType.Q8_0:
+                var raw = new byte[checked((int)tensor.ByteSize)];
+                CopyBytes(tensor, raw);
+                Dequantize(tensor.Type, raw, result);
+                return result;
+            default:
+                throw new GgufFormatException(Path, $"tensor '{tensor.Name}' has type {tensor.Type}; only F32, F16, BF16 and Q8_0 weights are supported so far",
+                    "Use an F32, F16 or Q8_0 GGUF (convert with --outtype f32, f16 or q8_0) until other quantised types are supported.");
+        }
+    }
+
+    /// <summary>Converts <paramref name="source"/> (raw tensor bytes of <paramref name="type"/>) to floats.</summary>
+    internal static void Dequantize(GgmlType type, ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        switch (type)
+        {
+            case GgmlType.F16:
+                for (var i = 0; i < destination.Length; i++)
+                    destination[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(source[(2 * i)..]);
+                break;
+            case GgmlType.BF16:
+                for (var i = 0; i < destination.Length; i++)
+                    destination[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source[(2 * i)..]) << 16);
+                break;
+            case GgmlType.Q8_0:
+                const int blockElements = 32, blockBytes = 34;
+                if (destination.Length % blockElements != 0)
+                    throw new ArgumentException($"Q8_0 holds whole blocks of {blockElements}; {destination.Length} elements is not one", nameof(destination));
+                for (var b = 0; b < destination.Length / blockElements; b++)
+                {
+                    var block = source.Slice(b * blockBytes, blockBytes);
+                    var scale = (float)BinaryPrimitives.ReadHalfLittleEndian(block);
+                    var quants = MemoryMarshal.Cast<byte, sbyte>(block[2..]);
+                    var output = destination.Slice(b * blockElements, blockElements);
+                    for (var i = 0; i < blockElements; i++) output[i] = scale * quants[i];
+                }
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(type), type, "no dequantisation for this type");
+        }
     }
 
     /// <summary>Copies a tensor's raw bytes (any type) into <paramref name="destination"/>, which must be exactly its size.</summary>

@@ -5,7 +5,7 @@ namespace LlmSpell.Llm.Pricing;
 /// <summary>
 /// Model → price. Keys are <c>provider/model</c> or a bare model name (any provider); a key also prices the model's dated or
 /// tagged variants (<c>gpt-4o</c> prices <c>gpt-4o-2024-08-06</c>; the longest matching key wins, so <c>gpt-4o-mini</c> keeps
-/// its own price). Every model of a free provider (Ollama: local) costs nothing.
+/// its own price). Every model of a free provider (Ollama, and <c>local</c>: the in-process engine) costs nothing.
 /// </summary>
 public sealed record PriceTable
 {
@@ -33,7 +33,7 @@ public sealed record PriceTable
 
     public ImmutableDictionary<string, ModelPrice> Prices { get; init; } = ImmutableDictionary.Create<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
 
-    public ImmutableHashSet<string> FreeProviders { get; init; } = ImmutableHashSet.Create(StringComparer.OrdinalIgnoreCase, LlmProviderOptions.OllamaProvider);
+    public ImmutableHashSet<string> FreeProviders { get; init; } = ImmutableHashSet.Create(StringComparer.OrdinalIgnoreCase, LlmProviderOptions.OllamaProvider, LlmProviderOptions.LocalProvider);
 
     /// <summary>Sets the price of <paramref name="model"/> (<c>provider/model</c>, or a bare name for any provider).</summary>
     public PriceTable WithPrice(string model, decimal inputPerMillion, decimal outputPerMillion)

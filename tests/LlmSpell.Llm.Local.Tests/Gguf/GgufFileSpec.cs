@@ -156,14 +156,58 @@ public sealed class GgufFileSpec
     }
 
     [Fact]
-    public void Quantised_or_half_precision_weights_are_refused_with_the_tensor_named()
+    public void Unsupported_quantised_weights_are_refused_with_the_tensor_named()
     {
-        using var temp = TempFile.With(new GgufWriter().AddTensor("blk.0.attn_q.weight", [4], (uint)GgmlType.F16, new byte[8]).ToBytes());
+        using var temp = TempFile.With(new GgufWriter().AddTensor("blk.0.attn_q.weight", [32], (uint)GgmlType.Q4_0, new byte[18]).ToBytes());
         using var file = GgufFile.Open(temp.Path);
 
         var act = () => file.ReadFloats(file.GetTensor("blk.0.attn_q.weight"));
 
-        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("blk.0.attn_q.weight").And.Contain("F16").And.Contain("only F32");
+        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("blk.0.attn_q.weight").And.Contain("Q4_0").And.Contain("Q8_0");
+    }
+
+    [Fact]
+    public void F16_BF16_and_Q8_0_tensors_are_converted_to_floats_on_load()
+    {
+        // F16: IEEE half precision, little-endian. Values exactly representable in half.
+        float[] halves = [1f, -2.5f, 0.000061035156f, 65504f, 0f, -0.333251953125f];
+        var f16 = new byte[halves.Length * 2];
+        for (var i = 0; i < halves.Length; i++) BinaryPrimitives.WriteHalfLittleEndian(f16.AsSpan(2 * i), (Half)halves[i]);
+
+        // BF16: the upper 16 bits of an F32.
+        float[] brains = [1f, -3.5f, 256f, 0.15625f];
+        var bf16 = new byte[brains.Length * 2];
+        for (var i = 0; i < brains.Length; i++)
+            BinaryPrimitives.WriteUInt16LittleEndian(bf16.AsSpan(2 * i), (ushort)(BitConverter.SingleToInt32Bits(brains[i]) >>> 16));
+
+        // Q8_0: two blocks, each [f16 scale d][32 × int8 q]; element = d × q.
+        var q8 = new byte[2 * 34];
+        float[] scales = [0.5f, -0.125f];
+        var expectedQ8 = new float[64];
+        for (var b = 0; b < 2; b++)
+        {
+            BinaryPrimitives.WriteHalfLittleEndian(q8.AsSpan(b * 34), (Half)scales[b]);
+            for (var i = 0; i < 32; i++)
+            {
+                var q = (sbyte)(i * 8 - 128 + b * 3);
+                q8[b * 34 + 2 + i] = unchecked((byte)q);
+                expectedQ8[b * 32 + i] = scales[b] * q;
+            }
+        }
+
+        using var temp = TempFile.With(new GgufWriter()
+            .AddTensor("half", [halves.Length], (uint)GgmlType.F16, f16)
+            .AddTensor("brain", [brains.Length], (uint)GgmlType.BF16, bf16)
+            .AddTensor("q8", [64], (uint)GgmlType.Q8_0, q8)
+            .ToBytes());
+        using var file = GgufFile.Open(temp.Path);
+
+        file.ReadFloats(file.GetTensor("half")).Should().Equal(halves);
+        file.ReadFloats(file.GetTensor("brain")).Should().Equal(brains);
+        var q8Values = file.ReadFloats(file.GetTensor("q8"));
+        q8Values.Should().Equal(expectedQ8);
+        q8Values[0].Should().Be(-64f, "the first element is 0.5 × -128");
+        q8Values[63].Should().Be(-0.125f * (31 * 8 - 128 + 3));
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public sealed class DeathWatchSpec : TestKit
             });
             Receive<ManualResetEventSlim>(gate =>
             {
+                probe.Tell("blocked");
                 gate.Wait(TimeSpan.FromSeconds(10));
                 probe.Tell("unblocked");
             });
@@ -176,6 +177,7 @@ public sealed class DeathWatchSpec : TestKit
         // The watcher is busy while the target dies, so its Terminated is queued behind the Unwatch.
         using var gate = new ManualResetEventSlim();
         watcher.Tell(gate);
+        probe.ExpectMsg("blocked"); // only now is the death sure to queue behind the Unwatch
         StopAndAwait(target);
         watcher.Tell(new UnwatchIt(target));
         gate.Set();

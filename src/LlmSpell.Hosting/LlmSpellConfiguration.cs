@@ -1,3 +1,4 @@
+using LlmSpell.Workflows.Definitions.Parsing;
 using System.Globalization;
 using LlmSpell.Llm;
 using LlmSpell.Workflows.Agents;
@@ -18,8 +19,28 @@ public static class LlmSpellConfiguration
 {
     public const string SectionName = "LlmSpell";
 
+    private static readonly string[] RootKeys =
+    [
+        "SystemName", "DataDirectory", "Journal", "DatabaseFile", "PostgresConnectionString", "ResumeOnStart",
+        "DefaultModel", "BuiltInTools", "WorkspaceDirectory", "Llm", "Agents", "Tools", "Logging",
+    ];
+
+    private static readonly string[] EndpointKeys =
+        ["Kind", "BaseUrl", "ApiKey", "MaxConcurrency", "MaxRetries", "RequestTimeout", "ConnectTimeout", "KeepAlive"];
+
+    private static readonly string[] AgentKeys = ["Model", "SystemPrompt", "Temperature", "MaxTokens"];
+
+    private static readonly string[] ToolKeys =
+        ["MaxFileBytes", "MaxResponseBytes", "HttpTimeout", "AllowedHosts", "AllowPrivateNetworks", "AllowLoopback", "MaxRedirects", "MaxResults"];
+
+    private static readonly string[] LoggingKeys = ["MinimumLevel", "Console", "File", "RetainedFileCountLimit"];
+
     public static LlmSpellOptions Bind(IConfigurationSection section)
     {
+        // A misspelt key would otherwise be ignored and its default used without a word.
+        RejectUnknownKeys(section, RootKeys);
+        RejectUnknownKeys(section.GetSection("Llm"), ["Endpoints"]);
+        RejectUnknownKeys(section.GetSection("Logging"), LoggingKeys);
         var o = LlmSpellOptions.Default;
         if (Str(section, "SystemName") is { } name) o = o.WithSystemName(Require(section, "SystemName", name));
         if (Str(section, "DataDirectory") is { } dir) o = o.WithDataDirectory(ExpandHome(Require(section, "DataDirectory", dir)));
@@ -39,6 +60,7 @@ public static class LlmSpellConfiguration
         var endpoints = section.GetSection("Llm:Endpoints");
         foreach (var child in endpoints.GetChildren())
         {
+            RejectUnknownKeys(child, EndpointKeys);
             var known = o.Llm.Endpoints.TryGetValue(child.Key, out var existing);
             var endpoint = existing ?? LlmEndpointOptions.OpenAI;
             if (Str(child, "Kind") is { } k)
@@ -71,6 +93,7 @@ public static class LlmSpellConfiguration
 
         foreach (var agent in section.GetSection("Agents").GetChildren())
         {
+            RejectUnknownKeys(agent, AgentKeys);
             double? temperature = null;
             if (Str(agent, "Temperature") is { } t)
             {
@@ -89,6 +112,7 @@ public static class LlmSpellConfiguration
         }
 
         var tools = section.GetSection("Tools");
+        RejectUnknownKeys(tools, ToolKeys);
         var to = o.Tools;
         if (Str(tools, "MaxFileBytes") is not null) to = to with { MaxFileBytes = Int(tools, "MaxFileBytes", min: 1) };
         if (Str(tools, "MaxResponseBytes") is not null) to = to with { MaxResponseBytes = Int(tools, "MaxResponseBytes", min: 1) };
@@ -125,6 +149,16 @@ public static class LlmSpellConfiguration
         var provider = ModelSpec.Parse(model).Provider;
         if (!options.Llm.Endpoints.ContainsKey(provider))
             throw new LlmSpellConfigurationException(key, $"provider '{provider}' of model '{model}' has no endpoint; add {SectionName}:Llm:Endpoints:{provider}");
+    }
+
+    private static void RejectUnknownKeys(IConfigurationSection section, string[] known)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (known.Contains(child.Key, StringComparer.OrdinalIgnoreCase)) continue;
+            throw Error(section, child.Key,
+                $"is not a setting{DidYouMean.Hint(child.Key, known)} (settings here: {string.Join(", ", known)})");
+        }
     }
 
     private static string ExpandHome(string path) =>

@@ -114,6 +114,16 @@ public sealed class HostingSpec : HostSpec
     }
 
     [Fact]
+    public async Task An_app_tool_named_like_a_built_in_fails_the_start_naming_the_tool()
+    {
+        using var host = BuildHost(_ => { }, s => s.AddSingleton<ITool>(CountingTool("hash")));
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<ToolRegistrationException>()).Which.Message.Should().Contain("'hash'");
+    }
+
+    [Fact]
     public async Task Stopping_the_host_keeps_an_in_flight_run_that_the_next_host_resumes()
     {
         var name = "fetch-" + Guid.NewGuid().ToString("N");

@@ -7,6 +7,7 @@
 #       --fast          fsync and synchronous_commit off (tests: behaviour, not durability)
 #       --owner-pid PID stop the server when process PID exits (so a killed test run leaves nothing behind)
 #   scripts/postgres.sh stop <dir>
+#   scripts/postgres.sh install      installs PostgreSQL if it is missing (root), else does nothing
 #
 # Everything else goes to stderr. Exit codes: 0 ok, 1 failed to start, 2 usage, 3 PostgreSQL missing.
 set -euo pipefail
@@ -30,10 +31,15 @@ install_postgres() {
     log "Install it (sudo apt-get install -y postgresql) or set LLMSPELL_TEST_PG to a connection string of a server you own."
     exit 3
   fi
+  # Test processes start servers in parallel: one installs, the others wait for it.
+  exec 9>/tmp/llmspell-postgres-install.lock
+  flock 9
+  if [ -n "$(find_bin)" ]; then flock -u 9; return 0; fi
   log "PostgreSQL is not installed: apt-get install -y postgresql"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
   apt-get install -y -qq postgresql >&2
+  flock -u 9
 }
 
 free_port() {
@@ -120,7 +126,8 @@ stop() {
 }
 
 case "${1:-}" in
+  install) if [ -z "$(find_bin)" ]; then install_postgres; fi ;;
   start) shift; start "$@" ;;
   stop) shift; stop "$@" ;;
-  *) echo "usage: $0 start [--fast] [--owner-pid PID] | stop <dir>" >&2; exit 2 ;;
+  *) echo "usage: $0 start [--fast] [--owner-pid PID] | stop <dir> | install" >&2; exit 2 ;;
 esac

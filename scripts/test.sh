@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 # Slow or loaded machines (CI) get more time in every TestKit expectation.
 if [ "${CI:-}" = "true" ] && [ -z "${LLMSPELL_TEST_TIMEFACTOR:-}" ]; then export LLMSPELL_TEST_TIMEFACTOR=3; fi
 
+# The journal specs run against a real PostgreSQL: install it once, before test processes start in parallel.
+if [ -z "${LLMSPELL_TEST_PG:-}" ] && [ "$(id -u)" -eq 0 ]; then ./scripts/postgres.sh install; fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 dotnet test LlmSpell.Actors.sln -c Release --nologo "$@" 2>&1 | tee "$log"

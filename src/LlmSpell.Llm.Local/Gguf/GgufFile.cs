@@ -86,8 +86,9 @@ public sealed class GgufFile : IDisposable
         : throw new GgufFormatException(Path, $"tensor '{name}' is missing", "The file is not a complete model of the expected architecture; re-convert it.");
 
     /// <summary>
-    /// A tensor's elements as floats: F32 copied, F16 / BF16 / Q8_0 converted on load (Q8_0: blocks of 32 int8 values
-    /// sharing one F16 scale, value = scale × q). Other types are refused with the tensor named.
+    /// A tensor's elements as floats: F32 copied, F16 / BF16 / Q8_0 / Q4_0 converted on load (Q8_0: blocks of 32 int8
+    /// values sharing one F16 scale, value = scale × q; Q4_0: blocks of 32 4-bit values sharing one F16 scale,
+    /// value = scale × (q − 8)). Other types are refused with the tensor named.
     /// </summary>
     public float[] ReadFloats(GgufTensorInfo tensor)
     {
@@ -101,13 +102,14 @@ public sealed class GgufFile : IDisposable
             case GgmlType.F16:
             case GgmlType.BF16:
             case GgmlType.Q8_0:
+            case GgmlType.Q4_0:
                 var raw = new byte[checked((int)tensor.ByteSize)];
                 CopyBytes(tensor, raw);
                 Dequantize(tensor.Type, raw, result);
                 return result;
             default:
-                throw new GgufFormatException(Path, $"tensor '{tensor.Name}' has type {tensor.Type}; only F32, F16, BF16 and Q8_0 weights are supported so far",
-                    "Use an F32, F16 or Q8_0 GGUF (convert with --outtype f32, f16 or q8_0) until other quantised types are supported.");
+                throw new GgufFormatException(Path, $"tensor '{tensor.Name}' has type {tensor.Type}; only F32, F16, BF16, Q8_0 and Q4_0 weights are supported so far",
+                    "Use an F32, F16, Q8_0 or Q4_0 GGUF (e.g. convert with --outtype f16 or q8_0, or quantise to Q4_0) until other quantised types are supported.");
         }
     }
 
@@ -137,9 +139,37 @@ public sealed class GgufFile : IDisposable
                     for (var i = 0; i < blockElements; i++) output[i] = scale * quants[i];
                 }
                 break;
+            case GgmlType.Q4_0:
+                DequantizeQ4_0(source, destination);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(type), type, "no dequantisation for this type");
         }
+    }
+
+    /// <summary>Q4_0: blocks of 32 = [f16 d][16 bytes qs]; element j = d × ((qs[j] &amp; 0xF) − 8), element j+16 = d × ((qs[j] &gt;&gt; 4) − 8).</summary>
+    private static void DequantizeQ4_0(ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        const int blockElements = 32, blockBytes = 18;
+        RequireWholeBlocks(GgmlType.Q4_0, blockElements, destination.Length);
+        for (var b = 0; b < destination.Length / blockElements; b++)
+        {
+            var block = source.Slice(b * blockBytes, blockBytes);
+            var d = (float)BinaryPrimitives.ReadHalfLittleEndian(block);
+            var qs = block[2..];
+            var output = destination.Slice(b * blockElements, blockElements);
+            for (var j = 0; j < 16; j++)
+            {
+                output[j] = ((qs[j] & 0x0F) - 8) * d;
+                output[j + 16] = ((qs[j] >> 4) - 8) * d;
+            }
+        }
+    }
+
+    private static void RequireWholeBlocks(GgmlType type, int blockElements, int length)
+    {
+        if (length % blockElements != 0)
+            throw new ArgumentException($"{type} holds whole blocks of {blockElements}; {length} elements is not one", "destination");
     }
 
     /// <summary>Copies a tensor's raw bytes (any type) into <paramref name="destination"/>, which must be exactly its size.</summary>

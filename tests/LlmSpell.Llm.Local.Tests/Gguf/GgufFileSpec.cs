@@ -158,12 +158,42 @@ public sealed class GgufFileSpec
     [Fact]
     public void Unsupported_quantised_weights_are_refused_with_the_tensor_named()
     {
-        using var temp = TempFile.With(new GgufWriter().AddTensor("blk.0.attn_q.weight", [32], (uint)GgmlType.Q4_0, new byte[18]).ToBytes());
+        using var temp = TempFile.With(new GgufWriter().AddTensor("blk.0.attn_q.weight", [32], (uint)GgmlType.Q5_0, new byte[22]).ToBytes());
         using var file = GgufFile.Open(temp.Path);
 
         var act = () => file.ReadFloats(file.GetTensor("blk.0.attn_q.weight"));
 
-        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("blk.0.attn_q.weight").And.Contain("Q4_0").And.Contain("Q8_0");
+        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("blk.0.attn_q.weight").And.Contain("Q5_0").And.Contain("Q8_0");
+    }
+
+    [Fact]
+    public void Q4_0_tensors_are_converted_to_floats_on_load()
+    {
+        // Q4_0: two blocks of 32, each [f16 d][16 bytes qs]; element j = d × (low nibble of qs[j] − 8),
+        // element j + 16 = d × (high nibble of qs[j] − 8).
+        float[] scales = [0.5f, -0.25f];
+        var bytes = new byte[2 * 18];
+        var expected = new float[64];
+        for (var b = 0; b < 2; b++)
+        {
+            BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(b * 18), (Half)scales[b]);
+            for (var j = 0; j < 16; j++)
+            {
+                var low = (j + b * 5) % 16;
+                var high = (15 - j + b * 3) % 16;
+                bytes[b * 18 + 2 + j] = (byte)(low | (high << 4));
+                expected[b * 32 + j] = scales[b] * (low - 8);
+                expected[b * 32 + j + 16] = scales[b] * (high - 8);
+            }
+        }
+
+        using var temp = TempFile.With(new GgufWriter().AddTensor("q4", [64], (uint)GgmlType.Q4_0, bytes).ToBytes());
+        using var file = GgufFile.Open(temp.Path);
+
+        var values = file.ReadFloats(file.GetTensor("q4"));
+        values.Should().Equal(expected);
+        values[0].Should().Be(-4f, "the first element is 0.5 × (0 − 8)");
+        values[16].Should().Be(3.5f, "the first high nibble is 15: 0.5 × (15 − 8)");
     }
 
     [Fact]

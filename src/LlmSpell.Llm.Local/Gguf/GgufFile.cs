@@ -88,7 +88,8 @@ public sealed class GgufFile : IDisposable
     /// <summary>
     /// A tensor's elements as floats: F32 copied, F16 / BF16 / Q8_0 / Q4_0 converted on load (Q8_0: blocks of 32 int8
     /// values sharing one F16 scale, value = scale × q; Q4_0: blocks of 32 4-bit values sharing one F16 scale,
-    /// value = scale × (q − 8)). Other types are refused with the tensor named.
+    /// value = scale × (q − 8); Q6_K: super-blocks of 256 6-bit values in 16 groups with int8 scales and one F16 scale).
+    /// Other types are refused with the tensor named.
     /// </summary>
     public float[] ReadFloats(GgufTensorInfo tensor)
     {
@@ -103,13 +104,14 @@ public sealed class GgufFile : IDisposable
             case GgmlType.BF16:
             case GgmlType.Q8_0:
             case GgmlType.Q4_0:
+            case GgmlType.Q6_K:
                 var raw = new byte[checked((int)tensor.ByteSize)];
                 CopyBytes(tensor, raw);
                 Dequantize(tensor.Type, raw, result);
                 return result;
             default:
-                throw new GgufFormatException(Path, $"tensor '{tensor.Name}' has type {tensor.Type}; only F32, F16, BF16, Q8_0 and Q4_0 weights are supported so far",
-                    "Use an F32, F16, Q8_0 or Q4_0 GGUF (e.g. convert with --outtype f16 or q8_0, or quantise to Q4_0) until other quantised types are supported.");
+                throw new GgufFormatException(Path, $"tensor '{tensor.Name}' has type {tensor.Type}; only F32, F16, BF16, Q8_0, Q4_0 and Q6_K weights are supported so far",
+                    "Use an F32, F16, Q8_0, Q4_0 or Q6_K GGUF (e.g. convert with --outtype f16 or q8_0, or quantise to Q4_0) until other quantised types are supported.");
         }
     }
 
@@ -142,6 +144,9 @@ public sealed class GgufFile : IDisposable
             case GgmlType.Q4_0:
                 DequantizeQ4_0(source, destination);
                 break;
+            case GgmlType.Q6_K:
+                DequantizeQ6_K(source, destination);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(type), type, "no dequantisation for this type");
         }
@@ -162,6 +167,41 @@ public sealed class GgufFile : IDisposable
             {
                 output[j] = ((qs[j] & 0x0F) - 8) * d;
                 output[j + 16] = ((qs[j] >> 4) - 8) * d;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Q6_K: super-blocks of 256 = [ql 128 bytes: low 4 bits][qh 64 bytes: high 2 bits][16 int8 scales][f16 d];
+    /// element = d × scale × (6-bit q − 32), laid out as in ggml's dequantize_row_q6_K.
+    /// </summary>
+    private static void DequantizeQ6_K(ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        const int blockElements = 256, blockBytes = 210;
+        RequireWholeBlocks(GgmlType.Q6_K, blockElements, destination.Length);
+        for (var b = 0; b < destination.Length / blockElements; b++)
+        {
+            var block = source.Slice(b * blockBytes, blockBytes);
+            var d = (float)BinaryPrimitives.ReadHalfLittleEndian(block[208..]);
+            var output = destination.Slice(b * blockElements, blockElements);
+            for (var half = 0; half < 2; half++)
+            {
+                var ql = block.Slice(half * 64, 64);
+                var qh = block.Slice(128 + half * 32, 32);
+                var sc = MemoryMarshal.Cast<byte, sbyte>(block.Slice(192 + half * 8, 8));
+                var y = output.Slice(half * 128, 128);
+                for (var l = 0; l < 32; l++)
+                {
+                    var i = l / 16;
+                    var q1 = ((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
+                    var q2 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
+                    var q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
+                    var q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+                    y[l] = d * sc[i] * q1;
+                    y[l + 32] = d * sc[i + 2] * q2;
+                    y[l + 64] = d * sc[i + 4] * q3;
+                    y[l + 96] = d * sc[i + 6] * q4;
+                }
             }
         }
     }

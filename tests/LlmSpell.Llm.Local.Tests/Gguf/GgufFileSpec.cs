@@ -163,7 +163,7 @@ public sealed class GgufFileSpec
 
         var act = () => file.ReadFloats(file.GetTensor("blk.0.attn_q.weight"));
 
-        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("blk.0.attn_q.weight").And.Contain("Q5_0").And.Contain("Q8_0");
+        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("blk.0.attn_q.weight").And.Contain("Q5_0").And.Contain("Q8_0").And.Contain("Q6_K");
     }
 
     [Fact]
@@ -194,6 +194,43 @@ public sealed class GgufFileSpec
         values.Should().Equal(expected);
         values[0].Should().Be(-4f, "the first element is 0.5 × (0 − 8)");
         values[16].Should().Be(3.5f, "the first high nibble is 15: 0.5 × (15 − 8)");
+    }
+
+    [Fact]
+    public void Q6_K_tensors_are_converted_to_floats_on_load()
+    {
+        // Q6_K super-block of 256 = [ql: 128 bytes][qh: 64 bytes][scales: 16 × int8][f16 d].
+        // Element i: half h = i / 128, r = i % 128, group g = r / 32, l = r % 32.
+        // Low 4 bits: g 0/1 = low nibble of ql[64h + l] / ql[64h + l + 32], g 2/3 = high nibble of the same bytes.
+        // High 2 bits: bits 2g..2g+1 of qh[32h + l]. Scale: scales[8h + l / 16 + 2g]. Value = d × scale × (q − 32).
+        var random = new Random(6);
+        float[] ds = [0.03125f, -0.5f];
+        var bytes = new byte[2 * 210];
+        random.NextBytes(bytes);
+        var expected = new float[512];
+        for (var b = 0; b < 2; b++)
+        {
+            var block = bytes.AsSpan(b * 210, 210);
+            BinaryPrimitives.WriteHalfLittleEndian(block[208..], (Half)ds[b]);
+            for (var i = 0; i < 256; i++)
+            {
+                int h = i / 128, r = i % 128, g = r / 32, l = r % 32;
+                var qlByte = block[64 * h + l + (g % 2 == 1 ? 32 : 0)];
+                var low = g < 2 ? qlByte & 0xF : qlByte >> 4;
+                var high = (block[128 + 32 * h + l] >> (2 * g)) & 3;
+                var scale = (sbyte)block[192 + 8 * h + l / 16 + 2 * g];
+                expected[b * 256 + i] = ds[b] * scale * ((low | (high << 4)) - 32);
+            }
+        }
+        // Pin one element by hand: block 0, element 0 = d × scales[0] × ((ql[0] & 0xF | (qh[0] & 3) << 4) − 32).
+        var first = ds[0] * (sbyte)bytes[192] * (((bytes[0] & 0xF) | ((bytes[128] & 3) << 4)) - 32);
+
+        using var temp = TempFile.With(new GgufWriter().AddTensor("q6", [256, 2], (uint)GgmlType.Q6_K, bytes).ToBytes());
+        using var file = GgufFile.Open(temp.Path);
+
+        var values = file.ReadFloats(file.GetTensor("q6"));
+        values.Should().Equal(expected);
+        values[0].Should().Be(first);
     }
 
     [Fact]

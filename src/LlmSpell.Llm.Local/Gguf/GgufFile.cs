@@ -88,7 +88,8 @@ public sealed class GgufFile : IDisposable
     /// <summary>
     /// A tensor's elements as floats: F32 copied, F16 / BF16 / Q8_0 / Q4_0 converted on load (Q8_0: blocks of 32 int8
     /// values sharing one F16 scale, value = scale × q; Q4_0: blocks of 32 4-bit values sharing one F16 scale,
-    /// value = scale × (q − 8); Q6_K: super-blocks of 256 6-bit values in 16 groups with int8 scales and one F16 scale).
+    /// value = scale × (q − 8); Q4_K: super-blocks of 256 4-bit values in 8 groups with 6-bit scales and mins;
+    /// Q6_K: super-blocks of 256 6-bit values in 16 groups with int8 scales and one F16 scale).
     /// Other types are refused with the tensor named.
     /// </summary>
     public float[] ReadFloats(GgufTensorInfo tensor)
@@ -105,13 +106,14 @@ public sealed class GgufFile : IDisposable
             case GgmlType.Q8_0:
             case GgmlType.Q4_0:
             case GgmlType.Q6_K:
+            case GgmlType.Q4_K:
                 var raw = new byte[checked((int)tensor.ByteSize)];
                 CopyBytes(tensor, raw);
                 Dequantize(tensor.Type, raw, result);
                 return result;
             default:
-                throw new GgufFormatException(Path, $"tensor '{tensor.Name}' has type {tensor.Type}; only F32, F16, BF16, Q8_0, Q4_0 and Q6_K weights are supported so far",
-                    "Use an F32, F16, Q8_0, Q4_0 or Q6_K GGUF (e.g. convert with --outtype f16 or q8_0, or quantise to Q4_0) until other quantised types are supported.");
+                throw new GgufFormatException(Path, $"tensor '{tensor.Name}' has type {tensor.Type}; only F32, F16, BF16, Q8_0, Q4_0, Q4_K and Q6_K weights are supported so far",
+                    "Use an F32, F16, Q8_0, Q4_0, Q4_K or Q6_K GGUF (e.g. convert with --outtype f16 or q8_0, or quantise to Q4_0) until other quantised types are supported.");
         }
     }
 
@@ -146,6 +148,9 @@ public sealed class GgufFile : IDisposable
                 break;
             case GgmlType.Q6_K:
                 DequantizeQ6_K(source, destination);
+                break;
+            case GgmlType.Q4_K:
+                DequantizeQ4_K(source, destination);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(type), type, "no dequantisation for this type");
@@ -205,6 +210,42 @@ public sealed class GgufFile : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Q4_K: super-blocks of 256 = [f16 d][f16 dmin][12 bytes: 6-bit scales and mins of 8 sub-blocks of 32][qs 128 bytes];
+    /// element = d × scale × q − dmin × min, laid out as in ggml's dequantize_row_q4_K.
+    /// </summary>
+    private static void DequantizeQ4_K(ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        const int blockElements = 256, blockBytes = 144;
+        RequireWholeBlocks(GgmlType.Q4_K, blockElements, destination.Length);
+        for (var b = 0; b < destination.Length / blockElements; b++)
+        {
+            var block = source.Slice(b * blockBytes, blockBytes);
+            var d = (float)BinaryPrimitives.ReadHalfLittleEndian(block);
+            var dmin = (float)BinaryPrimitives.ReadHalfLittleEndian(block[2..]);
+            var scales = block.Slice(4, 12);
+            var output = destination.Slice(b * blockElements, blockElements);
+            for (var chunk = 0; chunk < 4; chunk++)
+            {
+                var q = block.Slice(16 + chunk * 32, 32);
+                var (sc1, m1) = ScaleMinK4(2 * chunk, scales);
+                var (sc2, m2) = ScaleMinK4(2 * chunk + 1, scales);
+                float d1 = d * sc1, min1 = dmin * m1, d2 = d * sc2, min2 = dmin * m2;
+                var y = output.Slice(chunk * 64, 64);
+                for (var l = 0; l < 32; l++)
+                {
+                    y[l] = d1 * (q[l] & 0xF) - min1;
+                    y[l + 32] = d2 * (q[l] >> 4) - min2;
+                }
+            }
+        }
+    }
+
+    /// <summary>ggml's get_scale_min_k4: the 6-bit scale and min of sub-block <paramref name="j"/> (0..7).</summary>
+    private static (int Scale, int Min) ScaleMinK4(int j, ReadOnlySpan<byte> q) => j < 4
+        ? (q[j] & 63, q[j + 4] & 63)
+        : ((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4), (q[j + 4] >> 4) | ((q[j] >> 6) << 4));
 
     private static void RequireWholeBlocks(GgmlType type, int blockElements, int length)
     {

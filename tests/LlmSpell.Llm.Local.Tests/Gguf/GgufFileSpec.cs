@@ -163,7 +163,7 @@ public sealed class GgufFileSpec
 
         var act = () => file.ReadFloats(file.GetTensor("blk.0.attn_q.weight"));
 
-        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("blk.0.attn_q.weight").And.Contain("Q5_0").And.Contain("Q8_0").And.Contain("Q6_K");
+        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("blk.0.attn_q.weight").And.Contain("Q5_0").And.Contain("Q8_0").And.Contain("Q6_K").And.Contain("Q4_K");
     }
 
     [Fact]
@@ -231,6 +231,56 @@ public sealed class GgufFileSpec
         var values = file.ReadFloats(file.GetTensor("q6"));
         values.Should().Equal(expected);
         values[0].Should().Be(first);
+    }
+
+    [Fact]
+    public void Q4_K_tensors_are_converted_to_floats_on_load()
+    {
+        // Q4_K super-block of 256 = [f16 d][f16 dmin][12 bytes scales][qs: 128 bytes], 8 sub-blocks s of 32 elements,
+        // each with a 6-bit scale sc[s] and a 6-bit min m[s]. Packing of the 12 bytes, for k in 0..3:
+        //   byte k     = sc[k] | (sc[k+4] >> 4) << 6      byte k + 4 = m[k] | (m[k+4] >> 4) << 6
+        //   byte k + 8 = (sc[k+4] & 0xF) | (m[k+4] & 0xF) << 4
+        // Element i: s = i / 32; q = nibble (low when s is even, high when odd) of qs[32 × (s / 2) + i % 32];
+        // value = d × sc[s] × q − dmin × m[s].
+        var random = new Random(4);
+        float[] ds = [0.0625f, -0.25f], dmins = [0.5f, 0.015625f];
+        var bytes = new byte[2 * 144];
+        random.NextBytes(bytes);
+        var expected = new float[512];
+        for (var b = 0; b < 2; b++)
+        {
+            var block = bytes.AsSpan(b * 144, 144);
+            BinaryPrimitives.WriteHalfLittleEndian(block, (Half)ds[b]);
+            BinaryPrimitives.WriteHalfLittleEndian(block[2..], (Half)dmins[b]);
+            var sc = new int[8];
+            var m = new int[8];
+            for (var s = 0; s < 8; s++)
+            {
+                sc[s] = random.Next(64);
+                m[s] = random.Next(64);
+            }
+            sc[7] = 63;
+            m[4] = 63;
+            for (var k = 0; k < 4; k++)
+            {
+                block[4 + k] = (byte)(sc[k] | ((sc[k + 4] >> 4) << 6));
+                block[4 + k + 4] = (byte)(m[k] | ((m[k + 4] >> 4) << 6));
+                block[4 + k + 8] = (byte)((sc[k + 4] & 0xF) | ((m[k + 4] & 0xF) << 4));
+            }
+            for (var i = 0; i < 256; i++)
+            {
+                var s = i / 32;
+                var qsByte = block[16 + 32 * (s / 2) + i % 32];
+                var q = s % 2 == 0 ? qsByte & 0xF : qsByte >> 4;
+                expected[b * 256 + i] = ds[b] * sc[s] * q - dmins[b] * m[s];
+            }
+        }
+
+        using var temp = TempFile.With(new GgufWriter().AddTensor("q4k", [256, 2], (uint)GgmlType.Q4_K, bytes).ToBytes());
+        using var file = GgufFile.Open(temp.Path);
+
+        var values = file.ReadFloats(file.GetTensor("q4k"));
+        values.Should().Equal(expected);
     }
 
     [Fact]

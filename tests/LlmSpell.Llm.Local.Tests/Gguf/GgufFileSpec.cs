@@ -158,12 +158,129 @@ public sealed class GgufFileSpec
     [Fact]
     public void Unsupported_quantised_weights_are_refused_with_the_tensor_named()
     {
-        using var temp = TempFile.With(new GgufWriter().AddTensor("blk.0.attn_q.weight", [32], (uint)GgmlType.Q4_0, new byte[18]).ToBytes());
+        using var temp = TempFile.With(new GgufWriter().AddTensor("blk.0.attn_q.weight", [32], (uint)GgmlType.Q5_0, new byte[22]).ToBytes());
         using var file = GgufFile.Open(temp.Path);
 
         var act = () => file.ReadFloats(file.GetTensor("blk.0.attn_q.weight"));
 
-        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("blk.0.attn_q.weight").And.Contain("Q4_0").And.Contain("Q8_0");
+        act.Should().Throw<GgufFormatException>().Which.Message.Should().Contain("blk.0.attn_q.weight").And.Contain("Q5_0").And.Contain("Q8_0").And.Contain("Q6_K").And.Contain("Q4_K");
+    }
+
+    [Fact]
+    public void Q4_0_tensors_are_converted_to_floats_on_load()
+    {
+        // Q4_0: two blocks of 32, each [f16 d][16 bytes qs]; element j = d × (low nibble of qs[j] − 8),
+        // element j + 16 = d × (high nibble of qs[j] − 8).
+        float[] scales = [0.5f, -0.25f];
+        var bytes = new byte[2 * 18];
+        var expected = new float[64];
+        for (var b = 0; b < 2; b++)
+        {
+            BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(b * 18), (Half)scales[b]);
+            for (var j = 0; j < 16; j++)
+            {
+                var low = (j + b * 5) % 16;
+                var high = (15 - j + b * 3) % 16;
+                bytes[b * 18 + 2 + j] = (byte)(low | (high << 4));
+                expected[b * 32 + j] = scales[b] * (low - 8);
+                expected[b * 32 + j + 16] = scales[b] * (high - 8);
+            }
+        }
+
+        using var temp = TempFile.With(new GgufWriter().AddTensor("q4", [64], (uint)GgmlType.Q4_0, bytes).ToBytes());
+        using var file = GgufFile.Open(temp.Path);
+
+        var values = file.ReadFloats(file.GetTensor("q4"));
+        values.Should().Equal(expected);
+        values[0].Should().Be(-4f, "the first element is 0.5 × (0 − 8)");
+        values[16].Should().Be(3.5f, "the first high nibble is 15: 0.5 × (15 − 8)");
+    }
+
+    [Fact]
+    public void Q6_K_tensors_are_converted_to_floats_on_load()
+    {
+        // Q6_K super-block of 256 = [ql: 128 bytes][qh: 64 bytes][scales: 16 × int8][f16 d].
+        // Element i: half h = i / 128, r = i % 128, group g = r / 32, l = r % 32.
+        // Low 4 bits: g 0/1 = low nibble of ql[64h + l] / ql[64h + l + 32], g 2/3 = high nibble of the same bytes.
+        // High 2 bits: bits 2g..2g+1 of qh[32h + l]. Scale: scales[8h + l / 16 + 2g]. Value = d × scale × (q − 32).
+        var random = new Random(6);
+        float[] ds = [0.03125f, -0.5f];
+        var bytes = new byte[2 * 210];
+        random.NextBytes(bytes);
+        var expected = new float[512];
+        for (var b = 0; b < 2; b++)
+        {
+            var block = bytes.AsSpan(b * 210, 210);
+            BinaryPrimitives.WriteHalfLittleEndian(block[208..], (Half)ds[b]);
+            for (var i = 0; i < 256; i++)
+            {
+                int h = i / 128, r = i % 128, g = r / 32, l = r % 32;
+                var qlByte = block[64 * h + l + (g % 2 == 1 ? 32 : 0)];
+                var low = g < 2 ? qlByte & 0xF : qlByte >> 4;
+                var high = (block[128 + 32 * h + l] >> (2 * g)) & 3;
+                var scale = (sbyte)block[192 + 8 * h + l / 16 + 2 * g];
+                expected[b * 256 + i] = ds[b] * scale * ((low | (high << 4)) - 32);
+            }
+        }
+        // Pin one element by hand: block 0, element 0 = d × scales[0] × ((ql[0] & 0xF | (qh[0] & 3) << 4) − 32).
+        var first = ds[0] * (sbyte)bytes[192] * (((bytes[0] & 0xF) | ((bytes[128] & 3) << 4)) - 32);
+
+        using var temp = TempFile.With(new GgufWriter().AddTensor("q6", [256, 2], (uint)GgmlType.Q6_K, bytes).ToBytes());
+        using var file = GgufFile.Open(temp.Path);
+
+        var values = file.ReadFloats(file.GetTensor("q6"));
+        values.Should().Equal(expected);
+        values[0].Should().Be(first);
+    }
+
+    [Fact]
+    public void Q4_K_tensors_are_converted_to_floats_on_load()
+    {
+        // Q4_K super-block of 256 = [f16 d][f16 dmin][12 bytes scales][qs: 128 bytes], 8 sub-blocks s of 32 elements,
+        // each with a 6-bit scale sc[s] and a 6-bit min m[s]. Packing of the 12 bytes, for k in 0..3:
+        //   byte k     = sc[k] | (sc[k+4] >> 4) << 6      byte k + 4 = m[k] | (m[k+4] >> 4) << 6
+        //   byte k + 8 = (sc[k+4] & 0xF) | (m[k+4] & 0xF) << 4
+        // Element i: s = i / 32; q = nibble (low when s is even, high when odd) of qs[32 × (s / 2) + i % 32];
+        // value = d × sc[s] × q − dmin × m[s].
+        var random = new Random(4);
+        float[] ds = [0.0625f, -0.25f], dmins = [0.5f, 0.015625f];
+        var bytes = new byte[2 * 144];
+        random.NextBytes(bytes);
+        var expected = new float[512];
+        for (var b = 0; b < 2; b++)
+        {
+            var block = bytes.AsSpan(b * 144, 144);
+            BinaryPrimitives.WriteHalfLittleEndian(block, (Half)ds[b]);
+            BinaryPrimitives.WriteHalfLittleEndian(block[2..], (Half)dmins[b]);
+            var sc = new int[8];
+            var m = new int[8];
+            for (var s = 0; s < 8; s++)
+            {
+                sc[s] = random.Next(64);
+                m[s] = random.Next(64);
+            }
+            sc[7] = 63;
+            m[4] = 63;
+            for (var k = 0; k < 4; k++)
+            {
+                block[4 + k] = (byte)(sc[k] | ((sc[k + 4] >> 4) << 6));
+                block[4 + k + 4] = (byte)(m[k] | ((m[k + 4] >> 4) << 6));
+                block[4 + k + 8] = (byte)((sc[k + 4] & 0xF) | ((m[k + 4] & 0xF) << 4));
+            }
+            for (var i = 0; i < 256; i++)
+            {
+                var s = i / 32;
+                var qsByte = block[16 + 32 * (s / 2) + i % 32];
+                var q = s % 2 == 0 ? qsByte & 0xF : qsByte >> 4;
+                expected[b * 256 + i] = ds[b] * sc[s] * q - dmins[b] * m[s];
+            }
+        }
+
+        using var temp = TempFile.With(new GgufWriter().AddTensor("q4k", [256, 2], (uint)GgmlType.Q4_K, bytes).ToBytes());
+        using var file = GgufFile.Open(temp.Path);
+
+        var values = file.ReadFloats(file.GetTensor("q4k"));
+        values.Should().Equal(expected);
     }
 
     [Fact]

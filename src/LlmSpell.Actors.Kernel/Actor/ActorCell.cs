@@ -167,7 +167,7 @@ public sealed partial class ActorCell : IActorContext
                 break;
             case RunContinuation run:
                 // The actor is gone, but the task must still finish: run it on the pool.
-                ThreadPool.UnsafeQueueUserWorkItem(static s => s.run.Callback(s.run.State), (run, 0), preferLocal: false);
+                ThreadPool.UnsafeQueueUserWorkItem(static r => r.Callback(r.State), run, preferLocal: false);
                 break;
         }
     }

@@ -24,8 +24,6 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     /// <summary>True while a thread is processing (or about to process) the actor.</summary>
     public bool IsScheduled => (Volatile.Read(ref _status) & Scheduled) != 0;
 
-    public bool HasUserMessages => !_user.IsEmpty;
-
     public int NumberOfMessages => _user.CountUpTo(10_000);
 
     public void Post(in Envelope envelope)

@@ -150,7 +150,7 @@ internal sealed partial class WorkflowCoordinator
         }
     }
 
-    private string ChildName(StepDefinition step, long id)
+    private static string ChildName(StepDefinition step, long id)
     {
         var sb = new StringBuilder("step-");
         foreach (var c in step.Name) sb.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
@@ -225,10 +225,15 @@ internal sealed partial class WorkflowCoordinator
             ?? throw new StepConfigurationException(
                 $"Workflow step '{step.Name}' refers to the workflow '{spec.Name}', which is not defined (defined: {string.Join(", ", _spec.NamedWorkflows.Keys)}).");
         var input = spec.Input is null ? _scope.Input?.DeepClone() : Template.Render(spec.Input, _scope);
-        var named2 = definition.Workflows.Count == 0
-            ? _spec.NamedWorkflows
-            : _spec.NamedWorkflows.Concat(definition.Workflows).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value);
-        var childSpec = new CoordinatorSpec(_run, definition, _scope with { Input = input }, attempt.Run.Key, named2, IsRoot: false);
+        // The nested workflow sees its parent's named workflows, and its own ones win over them.
+        var namedWorkflows = _spec.NamedWorkflows;
+        if (definition.Workflows.Count > 0)
+        {
+            var merged = new Dictionary<string, WorkflowDefinition>(namedWorkflows);
+            foreach (var (name, workflow) in definition.Workflows) merged[name] = workflow;
+            namedWorkflows = merged;
+        }
+        var childSpec = new CoordinatorSpec(_run, definition, _scope with { Input = input }, attempt.Run.Key, namedWorkflows, IsRoot: false);
         Spawn(attempt, Props(childSpec));
     }
 

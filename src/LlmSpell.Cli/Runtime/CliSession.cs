@@ -132,7 +132,8 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
             Agents = new ChatAgentExecutor(Llm, Config.DefaultModel, Config.Agents, Config.Llm.Prices),
             Tools = tools,
             // A tool step that names no tool: the default model chooses one from the step's description.
-            ToolResolver = new ToolResolver(tools, Llm.GetClient(ModelSpec.Parse(Config.DefaultModel))),
+            // Created on first use: tool-only runs never touch the model (a missing local model must not fail them).
+            ToolResolver = new ToolResolver(tools, new LazyChatClient(() => Llm.GetClient(ModelSpec.Parse(Config.DefaultModel)))),
             WorkspaceDirectory = roots.Write,
             LoggerFactory = Loggers,
         };

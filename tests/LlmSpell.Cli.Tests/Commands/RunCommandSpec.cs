@@ -22,6 +22,19 @@ public sealed class RunCommandSpec(OllamaFixture ollama) : CliSpec(ollama)
     }
 
     [Fact]
+    public async Task A_tool_only_workflow_runs_even_when_the_default_model_is_a_missing_local_model()
+    {
+        // The model that would choose tools is only loaded if a step asks it to.
+        using var dir = new TempDirectory();
+        var config = dir.File("llmspell.json", """{"default_model": "local/no-such-model"}""");
+
+        var run = await Offline.RunAsync("run", Example("sales-report.json"), "--config", config);
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Stdout.Should().StartWith("✓ Workflow 'sales-report' completed in ");
+    }
+
+    [Fact]
     public async Task The_file_checks_example_runs_its_parallel_branches_and_prints_json()
     {
         var run = await Offline.RunAsync("run", Example("file-checks.json"), "--output", "json");

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Npgsql;
+
+namespace LlmSpell.Actors.Cluster;
+
+/// <summary>
+/// The cluster's tables, beside the journal in the same PostgreSQL schema: membership (<c>nodes</c>),
+/// run ownership (<c>run_leases</c>) and in-cluster messages (<c>cluster_inbox</c>). Created or migrated under
+/// an advisory lock; <c>cluster_schema_version</c> records what was applied, apart from the journal's own version.
+/// </summary>
+public static class ClusterSchema
+{
+    // Append only: a released migration never changes. {0} is the schema.
+    private static readonly string[] Migrations =
+    [
+        // 1: a node holds a heartbeat lease (expires_at); a run is owned by the node whose lease row names it,
+        //    and epoch grows on every change of owner: journal writes carry it as a fencing token.
+        //    The inbox addresses a run ("run:<id>", read by its owner) or a node ("node:<name>", e.g. replies);
+        //    message_id makes redelivery idempotent at the receiver.
+        """
+        CREATE TABLE {0}.nodes (
+            name         text PRIMARY KEY,
+            address      text NOT NULL DEFAULT '',
+            started_at   timestamptz NOT NULL DEFAULT now(),
+            heartbeat_at timestamptz NOT NULL DEFAULT now(),
+            expires_at   timestamptz NOT NULL,
+            state        text NOT NULL DEFAULT 'up'
+        );
+        CREATE TABLE {0}.run_leases (
+            run_id     text PRIMARY KEY,
+            owner      text NOT NULL,
+            epoch      bigint NOT NULL,
+            expires_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX run_leases_owner_idx ON {0}.run_leases (owner);
+        CREATE TABLE {0}.cluster_inbox (
+            id           bigserial PRIMARY KEY,
+            message_id   uuid NOT NULL UNIQUE,
+            target       text NOT NULL,
+            kind         text NOT NULL,
+            payload      jsonb NOT NULL,
+            reply_to     text,
+            created_at   timestamptz NOT NULL DEFAULT now(),
+            delivered_at timestamptz
+        );
+        CREATE INDEX cluster_inbox_pending_idx ON {0}.cluster_inbox (target, id) WHERE delivered_at IS NULL;
+        """,
+    ];
+
+    /// <summary>The highest migration this build knows.</summary>
+    public static int LatestVersion => Migrations.Length;
+
+    /// <summary>Creates or upgrades the cluster tables in <paramref name="schema"/> (idempotent, safe from many processes at once).</summary>
+    public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentException.ThrowIfNullOrWhiteSpace(schema);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock(hashtext('llmspell-cluster-schema:{schema}'))", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {schema}", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction,
+            $"CREATE TABLE IF NOT EXISTS {schema}.cluster_schema_version (version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())",
+            cancellationToken).ConfigureAwait(false);
+        await using (var read = new NpgsqlCommand($"SELECT COALESCE(MAX(version), 0) FROM {schema}.cluster_schema_version", connection, transaction))
+        {
+            var current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            if (current > LatestVersion)
+                throw new InvalidOperationException(
+                    $"The cluster tables in PostgreSQL schema '{schema}' have version {current}, newer than this build knows ({LatestVersion}). Upgrade every node to the same LlmSpell version.");
+            for (var version = current + 1; version <= LatestVersion; version++)
+            {
+                await ExecuteAsync(connection, transaction, string.Format(CultureInfo.InvariantCulture, Migrations[version - 1], schema), cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, $"INSERT INTO {schema}.cluster_schema_version (version) VALUES ({version})", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -7,12 +7,13 @@ namespace LlmSpell.Llm.Local.Inference;
 /// <summary>A loaded llama model: configuration, tokenizer and weights. Immutable and shareable; generate through an <see cref="InferenceSession"/>.</summary>
 public sealed class LlamaModel
 {
-    private LlamaModel(string path, LlamaConfig config, Vocabulary vocabulary, float[] embeddings, LayerWeights[] layers, float[] outputNorm, float[] output, TimeSpan loadTime)
+    private LlamaModel(string path, LlamaConfig config, Vocabulary vocabulary, ITokenizer tokenizer, string? chatTemplate, float[] embeddings, LayerWeights[] layers, float[] outputNorm, float[] output, TimeSpan loadTime)
     {
         Path = path;
         Config = config;
         Vocabulary = vocabulary;
-        Tokenizer = new SentencePieceTokenizer(vocabulary);
+        Tokenizer = tokenizer;
+        ChatTemplate = chatTemplate;
         Embeddings = embeddings;
         Layers = layers;
         OutputNorm = outputNorm;
@@ -26,7 +27,10 @@ public sealed class LlamaModel
 
     public Vocabulary Vocabulary { get; }
 
-    public SentencePieceTokenizer Tokenizer { get; }
+    public ITokenizer Tokenizer { get; }
+
+    /// <summary>The Jinja chat template (<c>tokenizer.chat_template</c>), or null for a plain completion model.</summary>
+    public string? ChatTemplate { get; }
 
     public TimeSpan LoadTime { get; }
 
@@ -49,7 +53,8 @@ public sealed class LlamaModel
         var clock = Stopwatch.StartNew();
         using var file = GgufFile.Open(path);
         var config = LlamaConfig.FromGguf(file);
-        var vocabulary = Vocabulary.FromGguf(file);
+        var tokenizer = TokenizerLoader.FromGguf(file);
+        var vocabulary = tokenizer.Vocabulary;
         if (vocabulary.Count != config.VocabularySize)
             throw new GgufFormatException(path, $"the tokenizer has {vocabulary.Count} tokens but token_embd.weight has {config.VocabularySize} rows", "Re-convert the model.");
 
@@ -83,7 +88,7 @@ public sealed class LlamaModel
         }
         var outputNorm = Read("output_norm.weight", d);
         var output = file.TryGetTensor("output.weight", out _) ? Read("output.weight", d, config.VocabularySize) : embeddings;
-        return new LlamaModel(path, config, vocabulary, embeddings, layers, outputNorm, output, clock.Elapsed);
+        return new LlamaModel(path, config, vocabulary, tokenizer, file.Metadata.GetStringOrNull("tokenizer.chat_template"), embeddings, layers, outputNorm, output, clock.Elapsed);
     }
 
     /// <summary>A fresh session (its own KV cache) of up to <paramref name="contextLength"/> positions (default: the model's).</summary>

@@ -8,7 +8,7 @@ using LlmSpell.Llm.Ollama;
 
 namespace LlmSpell.Cli.Commands;
 
-/// <summary><c>llmspell models</c>: the models installed on each configured Ollama endpoint.</summary>
+/// <summary><c>llmspell models</c>: the models installed on each configured Ollama endpoint; <c>models pull</c> downloads one.</summary>
 internal static class ModelsCommand
 {
     /// <summary>What one Ollama endpoint answered: its models, or why it could not be asked.</summary>
@@ -17,7 +17,8 @@ internal static class ModelsCommand
     public static Command Create(CommandRunner runner)
     {
         var output = OutputFormatOption.Create();
-        var command = new Command("models", "List the models on the configured LLM endpoints (Ollama's /api/tags)") { output };
+        var command = new Command("models", "List the models on the configured LLM endpoints (Ollama's /api/tags); 'models pull' downloads one") { output };
+        command.Add(ModelsPullCommand.Create(runner));
         runner.SetAction(command, async (parse, session, ct) =>
         {
             var endpoints = await QueryAsync(session, ct).ConfigureAwait(false);

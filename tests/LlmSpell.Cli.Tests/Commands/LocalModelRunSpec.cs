@@ -45,7 +45,7 @@ public sealed class LocalModelRunSpec(OllamaFixture ollama) : CliSpec(ollama)
             .RunAsync("run", Path.Combine("config", "examples", "local-story.json"), "--input", "Once upon a time");
 
         run.ExitCode.Should().NotBe(0);
-        (run.Stdout + run.Stderr).Should().Contain(Path.Combine(empty, "stories260K.gguf")).And.Contain("Put the .gguf file");
+        (run.Stdout + run.Stderr).Should().Contain(Path.Combine(empty, "stories260K.gguf")).And.Contain("Put the .gguf file").And.Contain("llmspell models pull local/stories260K");
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace LlmSpell.Llm.Local.Chat;
 
 /// <summary>
 /// <see cref="IChatClient"/> over an in-process llama model: the prompt in the model's chat template format (or plain
-/// completion), greedy or sampled generation (temperature, top-k, top-p, seed), stopping on EOS, the template's end-of-turn
+/// completion), greedy or sampled generation (temperature, top-k, top-p, min-p, repeat/frequency/presence penalties,
+/// seed), stopping on EOS, the template's end-of-turn
 /// token (or other given stop tokens), max tokens or stop strings; streams whole characters; checks cancellation between
 /// tokens; reports prompt and completion tokens. Each call has its own session, so calls may run concurrently.
 /// </summary>
@@ -93,6 +94,7 @@ public sealed class LocalChatClient : IChatClient
             foreach (var t in prompt)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                sampler.Accept(t);
                 last = session.Forward(t);
             }
             return last;
@@ -118,6 +120,7 @@ public sealed class LocalChatClient : IChatClient
                 break;
             }
             if (generated == maxTokens) break;
+            sampler.Accept(next);
             next = sampler.Sample(session.Forward(next));
         }
 
@@ -154,11 +157,41 @@ public sealed class LocalChatClient : IChatClient
         ModelId = _modelId,
     };
 
-    private static SamplingOptions SamplingOf(ChatOptions? options) => new SamplingOptions
+    /// <summary>
+    /// ChatOptions' own fields, plus Ollama's option names in AdditionalProperties for what ChatOptions lacks
+    /// (<c>min_p</c>, <c>repeat_penalty</c>, <c>repeat_last_n</c>), so one workflow works on both engines.
+    /// </summary>
+    internal static SamplingOptions SamplingOf(ChatOptions? options)
     {
-        Temperature = options?.Temperature ?? 0f,
-        TopK = options?.TopK ?? 0,
-        TopP = options?.TopP ?? 1f,
-        Seed = options?.Seed,
-    }.Validate();
+        var extra = options?.AdditionalProperties;
+        var defaults = new SamplingOptions();
+        return new SamplingOptions
+        {
+            Temperature = options?.Temperature ?? 0f,
+            TopK = options?.TopK ?? 0,
+            TopP = options?.TopP ?? 1f,
+            MinP = Number(extra, "min_p") ?? defaults.MinP,
+            RepeatPenalty = Number(extra, "repeat_penalty") ?? defaults.RepeatPenalty,
+            RepeatLastN = Number(extra, "repeat_last_n") is { } n ? (int)n : defaults.RepeatLastN,
+            FrequencyPenalty = options?.FrequencyPenalty ?? 0f,
+            PresencePenalty = options?.PresencePenalty ?? 0f,
+            Seed = options?.Seed,
+        }.Validate();
+    }
+
+    private static float? Number(AdditionalPropertiesDictionary? extra, string key)
+    {
+        if (extra is null || !extra.TryGetValue(key, out var value) || value is null) return null;
+        return value switch
+        {
+            float f => f,
+            double d => (float)d,
+            int i => i,
+            long l => l,
+            decimal m => (float)m,
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } e => e.GetSingle(),
+            string s when float.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => throw new ArgumentException($"ChatOptions.AdditionalProperties['{key}'] must be a number, not '{value}'", nameof(extra)),
+        };
+    }
 }

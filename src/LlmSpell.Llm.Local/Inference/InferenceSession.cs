@@ -18,7 +18,7 @@ public sealed class InferenceSession
         _model = model;
         _c = model.Config;
         ContextLength = contextLength;
-        _rope = new RotaryEmbedding(_c.RopeDimensionCount, _c.RopeFreqBase);
+        _rope = new RotaryEmbedding(_c.RopeDimensionCount, _c.RopeFreqBase, model.RopeFrequencyFactors);
         _keyCache = new float[_c.BlockCount][];
         _valueCache = new float[_c.BlockCount][];
         for (var l = 0; l < _c.BlockCount; l++)

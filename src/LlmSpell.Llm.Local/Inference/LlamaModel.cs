@@ -7,7 +7,7 @@ namespace LlmSpell.Llm.Local.Inference;
 /// <summary>A loaded llama model: configuration, tokenizer and weights. Immutable and shareable; generate through an <see cref="InferenceSession"/>.</summary>
 public sealed class LlamaModel
 {
-    private LlamaModel(string path, LlamaConfig config, Vocabulary vocabulary, ITokenizer tokenizer, string? chatTemplate, float[] embeddings, LayerWeights[] layers, float[] outputNorm, float[] output, TimeSpan loadTime)
+    private LlamaModel(string path, LlamaConfig config, Vocabulary vocabulary, ITokenizer tokenizer, string? chatTemplate, float[] embeddings, LayerWeights[] layers, float[] outputNorm, float[] output, float[]? ropeFrequencyFactors, TimeSpan loadTime)
     {
         Path = path;
         Config = config;
@@ -18,6 +18,7 @@ public sealed class LlamaModel
         Layers = layers;
         OutputNorm = outputNorm;
         Output = output;
+        RopeFrequencyFactors = ropeFrequencyFactors;
         LoadTime = loadTime;
     }
 
@@ -39,6 +40,9 @@ public sealed class LlamaModel
     internal LayerWeights[] Layers { get; }
 
     internal float[] OutputNorm { get; }
+
+    /// <summary>Per-pair rope frequency divisors (<c>rope_freqs.weight</c>, Llama 3.1+), or null.</summary>
+    internal float[]? RopeFrequencyFactors { get; }
 
     /// <summary>The output projection; the same array as <see cref="Embeddings"/> when the model ties them.</summary>
     internal float[] Output { get; }
@@ -88,7 +92,9 @@ public sealed class LlamaModel
         }
         var outputNorm = Read("output_norm.weight", d);
         var output = file.TryGetTensor("output.weight", out _) ? Read("output.weight", d, config.VocabularySize) : embeddings;
-        return new LlamaModel(path, config, vocabulary, tokenizer, file.Metadata.GetStringOrNull("tokenizer.chat_template"), embeddings, layers, outputNorm, output, clock.Elapsed);
+        var ropeFactors = file.TryGetTensor("rope_freqs.weight", out _) ? Read("rope_freqs.weight", config.RopeDimensionCount / 2) : null;
+        return new LlamaModel(path, config, vocabulary, tokenizer, file.Metadata.GetStringOrNull("tokenizer.chat_template"), embeddings, layers, outputNorm, output,
+            ropeFactors, clock.Elapsed);
     }
 
     /// <summary>A fresh session (its own KV cache) of up to <paramref name="contextLength"/> positions (default: the model's).</summary>

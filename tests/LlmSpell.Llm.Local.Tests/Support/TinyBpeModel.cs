@@ -12,7 +12,10 @@ public static class TinyBpeModel
 {
     private const int Dim = 8;
 
-    public static LlamaModel Load(BpeModelFile vocabulary, string alwaysEmits)
+    /// <param name="vocabulary">The tokenizer part of the file.</param>
+    /// <param name="alwaysEmits">The token every greedy step chooses.</param>
+    /// <param name="ropeFrequencyFactors">A <c>rope_freqs.weight</c> tensor to include (two pairs per head), or none.</param>
+    public static LlamaModel Load(BpeModelFile vocabulary, string alwaysEmits, float[]? ropeFrequencyFactors = null)
     {
         var vocab = vocabulary.Tokens().Length;
         var target = vocabulary.IdOf(alwaysEmits);
@@ -36,6 +39,7 @@ public static class TinyBpeModel
             .AddF32Tensor("blk.0.ffn_down.weight", [Dim, Dim], new float[Dim * Dim])
             .AddF32Tensor("output_norm.weight", [Dim], Filled(Dim, 1f))
             .AddF32Tensor("output.weight", [Dim, vocab], output);
+        if (ropeFrequencyFactors is not null) w.AddF32Tensor("rope_freqs.weight", [ropeFrequencyFactors.Length], ropeFrequencyFactors);
         using var temp = TempFile.With(w.ToBytes());
         return LlamaModel.Load(temp.Path);
     }

@@ -13,7 +13,7 @@ public static class ModelCatalog
     [
         Hf("smollm2-135m-instruct-q8_0", "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF", "smollm2-135m-instruct-q8_0.gguf", "SmolLM2 135M Instruct, Q8_0 (~145 MB), ChatML"),
         Hf("smollm2-360m-instruct-q8_0", "HuggingFaceTB/SmolLM2-360M-Instruct-GGUF", "smollm2-360m-instruct-q8_0.gguf", "SmolLM2 360M Instruct, Q8_0 (~390 MB), ChatML"),
-        Hf("llama-3.2-1b-instruct-q8_0", "bartowski/Llama-3.2-1B-Instruct-GGUF", "Llama-3.2-1B-Instruct-Q8_0.gguf", "Llama 3.2 1B Instruct, Q8_0 (~1.3 GB), Llama 3 template"),
+        Hf("llama-3.2-1b-instruct-q8_0", "bartowski/Llama-3.2-1B-Instruct-GGUF", "Llama-3.2-1B-Instruct-Q8_0.gguf", "Llama 3.2 1B Instruct, Q8_0 (~1.3 GB; ~5 GB of RAM once loaded, weights are held as float32), Llama 3 template"),
     ];
 
     public static CatalogModel? Find(string name) =>

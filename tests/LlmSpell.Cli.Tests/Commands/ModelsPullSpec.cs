@@ -38,6 +38,23 @@ public sealed class ModelsPullSpec(OllamaFixture ollama) : CliSpec(ollama), IAsy
     }
 
     [Fact]
+    public async Task Models_lists_a_pulled_file_as_a_local_model_but_not_a_partial_one()
+    {
+        Directory.CreateDirectory(ModelsDir);
+        File.WriteAllBytes(Path.Combine(ModelsDir, "half.gguf.partial"), Content[..1000]);
+        await Local.RunAsync("models", "pull", "local/tiny", "--url", _url.ToString());
+
+        var text = await Local.RunAsync("models");
+        var json = await Local.RunAsync("models", "--output", "json");
+
+        text.Stdout.Should().MatchRegex(@"local/tiny\s+2 MB").And.NotContain("half");
+        var local = json.Json["local"]!;
+        local["models_dir"]!.GetValue<string>().Should().Be(ModelsDir);
+        local["models"]!.AsArray().Select(m => m!["spec"]!.GetValue<string>()).Should().Equal("local/tiny");
+        local["models"]![0]!["size_bytes"]!.GetValue<long>().Should().Be(Content.Length);
+    }
+
+    [Fact]
     public async Task Resumes_the_partial_file_an_earlier_run_left()
     {
         Directory.CreateDirectory(ModelsDir);

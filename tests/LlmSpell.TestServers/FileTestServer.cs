@@ -13,7 +13,7 @@ namespace LlmSpell.TestServers;
 public sealed partial class FileTestServer : LoopbackServer
 {
     private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<long> _cuts = new();
+    private readonly ConcurrentQueue<(long Bytes, Task Before)> _cuts = new();
 
     private FileTestServer()
     {
@@ -36,8 +36,12 @@ public sealed partial class FileTestServer : LoopbackServer
         return new Uri(BaseUrl, path.TrimStart('/'));
     }
 
-    /// <summary>The next response (one per call, in order) closes the connection after sending <paramref name="bytes"/> body bytes.</summary>
-    public void CutAfter(long bytes) => _cuts.Enqueue(bytes);
+    /// <summary>
+    /// The next response (one per call, in order) sends <paramref name="bytes"/> body bytes, waits for
+    /// <paramref name="received"/> (the client saying it has them: a reset discards bytes still in flight), then resets the
+    /// connection.
+    /// </summary>
+    public void CutAfter(long bytes, Task received) => _cuts.Enqueue((bytes, received));
 
     protected override bool IsInference(RecordedRequest request) => false;
 
@@ -70,10 +74,11 @@ public sealed partial class FileTestServer : LoopbackServer
         context.Response.ContentType = "application/octet-stream";
         context.Response.ContentLength = content.Length - from;
         var body = content.AsMemory((int)from);
-        if (_cuts.TryDequeue(out var cut) && cut < body.Length)
+        if (_cuts.TryDequeue(out var cut) && cut.Bytes < body.Length)
         {
-            await context.Response.Body.WriteAsync(body[..(int)cut], context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.WriteAsync(body[..(int)cut.Bytes], context.RequestAborted).ConfigureAwait(false);
             await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            await cut.Before.WaitAsync(TimeSpan.FromSeconds(60), context.RequestAborted).ConfigureAwait(false);
             context.Abort();
             return;
         }

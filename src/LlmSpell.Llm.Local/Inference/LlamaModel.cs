@@ -4,7 +4,7 @@ using LlmSpell.Llm.Local.Tokenization;
 
 namespace LlmSpell.Llm.Local.Inference;
 
-/// <summary>A loaded llama model: configuration, tokenizer and weights. Immutable and shareable; generate through an <see cref="InferenceSession"/>.</summary>
+/// <summary>A loaded llama-family model: configuration, tokenizer and weights. Immutable and shareable; generate through an <see cref="InferenceSession"/>.</summary>
 public sealed class LlamaModel
 {
     private LlamaModel(string path, LlamaConfig config, Vocabulary vocabulary, ITokenizer tokenizer, string? chatTemplate, float[] embeddings, LayerWeights[] layers, float[] outputNorm, float[] output, float[]? ropeFrequencyFactors, TimeSpan loadTime)
@@ -47,7 +47,7 @@ public sealed class LlamaModel
     /// <summary>The output projection; the same array as <see cref="Embeddings"/> when the model ties them.</summary>
     internal float[] Output { get; }
 
-    /// <summary>Loads a llama GGUF model from disk.</summary>
+    /// <summary>Loads a llama (or Qwen2) GGUF model from disk.</summary>
     public static Task<LlamaModel> LoadAsync(string path, CancellationToken cancellationToken = default) =>
         Task.Run(() => Load(path, cancellationToken), cancellationToken);
 
@@ -73,6 +73,9 @@ public sealed class LlamaModel
             return file.ReadFloats(t);
         }
 
+        // Qwen2 adds biases to the Q/K/V projections; llama files have none.
+        float[]? OptionalBias(string name, long length) => file.TryGetTensor(name, out _) ? Read(name, length) : null;
+
         var embeddings = Read("token_embd.weight", d, config.VocabularySize);
         var layers = new LayerWeights[config.BlockCount];
         for (var i = 0; i < layers.Length; i++)
@@ -88,7 +91,10 @@ public sealed class LlamaModel
                 Read(p + "ffn_norm.weight", d),
                 Read(p + "ffn_gate.weight", d, ff),
                 Read(p + "ffn_up.weight", d, ff),
-                Read(p + "ffn_down.weight", ff, d));
+                Read(p + "ffn_down.weight", ff, d),
+                OptionalBias(p + "attn_q.bias", d),
+                OptionalBias(p + "attn_k.bias", kv),
+                OptionalBias(p + "attn_v.bias", kv));
         }
         var outputNorm = Read("output_norm.weight", d);
         var output = file.TryGetTensor("output.weight", out _) ? Read("output.weight", d, config.VocabularySize) : embeddings;

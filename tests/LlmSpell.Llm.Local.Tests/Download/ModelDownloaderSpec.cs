@@ -51,9 +51,10 @@ public sealed class ModelDownloaderSpec : IAsyncLifetime
     [Fact]
     public async Task A_connection_that_breaks_off_is_resumed_from_where_it_stopped()
     {
-        _server.CutAfter(1_000_000);
+        var received = Received(1_000_000, out var progress);
+        _server.CutAfter(1_000_000, received);
 
-        var result = await Downloader().DownloadAsync("tiny", _url, Destination);
+        var result = await Downloader().DownloadAsync("tiny", _url, Destination, progress: progress);
 
         File.ReadAllBytes(Destination).Should().Equal(Content);
         result.Sha256.Should().Be(ContentSha);
@@ -63,9 +64,10 @@ public sealed class ModelDownloaderSpec : IAsyncLifetime
     [Fact]
     public async Task An_interrupted_run_keeps_the_partial_file_and_the_next_run_resumes_it()
     {
-        _server.CutAfter(1_200_000);
+        var received = Received(1_200_000, out var progress);
+        _server.CutAfter(1_200_000, received);
 
-        var first = () => Downloader(maxAttempts: 1).DownloadAsync("tiny", _url, Destination);
+        var first = () => Downloader(maxAttempts: 1).DownloadAsync("tiny", _url, Destination, progress: progress);
 
         (await first.Should().ThrowAsync<ModelDownloadException>())
             .WithMessage("*broke off after 1200000 bytes*partial file*run the command again to resume*");
@@ -154,6 +156,17 @@ public sealed class ModelDownloaderSpec : IAsyncLifetime
         var act = () => ModelDownloader.NormalizeSha256(sha);
 
         act.Should().Throw<ArgumentException>().WithMessage("*64 hexadecimal digits*");
+    }
+
+    /// <summary>Completes once the downloader reports <paramref name="bytes"/> on disk, so the server's cut loses nothing in flight.</summary>
+    private static Task Received(long bytes, out IProgress<ModelDownloadProgress> progress)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        progress = new SyncProgress(p =>
+        {
+            if (p.Received >= bytes) reached.TrySetResult();
+        });
+        return reached.Task;
     }
 
     private static byte[] MakeContent()

@@ -44,6 +44,8 @@ public sealed class BpeModelFile
 
     public string? ChatTemplate { get; set; }
 
+    public string Architecture { get; set; } = "llama";
+
     public string[] Tokens()
     {
         var tokens = Enumerable.Range(0, 256).Select(b => ByteLevelEncoding.ToChar((byte)b).ToString()).ToList();
@@ -66,7 +68,7 @@ public sealed class BpeModelFile
         var firstSpecial = tokens.Length - Specials.Count;
         var types = tokens.Select((_, i) => (object)(int)(i >= firstSpecial ? Specials[i - firstSpecial].Type : TokenType.Normal)).ToArray();
         var w = new GgufWriter()
-            .Add("general.architecture", GgufValueType.String, "llama")
+            .Add("general.architecture", GgufValueType.String, Architecture)
             .Add("tokenizer.ggml.model", GgufValueType.String, "gpt2")
             .AddArray("tokenizer.ggml.tokens", GgufValueType.String, tokens.Cast<object>().ToArray())
             .AddArray("tokenizer.ggml.token_type", GgufValueType.Int32, types)

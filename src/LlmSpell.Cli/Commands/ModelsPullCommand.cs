@@ -112,7 +112,7 @@ internal static class ModelsPullCommand
         Console.Out.WriteLine(sha is not null
             ? $"sha256 {result.Sha256} (verified)"
             : $"sha256 {result.Sha256} (not verified: pin it with --sha256 {result.Sha256})");
-        Console.Out.WriteLine($"Use it as local/{name}, e.g. llmspell run <workflow> with model local/{name}.");
+        Console.Out.WriteLine($"Use it as the model local/{name} (an agent step's model, or --param model=local/{name}).");
         return ExitCodes.Ok;
     }
 

@@ -1,13 +1,5 @@
 namespace LlmSpell.Cli.Progress;
 
-/// <summary>How progress is shown.</summary>
-internal enum ProgressMode
-{
-    Live,
-    Plain,
-    Off,
-}
-
 /// <summary>Picks the progress display: live on a terminal, plain lines otherwise. <c>LLMSPELL_PROGRESS</c> = live | plain | off forces one.</summary>
 internal static class ProgressViews
 {

@@ -10,9 +10,9 @@ namespace LlmSpell.Llm.Local.Chat;
 /// <summary>
 /// <see cref="IChatClient"/> over an in-process llama model: the prompt in the model's chat template format (or plain
 /// completion), greedy or sampled generation (temperature, top-k, top-p, min-p, repeat/frequency/presence penalties,
-/// seed), stopping on EOS, the template's end-of-turn
-/// token (or other given stop tokens), max tokens or stop strings; streams whole characters; checks cancellation between
-/// tokens; reports prompt and completion tokens. Each call has its own session, so calls may run concurrently.
+/// seed), stopping on EOS, the template's end-of-turn token (or other given stop tokens), max tokens or stop strings;
+/// streams whole characters; checks cancellation between tokens; reports prompt and completion tokens. Each call has
+/// its own session, so calls may run concurrently.
 /// </summary>
 public sealed class LocalChatClient : IChatClient
 {

@@ -49,6 +49,9 @@ public sealed class PreTokenizer
     /// <summary>Llama 3 looks a whole word up in the vocabulary before merging (llama.cpp's ignore_merges).</summary>
     public bool IgnoreMerges => Family == "llama3";
 
+    /// <summary>Whether <c>tokenizer.ggml.pre</c> names Llama 3's pre-tokenizer (which also means BOS by default).</summary>
+    public static bool IsLlama3(string? name) => name is not null && Known.TryGetValue(name, out var entry) && entry.Family == "llama3";
+
     /// <summary>The names this runtime knows.</summary>
     public static IReadOnlyCollection<string> Names => Known.Keys;
 

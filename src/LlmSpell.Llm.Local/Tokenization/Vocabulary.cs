@@ -99,7 +99,7 @@ public sealed class Vocabulary
             if (id >= tokens.Length)
                 throw new GgufFormatException(file.Path, $"tokenizer.ggml.{key}_token_id is {id}, outside the vocabulary of {tokens.Length} tokens", "Re-convert the model.");
         // Without the flag llama.cpp adds BOS for SentencePiece and for the Llama 3 pre-tokenizer, not for other BPE models.
-        var addBosDefault = spm || md.GetStringOrNull("tokenizer.ggml.pre") is "llama3" or "llama-v3" or "llama-bpe" or "falcon3";
+        var addBosDefault = spm || PreTokenizer.IsLlama3(md.GetStringOrNull("tokenizer.ggml.pre"));
         var addBos = md.TryGet("tokenizer.ggml.add_bos_token", out var ab) ? ab is true : addBosDefault;
         var addSpace = md.TryGet("tokenizer.ggml.add_space_prefix", out var asp) ? asp is true : spm;
         return new Vocabulary(tokens, scores, types, bos, eos, unk, addBos, addSpace, model);

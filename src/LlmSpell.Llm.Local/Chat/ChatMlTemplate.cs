@@ -24,7 +24,8 @@ public sealed partial class ChatMlTemplate : ChatTemplate
     /// <summary>The system prompt the template inserts when the messages have none; null if it has none.</summary>
     public string? DefaultSystemPrompt { get; }
 
-    public override IReadOnlyList<string> EndOfTurnTokens => ["<|im_end|>"];
+    /// <summary><c>&lt;|im_end|&gt;</c>, and <c>&lt;|endoftext|&gt;</c>, which llama.cpp also treats as an end of generation.</summary>
+    public override IReadOnlyList<string> EndOfTurnTokens => ["<|im_end|>", "<|endoftext|>"];
 
     public override string Render(IReadOnlyList<ChatMessage> messages)
     {

@@ -30,12 +30,14 @@ public abstract class ChatTemplate
     public abstract string Render(IReadOnlyList<ChatMessage> messages);
 
     /// <summary>The ids of <see cref="EndOfTurnTokens"/> present in <paramref name="vocabulary"/>, and EOS.</summary>
-    public IEnumerable<int> StopTokens(Vocabulary vocabulary)
+    public IReadOnlyList<int> StopTokens(Vocabulary vocabulary)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
-        if (vocabulary.Eos >= 0) yield return vocabulary.Eos;
+        var ids = new List<int>();
+        if (vocabulary.Eos >= 0) ids.Add(vocabulary.Eos);
         foreach (var text in EndOfTurnTokens)
-            if (vocabulary.TryGetId(text, out var id)) yield return id;
+            if (vocabulary.TryGetId(text, out var id) && !ids.Contains(id)) ids.Add(id);
+        return ids;
     }
 
     /// <summary>

@@ -115,8 +115,10 @@ public sealed class ChatTemplateSpec
     {
         var file = new BpeModelFile { BosToken = "<|begin_of_text|>", EosToken = "<|endoftext|>" };
 
-        Template("qwen2.5-instruct").StopTokens(Vocab).Should().BeEquivalentTo([file.IdOf("<|endoftext|>"), file.IdOf("<|im_end|>")]);
-        Template("llama-3.2-instruct").StopTokens(Vocab).Should().BeEquivalentTo([file.IdOf("<|endoftext|>"), file.IdOf("<|eot_id|>")]);
+        Template("qwen2.5-instruct").StopTokens(Vocab).Should().Equal(file.IdOf("<|endoftext|>"), file.IdOf("<|im_end|>"));
+        var imEndIsEos = new BpeModelFile { EosToken = "<|im_end|>" }.Load().Vocabulary;
+        Template("smollm2-instruct").StopTokens(imEndIsEos).Should().Equal(file.IdOf("<|im_end|>"), file.IdOf("<|endoftext|>"));
+        Template("llama-3.2-instruct").StopTokens(Vocab).Should().Equal(file.IdOf("<|endoftext|>"), file.IdOf("<|eot_id|>"));
         ChatTemplate.Detect(null, Vocab, "m").StopTokens(Vocab).Should().Equal(file.IdOf("<|endoftext|>"));
     }
 

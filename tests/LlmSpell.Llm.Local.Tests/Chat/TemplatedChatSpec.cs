@@ -19,6 +19,9 @@ public sealed class TemplatedChatSpec
         using var client = new LocalChatClient(model, "smollm");
         var rendered = client.GetService<ChatTemplate>()!.Render(Hello);
         var expectedPrompt = model.Tokenizer.Encode(rendered, addBos: false, parseSpecial: true);
+        rendered.Should().Be(
+            "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n" +
+            "<|im_start|>user\nhello<|im_end|>\n<|im_start|>assistant\n");
 
         var response = await client.GetResponseAsync(Hello, new ChatOptions { MaxOutputTokens = 20 });
 
@@ -34,9 +37,12 @@ public sealed class TemplatedChatSpec
     {
         var file = new BpeModelFile { Pre = "llama-bpe", BosToken = "<|begin_of_text|>", ChatTemplate = Jinja("llama-3.2-instruct") };
         var model = TinyBpeModel.Load(file, alwaysEmits: "<|eot_id|>");
-        using var client = new LocalChatClient(model, "llama");
+        using var client = new LocalChatClient(model, "llama", clock: new FixedClock(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero)));
         var rendered = client.GetService<ChatTemplate>()!.Render(Hello);
         var prompt = model.Tokenizer.Encode(rendered, addBos: false, parseSpecial: true);
+        rendered.Should().Be(
+            "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\nToday Date: 21 Nov 2026\n\n<|eot_id|>" +
+            "<|start_header_id|>user<|end_header_id|>\n\nhello<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
 
         var response = await client.GetResponseAsync(Hello);
 

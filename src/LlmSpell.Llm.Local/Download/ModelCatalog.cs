@@ -11,6 +11,7 @@ public static class ModelCatalog
 
     public static IReadOnlyList<CatalogModel> Models { get; } =
     [
+        Hf("stories260K", "ggml-org/models", "tinyllamas/stories260K.gguf", "TinyStories 260K (1.1 MB), the test model: continues stories, no chat template"),
         Hf("smollm2-135m-instruct-q8_0", "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF", "smollm2-135m-instruct-q8_0.gguf", "SmolLM2 135M Instruct, Q8_0 (~145 MB), ChatML"),
         Hf("smollm2-360m-instruct-q8_0", "HuggingFaceTB/SmolLM2-360M-Instruct-GGUF", "smollm2-360m-instruct-q8_0.gguf", "SmolLM2 360M Instruct, Q8_0 (~390 MB), ChatML"),
         Hf("qwen2.5-0.5b-instruct-q8_0", "Qwen/Qwen2.5-0.5B-Instruct-GGUF", "qwen2.5-0.5b-instruct-q8_0.gguf", "Qwen2.5 0.5B Instruct, Q8_0 (~675 MB), ChatML"),

@@ -6,7 +6,7 @@ namespace LlmSpell.Cli.Tests.Commands;
 /// <summary><c>llmspell run</c> with an agent step on the in-process GGUF engine (<c>local/…</c>): no server at all.</summary>
 public sealed class LocalModelRunSpec(OllamaFixture ollama) : CliSpec(ollama)
 {
-    private static string ModelsDirectory
+    internal static string ModelsDirectory
     {
         get
         {

@@ -71,6 +71,22 @@ public sealed class ModelsPullSpec(OllamaFixture ollama) : CliSpec(ollama), IAsy
     }
 
     [Fact]
+    public async Task A_pulled_model_runs_the_local_story_workflow()
+    {
+        var model = await File.ReadAllBytesAsync(Path.Combine(LocalModelRunSpec.ModelsDirectory, "stories260K.gguf"));
+        var url = _files.Serve("/ggml-org/models/resolve/main/stories260K.gguf", model);
+
+        var pull = await Local.RunAsync("models", "pull", "local/stories260K", "--url", url.ToString(), "--sha256", Convert.ToHexStringLower(SHA256.HashData(model)));
+        var run = await Local.RunAsync("run", Path.Combine("config", "examples", "local-story.json"), "--input", "Once upon a time", "--output", "json");
+
+        pull.ExitCode.Should().Be(0, pull.ToString());
+        run.ExitCode.Should().Be(0, run.ToString());
+        var step = run.Json["steps"]!.AsArray().Single()!;
+        step["model"]!.GetValue<string>().Should().Be("local/stories260K");
+        step["output"]!.GetValue<string>().Should().StartWith(", there was a little girl named Lily");
+    }
+
+    [Fact]
     public async Task A_SHA256_mismatch_fails_naming_both_hashes_and_keeps_nothing()
     {
         var wrong = new string('0', 64);

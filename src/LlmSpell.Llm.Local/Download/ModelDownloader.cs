@@ -60,8 +60,8 @@ public sealed class ModelDownloader(HttpClient http)
         {
             try
             {
-                var from = await AttemptAsync(model, url, partial, progress, cancellationToken).ConfigureAwait(false);
-                resumedFrom ??= from;
+                // The first attempt's starting offset is what an earlier run left (0 when the server ignored Range).
+                await AttemptAsync(model, url, partial, progress, offset => resumedFrom ??= offset, cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (Exception ex) when (IsBrokenConnection(ex, cancellationToken))
@@ -72,7 +72,6 @@ public sealed class ModelDownloader(HttpClient http)
                         $"Downloading '{model}' from {url} broke off after {have} bytes ({attempt} tries): {ex.Message}. " +
                         $"The partial file '{partial}' is kept; run the command again to resume.",
                         url, model, innerException: ex);
-                resumedFrom ??= 0;
                 await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -107,8 +106,8 @@ public sealed class ModelDownloader(HttpClient http)
             return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>One request: resumes from the partial file's length; returns the offset the server's body started at.</summary>
-    private async Task<long> AttemptAsync(string model, Uri url, string partial, IProgress<ModelDownloadProgress>? progress, CancellationToken ct)
+    /// <summary>One request: resumes from the partial file's length; tells <paramref name="started"/> the offset the server's body starts at.</summary>
+    private async Task AttemptAsync(string model, Uri url, string partial, IProgress<ModelDownloadProgress>? progress, Action<long> started, CancellationToken ct)
     {
         var have = File.Exists(partial) ? new FileInfo(partial).Length : 0;
         using var response = await SendAsync(url, have, ct).ConfigureAwait(false);
@@ -118,7 +117,11 @@ public sealed class ModelDownloader(HttpClient http)
         {
             case HttpStatusCode.RequestedRangeNotSatisfiable when have > 0:
                 // Asked for bytes past the end: the partial file is complete if it is exactly the file's size.
-                if (response.Content.Headers.ContentRange?.Length == have) return have;
+                if (response.Content.Headers.ContentRange?.Length == have)
+                {
+                    started(have);
+                    return;
+                }
                 File.Delete(partial);
                 throw new HttpIOException(HttpRequestError.InvalidResponse,
                     $"the server has no bytes from {have} on (its file is {response.Content.Headers.ContentRange?.Length?.ToString(CultureInfo.InvariantCulture) ?? "of unknown size"}); starting over");
@@ -148,6 +151,7 @@ public sealed class ModelDownloader(HttpClient http)
                     url, model, (int)response.StatusCode);
         }
 
+        started(offset);
         var file = new FileStream(partial, offset == 0 ? FileMode.Create : FileMode.Append, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
         await using (file.ConfigureAwait(false))
         {
@@ -181,7 +185,6 @@ public sealed class ModelDownloader(HttpClient http)
                     throw new HttpIOException(HttpRequestError.ResponseEnded, $"the connection closed after {received} of {expectedLength} bytes");
             }
         }
-        return offset;
     }
 
     private async Task<HttpResponseMessage> SendAsync(Uri url, long from, CancellationToken ct)

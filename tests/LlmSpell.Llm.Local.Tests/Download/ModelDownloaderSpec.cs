@@ -58,6 +58,7 @@ public sealed class ModelDownloaderSpec : IAsyncLifetime
 
         File.ReadAllBytes(Destination).Should().Equal(Content);
         result.Sha256.Should().Be(ContentSha);
+        result.ResumedFrom.Should().Be(0, "nothing came from an earlier run");
         _server.Requests.Select(r => r.Headers.GetValueOrDefault("range")).Should().Equal(null, "bytes=1000000-");
     }
 

@@ -8,7 +8,10 @@ using LlmSpell.Llm.Ollama;
 
 namespace LlmSpell.Cli.Commands;
 
-/// <summary><c>llmspell models</c>: the models installed on each configured Ollama endpoint.</summary>
+/// <summary>
+/// <c>llmspell models</c>: the models installed on each configured Ollama endpoint and the GGUF files in the local models
+/// folder; <c>models pull</c> downloads one.
+/// </summary>
 internal static class ModelsCommand
 {
     /// <summary>What one Ollama endpoint answered: its models, or why it could not be asked.</summary>
@@ -17,10 +20,13 @@ internal static class ModelsCommand
     public static Command Create(CommandRunner runner)
     {
         var output = OutputFormatOption.Create();
-        var command = new Command("models", "List the models on the configured LLM endpoints (Ollama's /api/tags)") { output };
+        var command = new Command("models", "List the models on the configured LLM endpoints (Ollama's /api/tags); 'models pull' downloads one") { output };
+        command.Add(ModelsPullCommand.Create(runner));
         runner.SetAction(command, async (parse, session, ct) =>
         {
             var endpoints = await QueryAsync(session, ct).ConfigureAwait(false);
+            var modelsDir = session.Config.Llm.ResolveModelsDirectory();
+            var local = LocalModels(modelsDir);
             var others = session.Config.Llm.Endpoints.Where(e => e.Value.Kind != LlmProviderKind.Ollama).Select(e => e.Key).Order(StringComparer.Ordinal).ToArray();
             var defaultModel = session.Config.DefaultModel;
             if (parse.GetValue(output) == OutputFormat.Json)
@@ -46,6 +52,17 @@ internal static class ModelsCommand
                             ["modified_at"] = m.ModifiedAt,
                         }).ToArray()),
                     }).ToArray()),
+                    ["local"] = new JsonObject
+                    {
+                        ["models_dir"] = modelsDir,
+                        ["models"] = new JsonArray(local.Select(f => (JsonNode)new JsonObject
+                        {
+                            ["spec"] = LocalSpec(f),
+                            ["path"] = f.FullName,
+                            ["size_bytes"] = f.Length,
+                            ["modified_at"] = f.LastWriteTimeUtc.ToString("O", CultureInfo.InvariantCulture),
+                        }).ToArray()),
+                    },
                     ["not_listed"] = new JsonArray(others.Select(o => (JsonNode)o).ToArray()),
                 }));
             }
@@ -61,7 +78,12 @@ internal static class ModelsCommand
                         table.Add(marked, Size(m.Size), m.Details?.ParameterSize ?? "", m.Details?.QuantizationLevel ?? "", m.ModifiedAt?.Split('T')[0] ?? "");
                     }
                 }
-                if (endpoints.Any(e => e.Error is null && e.Models.Count > 0)) Console.Out.Write(table.ToString());
+                foreach (var f in local)
+                {
+                    var spec = LocalSpec(f);
+                    table.Add(spec == defaultModel ? spec + " (default)" : spec, Size(f.Length), "", "", f.LastWriteTimeUtc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                }
+                if (local.Count > 0 || endpoints.Any(e => e.Error is null && e.Models.Count > 0)) Console.Out.Write(table.ToString());
                 foreach (var e in endpoints)
                 {
                     if (e.Error is not null) Console.Out.WriteLine($"{e.Provider} ({e.Url}): unreachable. {e.Error}");
@@ -100,6 +122,14 @@ internal static class ModelsCommand
         });
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
+
+    /// <summary>The complete .gguf files in the models folder (downloads in progress end in .partial and are left out).</summary>
+    private static IReadOnlyList<FileInfo> LocalModels(string directory) =>
+        Directory.Exists(directory)
+            ? new DirectoryInfo(directory).EnumerateFiles("*.gguf").OrderBy(f => f.Name, StringComparer.Ordinal).ToArray()
+            : [];
+
+    private static string LocalSpec(FileInfo file) => $"{LlmProviderOptions.LocalProvider}/{Path.GetFileNameWithoutExtension(file.Name)}";
 
     private static string Size(long bytes) => bytes switch
     {

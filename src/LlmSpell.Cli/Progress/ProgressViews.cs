@@ -5,16 +5,24 @@ internal static class ProgressViews
 {
     public const string EnvironmentVariable = "LLMSPELL_PROGRESS";
 
-    public static IProgressView Create(string title)
+    public static IProgressView Create(string title) => Choose() switch
+    {
+        ProgressMode.Off => new NoProgress(),
+        ProgressMode.Plain => new PlainProgress(Console.Error),
+        _ => LiveProgress.Start(title),
+    };
+
+    /// <summary>What <see cref="EnvironmentVariable"/> forces, else live on a terminal (stderr) and plain lines otherwise.</summary>
+    public static ProgressMode Choose()
     {
         var forced = Environment.GetEnvironmentVariable(EnvironmentVariable)?.Trim().ToLowerInvariant();
         var terminal = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") is not "dumb";
         return forced switch
         {
-            "off" or "none" => new NoProgress(),
-            "plain" => new PlainProgress(Console.Error),
-            "live" => LiveProgress.Start(title),
-            _ => terminal ? LiveProgress.Start(title) : new PlainProgress(Console.Error),
+            "off" or "none" => ProgressMode.Off,
+            "plain" => ProgressMode.Plain,
+            "live" => ProgressMode.Live,
+            _ => terminal ? ProgressMode.Live : ProgressMode.Plain,
         };
     }
 

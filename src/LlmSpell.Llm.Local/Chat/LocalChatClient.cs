@@ -8,9 +8,11 @@ using Microsoft.Extensions.AI;
 namespace LlmSpell.Llm.Local.Chat;
 
 /// <summary>
-/// <see cref="IChatClient"/> over an in-process llama model: greedy or sampled generation (temperature, top-k, top-p,
-/// seed), stopping on EOS (or other given stop tokens), max tokens or stop strings; streams whole characters; checks cancellation between tokens;
-/// reports prompt and completion tokens. Each call has its own session, so calls may run concurrently.
+/// <see cref="IChatClient"/> over an in-process llama model: the prompt in the model's chat template format (or plain
+/// completion), greedy or sampled generation (temperature, top-k, top-p, min-p, repeat/frequency/presence penalties,
+/// seed), stopping on EOS, the template's end-of-turn token (or other given stop tokens), max tokens or stop strings;
+/// streams whole characters; checks cancellation between tokens; reports prompt and completion tokens. Each call has
+/// its own session, so calls may run concurrently.
 /// </summary>
 public sealed class LocalChatClient : IChatClient
 {
@@ -21,18 +23,22 @@ public sealed class LocalChatClient : IChatClient
     private readonly string _modelId;
     private readonly ChatClientMetadata _metadata;
     private readonly HashSet<int> _stopTokens;
+    private readonly ChatTemplate _template;
 
     /// <param name="model">The loaded model (shared; not disposed by the client).</param>
     /// <param name="modelId">The id reported in responses; default: the file name without extension.</param>
+    /// <param name="clock">Today's date for chat templates that print it; default: the system clock.</param>
     /// <param name="extraStopTokens">
     /// Token ids that end generation besides EOS: llama2.c story models (stories260K) separate stories with BOS, which
     /// llama.cpp does not stop on; pass <c>[model.Vocabulary.Bos]</c> to end at the end of a story.
     /// </param>
-    public LocalChatClient(LlamaModel model, string? modelId = null, IEnumerable<int>? extraStopTokens = null)
+    /// <exception cref="LlmConfigurationException">The model's chat template is of no supported family.</exception>
+    public LocalChatClient(LlamaModel model, string? modelId = null, IEnumerable<int>? extraStopTokens = null, TimeProvider? clock = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
-        _stopTokens = [model.Vocabulary.Eos, .. extraStopTokens ?? []];
         _modelId = modelId ?? Path.GetFileNameWithoutExtension(model.Path);
+        _template = ChatTemplate.Detect(model.ChatTemplate, model.Vocabulary, _modelId, clock);
+        _stopTokens = [.. _template.StopTokens(model.Vocabulary), .. extraStopTokens ?? []];
         _metadata = new ChatClientMetadata("local", null, _modelId);
     }
 
@@ -68,7 +74,7 @@ public sealed class LocalChatClient : IChatClient
         var maxTokens = options?.MaxOutputTokens ?? DefaultMaxOutputTokens;
         if (maxTokens < 0) throw new ArgumentOutOfRangeException(nameof(options), maxTokens, "ChatOptions.MaxOutputTokens must not be negative");
 
-        var prompt = _model.Tokenizer.Encode(PlainCompletionPrompt.Build(messages, options?.Instructions));
+        var prompt = _model.Tokenizer.Encode(_template.Render(ChatTemplate.WithInstructions(messages, options?.Instructions)), _template.AddBos, _template.ParseSpecial);
         var context = _model.Config.ContextLength;
         if (prompt.Count >= context)
             throw new ContextFullException(context);
@@ -88,6 +94,7 @@ public sealed class LocalChatClient : IChatClient
             foreach (var t in prompt)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                sampler.Accept(t);
                 last = session.Forward(t);
             }
             return last;
@@ -113,6 +120,7 @@ public sealed class LocalChatClient : IChatClient
                 break;
             }
             if (generated == maxTokens) break;
+            sampler.Accept(next);
             next = sampler.Sample(session.Forward(next));
         }
 
@@ -134,6 +142,7 @@ public sealed class LocalChatClient : IChatClient
         if (serviceKey is not null) return null;
         if (serviceType == typeof(ChatClientMetadata)) return _metadata;
         if (serviceType == typeof(LlamaModel)) return _model;
+        if (serviceType == typeof(ChatTemplate)) return _template;
         return serviceType.IsInstanceOfType(this) ? this : null;
     }
 
@@ -148,11 +157,41 @@ public sealed class LocalChatClient : IChatClient
         ModelId = _modelId,
     };
 
-    private static SamplingOptions SamplingOf(ChatOptions? options) => new SamplingOptions
+    /// <summary>
+    /// ChatOptions' own fields, plus Ollama's option names in AdditionalProperties for what ChatOptions lacks
+    /// (<c>min_p</c>, <c>repeat_penalty</c>, <c>repeat_last_n</c>), so one workflow works on both engines.
+    /// </summary>
+    internal static SamplingOptions SamplingOf(ChatOptions? options)
     {
-        Temperature = options?.Temperature ?? 0f,
-        TopK = options?.TopK ?? 0,
-        TopP = options?.TopP ?? 1f,
-        Seed = options?.Seed,
-    }.Validate();
+        var extra = options?.AdditionalProperties;
+        var defaults = new SamplingOptions();
+        return new SamplingOptions
+        {
+            Temperature = options?.Temperature ?? 0f,
+            TopK = options?.TopK ?? 0,
+            TopP = options?.TopP ?? 1f,
+            MinP = Number(extra, "min_p") ?? defaults.MinP,
+            RepeatPenalty = Number(extra, "repeat_penalty") ?? defaults.RepeatPenalty,
+            RepeatLastN = Number(extra, "repeat_last_n") is { } n ? (int)n : defaults.RepeatLastN,
+            FrequencyPenalty = options?.FrequencyPenalty ?? 0f,
+            PresencePenalty = options?.PresencePenalty ?? 0f,
+            Seed = options?.Seed,
+        }.Validate();
+    }
+
+    private static float? Number(AdditionalPropertiesDictionary? extra, string key)
+    {
+        if (extra is null || !extra.TryGetValue(key, out var value) || value is null) return null;
+        return value switch
+        {
+            float f => f,
+            double d => (float)d,
+            int i => i,
+            long l => l,
+            decimal m => (float)m,
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } e => e.GetSingle(),
+            string s when float.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => throw new ArgumentException($"ChatOptions.AdditionalProperties['{key}'] must be a number, not '{value}'", nameof(extra)),
+        };
+    }
 }

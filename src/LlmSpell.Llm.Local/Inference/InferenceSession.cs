@@ -18,7 +18,7 @@ public sealed class InferenceSession
         _model = model;
         _c = model.Config;
         ContextLength = contextLength;
-        _rope = new RotaryEmbedding(_c.RopeDimensionCount, _c.RopeFreqBase);
+        _rope = new RotaryEmbedding(_c.RopeDimensionCount, _c.RopeFreqBase, model.RopeFrequencyFactors, _c.NeoxRope);
         _keyCache = new float[_c.BlockCount][];
         _valueCache = new float[_c.BlockCount][];
         for (var l = 0; l < _c.BlockCount; l++)
@@ -70,6 +70,9 @@ public sealed class InferenceSession
             Kernels.MatVec(w.Query, _xb, dim, _q, dim);
             Kernels.MatVec(w.Key, _xb, dim, _k, kvDim);
             Kernels.MatVec(w.Value, _xb, dim, _v, kvDim);
+            if (w.QueryBias is not null) TensorPrimitives.Add(_q, w.QueryBias, _q);
+            if (w.KeyBias is not null) TensorPrimitives.Add(_k, w.KeyBias, _k);
+            if (w.ValueBias is not null) TensorPrimitives.Add(_v, w.ValueBias, _v);
             _rope.Apply(_q, headDim, pos);
             _rope.Apply(_k, headDim, pos);
             var keys = _keyCache[l];

@@ -1,6 +1,6 @@
 namespace LlmSpell.Llm.Local.Inference;
 
-/// <summary>The F32 weights of one transformer block, row-major with one row per output.</summary>
+/// <summary>The F32 weights of one transformer block, row-major with one row per output; Q/K/V biases only for Qwen2.</summary>
 internal sealed record LayerWeights(
     float[] AttentionNorm,
     float[] Query,
@@ -10,4 +10,7 @@ internal sealed record LayerWeights(
     float[] FeedForwardNorm,
     float[] Gate,
     float[] Up,
-    float[] Down);
+    float[] Down,
+    float[]? QueryBias = null,
+    float[]? KeyBias = null,
+    float[]? ValueBias = null);

@@ -4,19 +4,21 @@ using LlmSpell.Llm.Local.Tokenization;
 
 namespace LlmSpell.Llm.Local.Inference;
 
-/// <summary>A loaded llama model: configuration, tokenizer and weights. Immutable and shareable; generate through an <see cref="InferenceSession"/>.</summary>
+/// <summary>A loaded llama-family model: configuration, tokenizer and weights. Immutable and shareable; generate through an <see cref="InferenceSession"/>.</summary>
 public sealed class LlamaModel
 {
-    private LlamaModel(string path, LlamaConfig config, Vocabulary vocabulary, float[] embeddings, LayerWeights[] layers, float[] outputNorm, float[] output, TimeSpan loadTime)
+    private LlamaModel(string path, LlamaConfig config, Vocabulary vocabulary, ITokenizer tokenizer, string? chatTemplate, float[] embeddings, LayerWeights[] layers, float[] outputNorm, float[] output, float[]? ropeFrequencyFactors, TimeSpan loadTime)
     {
         Path = path;
         Config = config;
         Vocabulary = vocabulary;
-        Tokenizer = new SentencePieceTokenizer(vocabulary);
+        Tokenizer = tokenizer;
+        ChatTemplate = chatTemplate;
         Embeddings = embeddings;
         Layers = layers;
         OutputNorm = outputNorm;
         Output = output;
+        RopeFrequencyFactors = ropeFrequencyFactors;
         LoadTime = loadTime;
     }
 
@@ -26,7 +28,10 @@ public sealed class LlamaModel
 
     public Vocabulary Vocabulary { get; }
 
-    public SentencePieceTokenizer Tokenizer { get; }
+    public ITokenizer Tokenizer { get; }
+
+    /// <summary>The Jinja chat template (<c>tokenizer.chat_template</c>), or null for a plain completion model.</summary>
+    public string? ChatTemplate { get; }
 
     public TimeSpan LoadTime { get; }
 
@@ -36,10 +41,13 @@ public sealed class LlamaModel
 
     internal float[] OutputNorm { get; }
 
+    /// <summary>Per-pair rope frequency divisors (<c>rope_freqs.weight</c>, Llama 3.1+), or null.</summary>
+    internal float[]? RopeFrequencyFactors { get; }
+
     /// <summary>The output projection; the same array as <see cref="Embeddings"/> when the model ties them.</summary>
     internal float[] Output { get; }
 
-    /// <summary>Loads a llama GGUF model from disk.</summary>
+    /// <summary>Loads a llama (or Qwen2) GGUF model from disk.</summary>
     public static Task<LlamaModel> LoadAsync(string path, CancellationToken cancellationToken = default) =>
         Task.Run(() => Load(path, cancellationToken), cancellationToken);
 
@@ -49,7 +57,8 @@ public sealed class LlamaModel
         var clock = Stopwatch.StartNew();
         using var file = GgufFile.Open(path);
         var config = LlamaConfig.FromGguf(file);
-        var vocabulary = Vocabulary.FromGguf(file);
+        var tokenizer = TokenizerLoader.FromGguf(file);
+        var vocabulary = tokenizer.Vocabulary;
         if (vocabulary.Count != config.VocabularySize)
             throw new GgufFormatException(path, $"the tokenizer has {vocabulary.Count} tokens but token_embd.weight has {config.VocabularySize} rows", "Re-convert the model.");
 
@@ -63,6 +72,9 @@ public sealed class LlamaModel
                 throw new GgufFormatException(path, $"tensor '{name}' has shape [{string.Join(", ", t.Dimensions)}], expected [{string.Join(", ", shape)}]", "The file does not match its own metadata; re-convert it.");
             return file.ReadFloats(t);
         }
+
+        // Qwen2 adds biases to the Q/K/V projections; llama files have none.
+        float[]? OptionalBias(string name, long length) => file.TryGetTensor(name, out _) ? Read(name, length) : null;
 
         var embeddings = Read("token_embd.weight", d, config.VocabularySize);
         var layers = new LayerWeights[config.BlockCount];
@@ -79,11 +91,16 @@ public sealed class LlamaModel
                 Read(p + "ffn_norm.weight", d),
                 Read(p + "ffn_gate.weight", d, ff),
                 Read(p + "ffn_up.weight", d, ff),
-                Read(p + "ffn_down.weight", ff, d));
+                Read(p + "ffn_down.weight", ff, d),
+                OptionalBias(p + "attn_q.bias", d),
+                OptionalBias(p + "attn_k.bias", kv),
+                OptionalBias(p + "attn_v.bias", kv));
         }
         var outputNorm = Read("output_norm.weight", d);
         var output = file.TryGetTensor("output.weight", out _) ? Read("output.weight", d, config.VocabularySize) : embeddings;
-        return new LlamaModel(path, config, vocabulary, embeddings, layers, outputNorm, output, clock.Elapsed);
+        var ropeFactors = file.TryGetTensor("rope_freqs.weight", out _) ? Read("rope_freqs.weight", config.RopeDimensionCount / 2) : null;
+        return new LlamaModel(path, config, vocabulary, tokenizer, file.Metadata.GetStringOrNull("tokenizer.chat_template"), embeddings, layers, outputNorm, output,
+            ropeFactors, clock.Elapsed);
     }
 
     /// <summary>A fresh session (its own KV cache) of up to <paramref name="contextLength"/> positions (default: the model's).</summary>

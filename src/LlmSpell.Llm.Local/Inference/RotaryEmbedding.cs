@@ -3,7 +3,9 @@ namespace LlmSpell.Llm.Local.Inference;
 /// <summary>
 /// llama.cpp's NORMAL rope: rotates adjacent pairs (x[2i], x[2i+1]) by pos·base^(-2i/n_rot). The GGUF converter permutes
 /// the Q/K weights so that this interleaved rotation matches Meta's half-split one. θ is built by repeated multiplication
-/// in float, exactly as ggml_rope_cache_init does, so rounding matches.
+/// in float, exactly as ggml_rope_cache_init does, so rounding matches. Llama 3.1+ files carry per-pair frequency
+/// factors (<c>rope_freqs.weight</c>, their long-context scaling): each pair's angle is divided by its factor, as ggml does.
+/// NEOX mode (Qwen2) rotates (x[i], x[i + n/2]) with the same angles.
 /// </summary>
 internal sealed class RotaryEmbedding
 {
@@ -11,11 +13,17 @@ internal sealed class RotaryEmbedding
     private readonly float _thetaScale;
     private readonly float[] _cos;
     private readonly float[] _sin;
+    private readonly float[]? _freqFactors;
+    private readonly bool _neox;
     private int _cachedPosition = -1;
 
-    public RotaryEmbedding(int dimensions, float freqBase)
+    public RotaryEmbedding(int dimensions, float freqBase, float[]? freqFactors = null, bool neox = false)
     {
+        if (freqFactors is not null && freqFactors.Length != dimensions / 2)
+            throw new ArgumentException($"{freqFactors.Length} rope frequency factors for {dimensions / 2} dimension pairs", nameof(freqFactors));
         _dimensions = dimensions;
+        _freqFactors = freqFactors;
+        _neox = neox;
         _thetaScale = MathF.Pow(freqBase, -2.0f / dimensions);
         _cos = new float[dimensions / 2];
         _sin = new float[dimensions / 2];
@@ -28,6 +36,20 @@ internal sealed class RotaryEmbedding
         for (var h = 0; h + headDimension <= vector.Length; h += headDimension)
         {
             var head = vector.Slice(h, headDimension);
+            if (_neox)
+            {
+                var half = _dimensions / 2;
+                for (var i = 0; i < half; i++)
+                {
+                    var c = _cos[i];
+                    var s = _sin[i];
+                    var x0 = head[i];
+                    var x1 = head[i + half];
+                    head[i] = x0 * c - x1 * s;
+                    head[i + half] = x0 * s + x1 * c;
+                }
+                continue;
+            }
             for (var i = 0; i < _dimensions; i += 2)
             {
                 var c = _cos[i / 2];
@@ -46,8 +68,9 @@ internal sealed class RotaryEmbedding
         float theta = position;
         for (var i = 0; i < _cos.Length; i++)
         {
-            _cos[i] = MathF.Cos(theta);
-            _sin[i] = MathF.Sin(theta);
+            var angle = _freqFactors is null ? theta : theta / _freqFactors[i];
+            _cos[i] = MathF.Cos(angle);
+            _sin[i] = MathF.Sin(angle);
             theta *= _thetaScale;
         }
         _cachedPosition = position;

@@ -47,8 +47,15 @@ public sealed class LocalModelProvider : ILocalModelProvider
         throw new LlmModelNotFoundException(
             $"Local model '{model}' not found; looked at {string.Join(", ", candidates.Select(c => $"'{c}'"))}. " +
             $"Put the .gguf file in the models folder '{modelsDirectory}' (set with {LlmProviderOptions.ModelsDirectoryVariable} or the " +
-            "config key models_dir) and use 'local/<name>', or use an absolute path: 'local//path/to/model.gguf'.",
+            "config key models_dir) and use 'local/<name>', or use an absolute path: 'local//path/to/model.gguf'. " +
+            $"Or download it there: 'llmspell models pull local/{PullName(model)}' (a catalog model, or add --url URL).",
             LlmProviderOptions.LocalProvider, new Uri(Path.GetFullPath(modelsDirectory)), model);
+    }
+
+    private static string PullName(string model)
+    {
+        var name = Path.GetFileName(model.Trim());
+        return name.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) ? name[..^5] : name;
     }
 
     private static IEnumerable<string> Candidates(string model, string modelsDirectory)

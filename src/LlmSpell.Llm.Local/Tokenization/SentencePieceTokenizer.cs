@@ -6,21 +6,35 @@ namespace LlmSpell.Llm.Local.Tokenization;
 /// llama.cpp's SentencePiece tokenizer (llm_tokenizer_spm): split into UTF-8 characters, repeatedly merge the
 /// adjacent pair whose merged text is the highest-scoring token, and fall back to byte tokens for what is left.
 /// </summary>
-public sealed class SentencePieceTokenizer(Vocabulary vocabulary)
+public sealed class SentencePieceTokenizer(Vocabulary vocabulary) : ITokenizer
 {
     private const char SpaceMarker = '\u2581';
 
     public Vocabulary Vocabulary { get; } = vocabulary;
 
-    /// <summary>Tokenises <paramref name="text"/> as llama.cpp does: BOS first (when the model asks for it), a space prefix, spaces as '▁'.</summary>
-    public List<int> Encode(string text, bool addBos = true)
+    /// <summary>
+    /// Tokenises <paramref name="text"/> as llama.cpp does: BOS first (when the model asks for it), a space prefix before
+    /// the text and after each special token, spaces as '▁'.
+    /// </summary>
+    public List<int> Encode(string text, bool addBos = true, bool parseSpecial = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         var output = new List<int>(text.Length + 2);
         if (addBos && Vocabulary.AddBos) output.Add(Vocabulary.Bos);
         if (text.Length == 0) return output;
-        var prepared = (Vocabulary.AddSpacePrefix ? " " + text : text).Replace(' ', SpaceMarker);
-        new Session(Vocabulary, Encoding.UTF8.GetBytes(prepared)).Tokenize(output);
+        var afterSpecial = true;
+        foreach (var fragment in SpecialTokenSplitter.Split(Vocabulary, text, parseSpecial))
+        {
+            if (fragment.IsToken)
+            {
+                output.Add(fragment.Token);
+                afterSpecial = true;
+                continue;
+            }
+            var prepared = (Vocabulary.AddSpacePrefix && afterSpecial ? " " + fragment.Text : fragment.Text).Replace(' ', SpaceMarker);
+            new Session(Vocabulary, Encoding.UTF8.GetBytes(prepared)).Tokenize(output);
+            afterSpecial = false;
+        }
         return output;
     }
 

@@ -6,7 +6,7 @@ namespace LlmSpell.Cli.Tests.Commands;
 /// <summary><c>llmspell run</c> with an agent step on the in-process GGUF engine (<c>local/…</c>): no server at all.</summary>
 public sealed class LocalModelRunSpec(OllamaFixture ollama) : CliSpec(ollama)
 {
-    private static string ModelsDirectory
+    internal static string ModelsDirectory
     {
         get
         {
@@ -45,7 +45,7 @@ public sealed class LocalModelRunSpec(OllamaFixture ollama) : CliSpec(ollama)
             .RunAsync("run", Path.Combine("config", "examples", "local-story.json"), "--input", "Once upon a time");
 
         run.ExitCode.Should().NotBe(0);
-        (run.Stdout + run.Stderr).Should().Contain(Path.Combine(empty, "stories260K.gguf")).And.Contain("Put the .gguf file");
+        (run.Stdout + run.Stderr).Should().Contain(Path.Combine(empty, "stories260K.gguf")).And.Contain("Put the .gguf file").And.Contain("llmspell models pull local/stories260K");
     }
 
     [Fact]

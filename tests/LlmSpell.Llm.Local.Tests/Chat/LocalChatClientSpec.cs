@@ -115,4 +115,16 @@ public sealed class LocalChatClientSpec
         client.GetService<ChatClientMetadata>()!.ProviderName.Should().Be("local");
         client.GetService<LlmSpell.Llm.Local.Inference.LlamaModel>().Should().BeSameAs(TestModels.Stories);
     }
+
+    [Fact]
+    public async Task A_repeat_penalty_changes_the_greedy_story_deterministically()
+    {
+        var options = new ChatOptions { MaxOutputTokens = 48, AdditionalProperties = new() { ["repeat_penalty"] = 1.5 } };
+
+        var penalised = await Client().GetResponseAsync(OnceUponATime, options);
+        var again = await Client().GetResponseAsync(OnceUponATime, options);
+
+        penalised.Text.Should().NotBe(TestModels.Golden().Cases[0].OutputText);
+        again.Text.Should().Be(penalised.Text);
+    }
 }

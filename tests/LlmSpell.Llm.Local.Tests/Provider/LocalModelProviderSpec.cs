@@ -47,7 +47,7 @@ public sealed class LocalModelProviderSpec
         var act = () => provider.GetClient(ModelSpec.Parse("local/nosuchmodel"));
         act.Should().Throw<LlmModelNotFoundException>()
             .WithMessage($"*{Path.Combine(dir, "nosuchmodel.gguf")}*")
-            .WithMessage("*Put the .gguf file*absolute path*");
+            .WithMessage("*Put the .gguf file*absolute path*llmspell models pull local/nosuchmodel*");
     }
 
     [Fact]

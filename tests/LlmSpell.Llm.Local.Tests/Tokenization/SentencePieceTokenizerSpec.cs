@@ -5,7 +5,7 @@ namespace LlmSpell.Llm.Local.Tests.Tokenization;
 
 public sealed class SentencePieceTokenizerSpec
 {
-    private static SentencePieceTokenizer Tokenizer => TestModels.Stories.Tokenizer;
+    private static ITokenizer Tokenizer => TestModels.Stories.Tokenizer;
 
     private static Vocabulary Vocab => TestModels.Stories.Vocabulary;
 

@@ -2,7 +2,7 @@
 -- cannot reach), then removes everything that could touch the machine: files, processes, native code, the debug
 -- library and NLua's .NET bridge. Scripts reach files only through the tools.
 local dispatch, stop_signal, cancelled, enforce, budget, interval = ...
-local sethook, running = debug.sethook, coroutine.running
+local sethook, getinfo, running = debug.sethook, debug.getinfo, coroutine.running
 local pack, unpack, concat = table.pack, table.unpack, table.concat
 local error, pcall, tostring, select, type, setmetatable, pairs = error, pcall, tostring, select, type, setmetatable, pairs
 
@@ -50,15 +50,26 @@ coroutine.wrap = function(f)
 end
 
 -- Calls into .NET: arguments and results pass through `exchange`, the .NET side never raises a Lua error (it
--- reports failure in `exchange.ok`), and the error is raised here, in Lua, at the caller's line.
+-- reports failure in `exchange.ok`), and the error is raised here, in Lua, at the script's line that made the call:
+-- the nearest frame of a script file (host Lua such as Workflow.lua and tail calls are skipped).
 local exchange = {}
+local function where()
+  for level = 3, 64 do
+    local info = getinfo(level, "Sl")
+    if info == nil then break end
+    if info.currentline ~= nil and info.currentline > 0 and info.source:sub(1, 1) == "@" then
+      return info.short_src .. ":" .. info.currentline .. ": "
+    end
+  end
+  return ""
+end
 local function wrap(id)
   return function(...)
     exchange.args = pack(...)
     dispatch(id)
     local ok, value = exchange.ok, exchange.value
     exchange.args, exchange.ok, exchange.value = nil, nil, nil
-    if not ok then error(value, 2) end
+    if not ok then error(where() .. tostring(value), 0) end
     return value
   end
 end

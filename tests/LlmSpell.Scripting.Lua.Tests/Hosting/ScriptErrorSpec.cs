@@ -46,12 +46,19 @@ public sealed class ScriptErrorSpec
     {
         var result = await _scripts.Run("local ok, err = pcall(Json.decode, 42)\nreturn {ok = ok, err = err}");
         result!["ok"]!.GetValue<bool>().Should().BeFalse();
-        result["err"]!.GetValue<string>().Should().Be("Json.decode expects a string of JSON text");
+        result["err"]!.GetValue<string>().Should().Be("test.lua:1: Json.decode expects a string of JSON text");
     }
 
     [Fact]
     public async Task A_table_error_value_is_shown_as_JSON()
     {
         (await _scripts.Fails("error({code = 7})")).Message.Should().Be("""error object {"code":7}""");
+    }
+
+    [Fact]
+    public async Task Error_in_a_host_function_called_in_a_tail_call_points_at_the_nearest_script_line()
+    {
+        var error = await _scripts.Fails("local function f()\n  return Json.decode(42)\nend\nlocal x = f()\n");
+        error.Message.Should().Be("test.lua:4: Json.decode expects a string of JSON text");
     }
 }

@@ -24,7 +24,16 @@ internal static class WorkflowGlobal
             {
                 await foreach (var e in handle.Events.ConfigureAwait(false)) events.Publish(e);
             });
-            var result = run.Wait(handle.Completion);
+            WorkflowResult result;
+            try
+            {
+                result = run.Wait(handle.Completion);
+            }
+            catch (OperationCanceledException)
+            {
+                _ = handle.CancelAsync("the script was cancelled");
+                throw;
+            }
             run.Wait(reading);
             events.ThrowIfFailed();
             return run.Marshaller.ToLua(ToJson(result));

@@ -21,9 +21,17 @@ public sealed partial class LuaRun
     private void Pump(Task task)
     {
         EnsureScriptThread();
-        if (!task.IsCompleted) task.ContinueWith(_ => Post(new WorkItem(() => { }, _ => { })), TaskScheduler.Default);
-        while (!task.IsCompleted)
-            _work.Take().Run();
+        if (!task.IsCompleted)
+        {
+            task.ContinueWith(_ => Post(new WorkItem(() => { }, _ => { })), TaskScheduler.Default);
+            // A cancelled script stops waiting at once; what it waited for is cancelled by its own token.
+            using var wake = CancellationToken.Register(() => Post(new WorkItem(() => { }, _ => { })));
+            while (!task.IsCompleted)
+            {
+                CancellationToken.ThrowIfCancellationRequested();
+                _work.Take().Run();
+            }
+        }
         // Work queued before the task ended (its last progress events) still runs before the script goes on.
         while (_work.TryTake(out var work)) work.Run();
     }
@@ -55,7 +63,7 @@ public sealed partial class LuaRun
         {
             _work.Add(item);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
             item.Abandon();
         }

@@ -193,7 +193,7 @@ public sealed partial class LuaRun : IDisposable
     {
         if (_stopped == "instruction budget exceeded")
             return new LuaScriptError($"instruction budget exceeded ({_options.InstructionBudget.ToString(CultureInfo.InvariantCulture)} instructions); raise it with --max-instructions, or look for a loop that never ends");
-        if (_stopped is not null) return new LuaScriptError(_stopped);
+        if (_stopped is not null || CancellationToken.IsCancellationRequested) return new LuaScriptError(_stopped ?? "script cancelled");
         if (_memory.Exceeded)
             return new LuaScriptError($"memory limit exceeded ({_options.MemoryLimitBytes / (1024 * 1024)} MB); raise it with --max-memory-mb, or keep less data in tables");
         return new LuaScriptError(error switch

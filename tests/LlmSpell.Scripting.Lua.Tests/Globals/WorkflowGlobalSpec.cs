@@ -5,12 +5,36 @@ namespace LlmSpell.Scripting.Lua.Tests.Globals;
 /// <summary><c>Workflow</c>: the four constructors, the builder, Lua steps on the actor runtime, events, graphs, errors.</summary>
 public sealed class WorkflowGlobalSpec : IClassFixture<LuaEngine>
 {
+    private readonly LuaEngine _engine;
     private readonly Scripts _scripts;
 
     public WorkflowGlobalSpec(LuaEngine engine)
     {
+        _engine = engine;
         engine.Ollama.Reset();
         _scripts = engine.Scripts();
+    }
+
+    [Fact]
+    public async Task Cancelling_the_script_while_it_waits_for_a_workflow_stops_both()
+    {
+        var (host, tools) = _engine.Create();
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        tools.AddTool(new LlmSpell.Tools.DelegateTool("ready", "signals the test", new System.Text.Json.Nodes.JsonObject { ["type"] = "object" },
+            (_, _, _) => { waiting.TrySetResult(); return Task.FromResult<System.Text.Json.Nodes.JsonNode?>(null); }));
+        using var cts = new CancellationTokenSource();
+        var run = new Scripts(host).Run("""
+            local wf = Workflow.sequential{name = "held", steps = {
+              {name = "ready", step_type = "tool", tool = "ready"},
+              {name = "hold", step_type = "wait", signal = "never", timeout_s = 600}}}
+            wf:execute()
+            """, cancellationToken: cts.Token);
+        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        cts.Cancel();
+
+        var act = () => run;
+        (await act.Should().ThrowAsync<LlmSpell.Scripting.Lua.Hosting.LuaScriptError>()).Which.Message.Should().Be("script cancelled");
     }
 
     [Fact]

@@ -16,15 +16,16 @@ public sealed partial class LuaRun
         {
             var id = (int)KeraLua.Lua.FromIntPtr(state).ToInteger(1);
             object? result;
+            bool ok;
             try
             {
                 result = _functions[id](Arguments(_exchange["args"] as LuaTable));
-                _exchange["ok"] = true;
+                ok = true;
             }
             catch (Exception e)
             {
                 result = Describe(e);
-                _exchange["ok"] = false;
+                ok = false;
             }
             _exchange["value"] = result switch
             {
@@ -32,6 +33,8 @@ public sealed partial class LuaRun
                 float f => (double)f,
                 _ => result,
             };
+            // Last: if storing the value failed, the Lua side sees no 'ok' and raises.
+            _exchange["ok"] = ok;
         }
         catch (Exception)
         {

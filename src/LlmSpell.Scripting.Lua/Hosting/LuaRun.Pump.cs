@@ -29,6 +29,8 @@ public sealed partial class LuaRun
             while (!task.IsCompleted)
             {
                 CancellationToken.ThrowIfCancellationRequested();
+                // A Lua callback run meanwhile spent the budget: the script is over, whatever it waits for.
+                if (_stopped is not null) throw new OperationCanceledException(_stopped);
                 _work.Take().Run();
             }
         }

@@ -246,4 +246,17 @@ public sealed class WorkflowGlobalSpec : IClassFixture<LuaEngine>
             """);
         error.Message.Should().StartWith("instruction budget exceeded");
     }
+
+    [Fact]
+    public async Task A_budget_spent_in_a_Lua_step_ends_the_script_without_waiting_for_the_rest_of_the_run()
+    {
+        _scripts.Options = _scripts.Options.WithInstructionBudget(1_000_000);
+        var error = await _scripts.Fails("""
+            local wf = Workflow.sequential{name = "spin-then-wait", steps = {
+              {name = "spin", error_strategy = "continue", fn = function() while true do end end},
+              {name = "hold", step_type = "wait", signal = "never", timeout_s = 600}}}
+            wf:execute()
+            """);
+        error.Message.Should().StartWith("instruction budget exceeded");
+    }
 }

@@ -20,13 +20,13 @@ internal static class AgentGlobal
             var request = new AgentRequest
             {
                 RunId = "lua",
-                StepName = self["name"] as string ?? $"agent-{++calls}",
+                StepName = run.Field(self, "name") as string ?? $"agent-{++calls}",
                 Input = prompt,
-                AgentId = self["agent_id"] as string,
-                Model = self["model"] as string,
-                SystemPrompt = self["system"] as string,
-                Temperature = self["temperature"] switch { long l => l, double d => d, _ => null },
-                MaxTokens = self["max_tokens"] is long max ? (int)max : null,
+                AgentId = run.Field(self, "agent_id") as string,
+                Model = run.Field(self, "model") as string,
+                SystemPrompt = run.Field(self, "system") as string,
+                Temperature = run.Field(self, "temperature") switch { long l => l, double d => d, _ => null },
+                MaxTokens = run.Field(self, "max_tokens") is long max ? (int)max : null,
             };
             var result = run.Wait(env.Agents.ExecuteAsync(request, null, run.CancellationToken));
             self["last_usage"] = run.Marshaller.ToLua(new System.Text.Json.Nodes.JsonObject
@@ -47,7 +47,7 @@ internal static class AgentGlobal
                     throw new ArgumentException($"Agent.create: unknown setting '{e.Key}' (known: {string.Join(", ", Known)})");
                 created[key == "system_prompt" ? "system" : key] = e.Value;
             }
-            if (created["temperature"] is { } t and not (long or double))
+            if (run.Field(created, "temperature") is { } t and not (long or double))
                 throw new ArgumentException($"Agent.create: temperature must be a number from 0 to 2, got {LuaArgs.TypeName(t)}");
             created["complete"] = complete;
             return created;

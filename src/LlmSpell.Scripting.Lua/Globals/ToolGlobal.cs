@@ -31,10 +31,10 @@ internal static class ToolGlobal
         tool["register"] = run.Function(a =>
         {
             var spec = LuaArgs.Table(a, 0, "Tool.register", "the tool");
-            var name = spec["name"] as string ?? throw new ArgumentException("Tool.register: 'name' must be a string (letters, digits, '-' or '_')");
-            var description = spec["description"] as string ?? throw new ArgumentException($"Tool.register '{name}': 'description' must be a string (models read it to choose the tool)");
-            var fn = spec["fn"] as LuaFunction ?? throw new ArgumentException($"Tool.register '{name}': 'fn' must be a function(params) returning the result");
-            var schema = spec["schema"] is null ? new JsonObject { ["type"] = "object" } : LuaArgs.Object(run, spec["schema"], "Tool.register", "schema");
+            var name = run.Field(spec, "name") as string ?? throw new ArgumentException("Tool.register: 'name' must be a string (letters, digits, '-' or '_')");
+            var description = run.Field(spec, "description") as string ?? throw new ArgumentException($"Tool.register '{name}': 'description' must be a string (models read it to choose the tool)");
+            var fn = run.Field(spec, "fn") as LuaFunction ?? throw new ArgumentException($"Tool.register '{name}': 'fn' must be a function(params) returning the result");
+            var schema = run.Field(spec, "schema") is null ? new JsonObject { ["type"] = "object" } : LuaArgs.Object(run, run.Field(spec, "schema"), "Tool.register", "schema");
             env.Tools.AddTool(new DelegateTool(name, description, schema, (args, context, ct) =>
                 // Called by workflow steps on actor threads: the function runs on the script thread.
                 run.OnScriptThread(() => run.Marshaller.ToJson(run.Call(fn, run.Marshaller.ToLua(args.Values), Context(run, context)) is { Length: > 0 } r ? r[0] : null, $"the result of tool '{name}'"))));

@@ -98,6 +98,42 @@ public sealed partial class LuaRun : IDisposable
         return table;
     }
 
+    /// <summary>
+    /// A field of a script's table read raw: NLua's indexer runs the table's __index, Lua code of the script that
+    /// would run (and could fail) outside any protected call.
+    /// </summary>
+    public object? Field(LuaTable table, string key)
+    {
+        var top = _state.GetTop();
+        try
+        {
+            _lua.Push(table);
+            _state.PushString(key);
+            _state.RawGet(-2);
+            return _lua.Pop();
+        }
+        finally
+        {
+            _state.SetTop(top);
+        }
+    }
+
+    /// <summary>Whether <paramref name="table"/> is <see cref="Null"/> (raw identity: no __eq of the script runs).</summary>
+    internal bool IsNull(LuaTable table)
+    {
+        var top = _state.GetTop();
+        try
+        {
+            _lua.Push(table);
+            _lua.Push(Null);
+            return _state.RawEqual(-1, -2);
+        }
+        finally
+        {
+            _state.SetTop(top);
+        }
+    }
+
     /// <summary>Whether a table carries the array mark (from Json.decode, Json.array or the host).</summary>
     internal bool IsMarkedArray(LuaTable table)
     {

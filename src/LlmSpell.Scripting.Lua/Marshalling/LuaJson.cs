@@ -30,7 +30,7 @@ public sealed class LuaJson
         double d when Math.Floor(d) == d && Math.Abs(d) < 1e15 => JsonNode.Parse(d.ToString("0.0", CultureInfo.InvariantCulture)),
         double d => JsonValue.Create(d),
         string s => JsonValue.Create(s),
-        LuaTable t when t.Equals(_run.Null) => null,
+        LuaTable t when _run.IsNull(t) => null,
         LuaTable t => TableToJson(t, path),
         LuaFunction => throw new InvalidOperationException($"{path} is a function, which JSON cannot represent"),
         _ => throw new InvalidOperationException($"{path} is a {value.GetType().Name}, which JSON cannot represent"),

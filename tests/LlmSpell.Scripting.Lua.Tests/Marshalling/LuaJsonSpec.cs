@@ -81,4 +81,17 @@ public sealed class LuaJsonSpec
         (await _scripts.Run("return {n = 1, f = 1.5, list = {'a'}, empty = Json.array{}}"))!.ToJsonString()
             .Should().Be("""{"empty":[],"f":1.5,"list":["a"],"n":1}""");
     }
+
+    [Fact]
+    public async Task Metamethods_of_the_script_never_run_while_dotnet_reads_its_tables()
+    {
+        var result = await _scripts.Run("""
+            local hostile = {__index = function() error("index") end, __eq = function() error("eq") end,
+                             __pairs = function() error("pairs") end, __len = function() error("len") end}
+            local evil = setmetatable({a = 1}, hostile)
+            local s = Json.encode({x = evil, list = {evil}, n = setmetatable({}, hostile)})
+            return s
+            """);
+        result!.GetValue<string>().Should().Be("""{"list":[{"a":1}],"n":{},"x":{"a":1}}""");
+    }
 }

@@ -35,6 +35,7 @@ public sealed partial class LuaRun : IDisposable
     private readonly LuaFunction _guarded;
     private readonly LuaFunction _newTable;
     private readonly LuaTable _exchange;
+    private readonly LuaFunction _resetBudget;
     private string? _stopped;
 
     internal LuaRun(LuaScriptOptions options, CancellationToken cancellationToken)
@@ -59,11 +60,12 @@ public sealed partial class LuaRun : IDisposable
         _functions.Add(args => { _options.Stdout.WriteLine(args.Length > 0 ? args[0] as string : ""); return null; });
         var sandbox = (LuaFunction)_lua.LoadString(ReadResource("Sandbox.lua"), "=sandbox");
         var host = (LuaTable)sandbox.Call(CFunction(_dispatch), CFunction(_stopSignal), CFunction(_cancelled), CFunction(_enforce),
-            options.InstructionBudget, (long)Math.Max(1, options.CheckInterval))[0]!;
+            options.InstructionBudget, CheckInterval(options))[0]!;
         _wrap = (LuaFunction)host["wrap"];
         _guarded = (LuaFunction)host["guarded"];
         _newTable = (LuaFunction)host["newtable"];
         _exchange = (LuaTable)host["exchange"];
+        _resetBudget = (LuaFunction)host["reset_budget"];
         ArrayMetatable = (LuaTable)host["array_mt"];
         Null = (LuaTable)host["null"];
 
@@ -221,6 +223,7 @@ public sealed partial class LuaRun : IDisposable
         {
             throw new LuaScriptError(e.Message, e);
         }
+        _resetBudget.Call();
         return Call(chunk);
     }
 
@@ -252,6 +255,10 @@ public sealed partial class LuaRun : IDisposable
         if (Thread.CurrentThread != _thread)
             throw new InvalidOperationException("Lua is called from a thread other than the script's; marshal the call with OnScriptThread.");
     }
+
+    // A budget smaller than the interval is checked at its own size.
+    private static long CheckInterval(LuaScriptOptions options) =>
+        options.InstructionBudget > 0 ? Math.Clamp(options.InstructionBudget, 1, Math.Max(1, options.CheckInterval)) : Math.Max(1, options.CheckInterval);
 
     private object CFunction(LuaCFunction function)
     {

@@ -130,6 +130,8 @@ local null = setmetatable({}, { __jsontype = "null", __tostring = function() ret
   __newindex = function() error("Json.null cannot be changed", 2) end })
 
 return {
+  -- The budget is the script's: what the host ran to set up its globals does not count.
+  reset_budget = function() used = 0 end,
   array_mt = array_mt,
   null = null,
   wrap = wrap,

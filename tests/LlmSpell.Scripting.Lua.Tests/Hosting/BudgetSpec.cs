@@ -55,6 +55,13 @@ public sealed class BudgetSpec
     }
 
     [Fact]
+    public async Task A_budget_below_the_check_interval_is_still_enforced()
+    {
+        _scripts.Options = _scripts.Options.WithInstructionBudget(500);
+        (await _scripts.Fails("for i = 1, 1000 do local _ = i * i end")).Message.Should().StartWith("instruction budget exceeded (500 instructions)");
+    }
+
+    [Fact]
     public async Task Work_within_the_budget_completes()
     {
         (await _scripts.Run("local s = 0 for i = 1, 10000 do s = s + i end return s"))!.GetValue<long>().Should().Be(50005000);

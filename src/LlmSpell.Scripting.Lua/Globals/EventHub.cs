@@ -19,10 +19,15 @@ internal sealed class EventHub(LuaRun run)
     /// <summary>The Lua function that calls the handlers registered for an event (set by the Workflow global).</summary>
     public void Attach(LuaFunction emit) => _emit = emit;
 
+    private volatile bool _observed;
+
+    /// <summary>A handler was registered: from now on events are delivered (until then none is converted or queued).</summary>
+    public void Observed() => _observed = true;
+
     /// <summary>Called from any thread.</summary>
     public void Publish(WorkflowEvent e)
     {
-        if (_emit is null) return;
+        if (_emit is null || !_observed) return;
         var json = ToJson(e);
         run.Post(() =>
         {

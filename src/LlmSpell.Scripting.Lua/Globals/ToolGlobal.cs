@@ -35,6 +35,8 @@ internal static class ToolGlobal
             var description = run.Field(spec, "description") as string ?? throw new ArgumentException($"Tool.register '{name}': 'description' must be a string (models read it to choose the tool)");
             var fn = run.Field(spec, "fn") as LuaFunction ?? throw new ArgumentException($"Tool.register '{name}': 'fn' must be a function(params) returning the result");
             var schema = run.Field(spec, "schema") is null ? new JsonObject { ["type"] = "object" } : LuaArgs.Object(run, run.Field(spec, "schema"), "Tool.register", "schema");
+            // The tool is the script's: it leaves the registry when the script ends.
+            run.OnEnd(() => env.Tools.Remove(name));
             env.Tools.AddTool(new DelegateTool(name, description, schema, (args, context, ct) =>
                 // Called by workflow steps on actor threads: the function runs on the script thread.
                 run.OnScriptThread(() => run.Marshaller.ToJson(run.Call(fn, run.Marshaller.ToLua(args.Values), Context(run, context)) is { Length: > 0 } r ? r[0] : null, $"the result of tool '{name}'"))));

@@ -1,7 +1,7 @@
 -- The Lua side of the Workflow global: table constructors, the fluent builder and the workflow object's methods.
 -- A workflow is its definition in the JSON format of docs/workflow-format.md (as a Lua table); Lua functions may
 -- stand as steps, and workflow objects as nested workflows. The .NET side validates and runs the definition.
-local execute, graph, register_step = ...
+local execute, graph, register_step, observed = ...
 local Workflow = {}
 local WF = {}
 WF.__index = WF
@@ -181,6 +181,7 @@ function Workflow.on(event, fn)
   if type(fn) ~= "function" then error("Workflow.on('" .. event .. "', fn): fn must be a function(event)", 2) end
   handlers[event] = handlers[event] or {}
   table.insert(handlers[event], fn)
+  observed()
 end
 
 local function emit(kind, event)

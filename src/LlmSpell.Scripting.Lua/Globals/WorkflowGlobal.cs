@@ -50,7 +50,8 @@ internal static class WorkflowGlobal
         });
         var register = run.Function(a => steps.Register(LuaArgs.At(a, 0) as LuaFunction
             ?? throw new ArgumentException("a custom step's fn must be a function")));
-        var loaded = run.RunResource("Workflow.lua", execute, graph, register);
+        var observed = run.Function(_ => { events.Observed(); return null; });
+        var loaded = run.RunResource("Workflow.lua", execute, graph, register, observed);
         run.SetGlobal("Workflow", loaded[0]);
         events.Attach((LuaFunction)loaded[1]!);
     }

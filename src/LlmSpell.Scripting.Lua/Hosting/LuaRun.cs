@@ -24,6 +24,7 @@ public sealed partial class LuaRun : IDisposable
     private readonly Thread _thread;
     private readonly BlockingCollection<WorkItem> _work = new();
     private readonly List<Func<object?[], object?>> _functions = [];
+    private readonly List<Action> _onEnd = [];
 
     // Native code holds pointers to these delegates: they live as long as the run.
     private readonly LuaCFunction _dispatch;
@@ -277,8 +278,12 @@ public sealed partial class LuaRun : IDisposable
         return reader.ReadToEnd();
     }
 
+    /// <summary>Runs <paramref name="cleanup"/> when the script ends (e.g. unregisters the tools it registered).</summary>
+    public void OnEnd(Action cleanup) => _onEnd.Add(cleanup);
+
     public void Dispose()
     {
+        foreach (var cleanup in _onEnd) cleanup();
         _work.CompleteAdding();
         // Work queued by other threads after the script ended fails instead of waiting forever.
         while (_work.TryTake(out var work)) work.Abandon();

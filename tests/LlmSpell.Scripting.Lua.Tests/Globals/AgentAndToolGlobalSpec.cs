@@ -100,4 +100,37 @@ public sealed class AgentAndToolGlobalSpec : IClassFixture<LuaEngine>
         error.Line.Should().Be(2);
         error.Message.Should().Contain("n");
     }
+
+    [Fact]
+    public async Task Tools_and_Lua_steps_of_a_script_leave_the_registry_when_it_ends_so_it_can_run_again()
+    {
+        var (host, tools) = _engine.Create();
+        var before = tools.All.Count;
+        const string script = """
+            Tool.register{name = "twice", description = "Doubles a number", fn = function(p) return p.n * 2 end}
+            local wf = Workflow.sequential{name = "again", steps = {{name = "lua", fn = function() return Tool.invoke("twice", {n = 21}) end}}}
+            local r = wf:execute()
+            return r.outputs.lua
+            """;
+        var scripts = new Scripts(host);
+
+        (await scripts.Run(script))!.GetValue<long>().Should().Be(42);
+        (await scripts.Run(script))!.GetValue<long>().Should().Be(42);
+
+        tools.All.Count.Should().Be(before);
+        tools.Find("twice").Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Scripts_sharing_a_registry_can_run_at_the_same_time()
+    {
+        var (host, _) = _engine.Create();
+        const string script = """
+            local wf = Workflow.loop{name = "many", range = {start = 0, ["end"] = 20}, steps = {{name = "sq", input = "{{loop.item}}", fn = function(i) return i * i end}}}
+            local r = wf:execute()
+            return #r.output
+            """;
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => new Scripts(host).Run(script)));
+        results.Select(r => r!.GetValue<long>()).Should().AllBeEquivalentTo(20L);
+    }
 }

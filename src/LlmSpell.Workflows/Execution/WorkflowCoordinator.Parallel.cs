@@ -66,7 +66,12 @@ internal sealed partial class WorkflowCoordinator
 
     private void OnBranchFinished(BranchFinished msg)
     {
-        if (_finished || _runningBranches is null || !_runningBranches.Remove(msg.Branch, out var branch)) return;
+        if (_finished)
+        {
+            if (_runningBranches?.Remove(msg.Branch) == true) Drained(msg.Outcome.Steps);
+            return;
+        }
+        if ( _runningBranches is null || !_runningBranches.Remove(msg.Branch, out var branch)) return;
         var outcome = msg.Outcome;
         _results.AddRange(outcome.Steps);
         _scope = _scope.MergeOutputs(outcome.Outputs).MergeState(outcome.State);
@@ -93,6 +98,14 @@ internal sealed partial class WorkflowCoordinator
         DispatchBranches();
     }
 
+    /// <summary>Tells the branches still running to cancel; their outcomes are awaited (<see cref="Drained"/>).</summary>
+    private void CancelRunningBranches()
+    {
+        if (_pool is null || _runningBranches is not { Count: > 0 }) return;
+        _draining += _runningBranches.Count;
+        _pool.Tell(new Broadcast(new Cancel("a sibling branch failed or the workflow ended")), Self);
+    }
+
     private void FinishParallel()
     {
         if (_requiredBranchError is not null) Finish(RunStatus.Failed, _branchOutputs, _requiredBranchError);
@@ -115,6 +128,10 @@ internal sealed class BranchRunner : ReceiveActor
             var child = Context.ActorOf(WorkflowCoordinator.Props(run.Spec));
             Context.Watch(child);
             _running[child] = (run.Branch, Sender);
+        });
+        Receive<WorkflowCoordinator.Cancel>(cancel =>
+        {
+            foreach (var child in _running.Keys) child.Tell(cancel, Self);
         });
         Receive<WorkflowCoordinator.Finished>(finished =>
         {

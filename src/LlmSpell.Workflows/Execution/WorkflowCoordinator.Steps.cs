@@ -264,6 +264,12 @@ internal sealed partial class WorkflowCoordinator
 
     private void OnChildFinished(Finished finished)
     {
+        if (_drainingChildren.Remove(Sender))
+        {
+            Context.Unwatch(Sender);
+            Drained(finished.Outcome.Steps);
+            return;
+        }
         if (!_attemptByChild.TryGetValue(Sender, out var id)) return;
         var outcome = finished.Outcome;
         _results.AddRange(outcome.Steps);
@@ -309,6 +315,11 @@ internal sealed partial class WorkflowCoordinator
 
     private void OnChildTerminated(Terminated terminated)
     {
+        if (_drainingChildren.Remove(terminated.ActorRef))
+        {
+            Drained([]);
+            return;
+        }
         if (!_attemptByChild.TryGetValue(terminated.ActorRef, out var id)) return;
         if (!_attempts.ContainsKey(id)) return;
         var cause = _failures.Remove(id, out var failure) ? failure
@@ -317,7 +328,7 @@ internal sealed partial class WorkflowCoordinator
         FailAttempt(id, cause, retryable: true);
     }
 
-    private Attempt EndAttempt(long id)
+    private Attempt EndAttempt(long id, bool stopChild = true)
     {
         var attempt = _attempts[id];
         _attempts.Remove(id);
@@ -326,8 +337,11 @@ internal sealed partial class WorkflowCoordinator
         if (attempt.Child is { } child)
         {
             _attemptByChild.Remove(child);
-            Context.Unwatch(child);
-            Context.Stop(child);
+            if (stopChild)
+            {
+                Context.Unwatch(child);
+                Context.Stop(child);
+            }
         }
         attempt.Cancellation.Cancel();
         attempt.Cancellation.Dispose();
@@ -396,12 +410,22 @@ internal sealed partial class WorkflowCoordinator
         return strategy == ErrorStrategy.Retry && _definition.Config.Retry.MaxAttempts <= 1 ? RetryPolicy.DefaultRetry : _definition.Config.Retry;
     }
 
-    /// <summary>Cancels every attempt still in flight: tokens fire, children stop, waits are withdrawn.</summary>
-    private void CancelActiveAttempts()
+    /// <summary>
+    /// Cancels every attempt still in flight: tokens fire, children stop, waits are withdrawn. With
+    /// <paramref name="drain"/>, a nested workflow is told to cancel instead of stopped, and awaited for its steps.
+    /// </summary>
+    private void CancelActiveAttempts(bool drain)
     {
         foreach (var id in _attempts.Keys.ToArray())
         {
-            var attempt = EndAttempt(id);
+            var nested = drain && _attempts[id] is { Run.Step.Kind: StepKind.Workflow, Child: { } child } ? child : null;
+            var attempt = EndAttempt(id, stopChild: nested is null);
+            if (nested is not null)
+            {
+                _drainingChildren.Add(nested);
+                _draining++;
+                nested.Tell(new Cancel("the enclosing workflow ended"), Self);
+            }
             var step = attempt.Run.Step;
             _results.Add(new StepResult
             {

@@ -57,6 +57,9 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
     private sealed record RetryStep(StepRun Run);
     private sealed record RunTimedOut(TimeSpan Timeout);
 
+    /// <summary>Child workflows told to cancel did not all report in time: report without them.</summary>
+    private sealed record DrainTimedOut;
+
     // ---- state ---------------------------------------------------------------------------------
 
     private readonly CoordinatorSpec _spec;
@@ -69,6 +72,13 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
 
     /// <summary>A step failed under the <c>continue</c> strategy: the run can at best be partially completed.</summary>
     private bool _failureTolerated;
+
+    // Finishing early (fail-fast, timeout, cancel) cancels child workflows still running and waits for their
+    // outcomes, so that their in-flight steps appear in the result as cancelled instead of vanishing.
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
+    private readonly HashSet<IActorRef> _drainingChildren = [];
+    private int _draining;
+    private Action? _report;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -93,6 +103,7 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
         Receive<NextIteration>(Guarded<NextIteration>(_ => NextLoopIteration()));
         Receive<Durable>(Guarded<Durable>(d => { if (!_finished) d.Then(); }));
         Receive<JournalFailed>(f => Finish(RunStatus.Failed, null, f.Cause.Message));
+        Receive<DrainTimedOut>(_ => Report(stopSelf: true));
     }
 
     protected override void PreStart() => Guard(() =>
@@ -141,7 +152,9 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
     {
         // A durable run interrupted by an engine stop stays unfinished in its journal, so that it can be resumed.
         if (_spec.IsRoot && !_finished) _run.Journal?.Close();
-        CancelActiveAttempts();
+        CancelActiveAttempts(drain: false);
+        // Stopped while waiting for cancelled children: report what is known.
+        Report(stopSelf: false);
         if (_spec.IsRoot && !_finished)
             Complete(RunStatus.Cancelled, null, _run.Journal is null
                 ? "the workflow engine stopped before the run finished"
@@ -169,16 +182,40 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
 
     private static string Combine(string prefix, string name) => prefix.Length == 0 ? name : $"{prefix}/{name}";
 
-    /// <summary>Ends this workflow: cancels what still runs, then reports to the caller (root) or the parent coordinator.</summary>
+    /// <summary>
+    /// Ends this workflow: cancels what still runs, then reports to the caller (root) or the parent coordinator —
+    /// once the child workflows told to cancel have reported their steps (or <see cref="DrainLimit"/> passed).
+    /// </summary>
     private void Finish(RunStatus status, JsonNode? output, string? error)
     {
         if (_finished) return;
         _finished = true;
         Timers.CancelAll();
-        CancelActiveAttempts();
-        if (_spec.IsRoot) Complete(status, output, error);
-        else Context.Parent.Tell(new Finished(new CoordinatorOutcome(status, output, _scope.Outputs, _results.ToArray(), error) { State = _scope.State }), Self);
-        Context.Stop(Self);
+        CancelActiveAttempts(drain: true);
+        CancelRunningBranches();
+        _report = () =>
+        {
+            if (_spec.IsRoot) Complete(status, output, error);
+            else Context.Parent.Tell(new Finished(new CoordinatorOutcome(status, output, _scope.Outputs, _results.ToArray(), error) { State = _scope.State }), Self);
+        };
+        if (_draining == 0) Report(stopSelf: true);
+        else Timers.StartSingleTimer("drain", new DrainTimedOut(), DrainLimit);
+    }
+
+    /// <summary>A child workflow told to cancel reported (or stopped): its steps join this workflow's result.</summary>
+    private void Drained(IReadOnlyList<StepResult> steps)
+    {
+        _results.AddRange(steps);
+        if (--_draining == 0) Report(stopSelf: true);
+    }
+
+    private void Report(bool stopSelf)
+    {
+        var report = _report;
+        _report = null;
+        if (report is null) return;
+        report();
+        if (stopSelf) Context.Stop(Self);
     }
 
     private void Complete(RunStatus status, JsonNode? output, string? error)

@@ -70,6 +70,8 @@ public sealed class ParallelPatternSpec : EngineSpec
 
         result.Status.Should().Be(RunStatus.Failed);
         result.Error.Should().Contain("branch 'one'").And.Contain("disk full");
+        result.Step("b1")!.Status.Should().Be(StepStatus.Failed);
+        result.Step("b2")!.Status.Should().Be(StepStatus.Cancelled, "a branch cancelled by fail-fast still reports its step");
         await AwaitAssertAsync(() => Tools.CancellationObserved("b2").Should().BeTrue());
     }
 

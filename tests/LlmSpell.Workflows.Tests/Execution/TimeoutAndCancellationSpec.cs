@@ -98,6 +98,9 @@ public sealed class TimeoutAndCancellationSpec : EngineSpec
         var result = await Finished(run);
 
         result.Status.Should().Be(RunStatus.Cancelled);
+        // Every step that was in flight is in the result, however deep it sat.
+        result.Steps.Where(s => s.Status == StepStatus.Cancelled).Select(s => s.Key)
+            .Should().BeEquivalentTo(["sub", "sub/a/inner", "sub/a/inner/deep", "sub/b/branch"]);
         await AwaitAssertAsync(() =>
         {
             Tools.CancellationObserved("deep").Should().BeTrue();

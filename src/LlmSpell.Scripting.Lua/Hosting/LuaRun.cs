@@ -270,6 +270,21 @@ public sealed partial class LuaRun : IDisposable
         return value;
     }
 
+    // NLua registers every interpreter in a static pool and, for a state it was given rather than created, never removes
+    // it (its Close returns early): each script would leak its interpreter. The pool is internal to NLua 1.6, hence
+    // reflection; if a later NLua renames it, nothing is removed and LuaRunSpec fails.
+    private static readonly object? TranslatorPool = typeof(NLua.Lua).Assembly.GetType("NLua.ObjectTranslatorPool")
+        ?.GetProperty("Instance", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)?.GetValue(null);
+
+    private static readonly MethodInfo? RemoveTranslator = TranslatorPool?.GetType()
+        .GetMethod("Remove", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, [typeof(LuaState)]);
+
+    private static void ForgetTranslator(LuaState state) => RemoveTranslator?.Invoke(TranslatorPool, [state]);
+
+    /// <summary>How many interpreters NLua's static pool holds (for the spec that checks runs leave none behind).</summary>
+    internal static int PooledInterpreters =>
+        TranslatorPool?.GetType().GetField("translators", BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(TranslatorPool) is System.Collections.ICollection c ? c.Count : -1;
+
     private static string ReadResource(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
@@ -288,6 +303,7 @@ public sealed partial class LuaRun : IDisposable
         // Work queued by other threads after the script ended fails instead of waiting forever.
         while (_work.TryTake(out var work)) work.Abandon();
         _lua.Dispose();
+        ForgetTranslator(_state);
         _state.Close();
         _work.Dispose();
     }

@@ -1,7 +1,7 @@
 -- The Lua side of the Workflow global: table constructors, the fluent builder and the workflow object's methods.
 -- A workflow is its definition in the JSON format of docs/workflow-format.md (as a Lua table); Lua functions may
 -- stand as steps, and workflow objects as nested workflows. The .NET side validates and runs the definition.
-local execute, graph, register_step, observed = ...
+local execute, graph, register_step, observed, signal = ...
 local Workflow = {}
 local WF = {}
 WF.__index = WF
@@ -183,6 +183,10 @@ function Workflow.on(event, fn)
   table.insert(handlers[event], fn)
   observed()
 end
+
+--- Workflow.signal(run_id, name [, payload]) delivers a signal to a run's waiting wait step (its payload becomes
+--- the step's output); typically from a Workflow.on("signal_awaited") handler while wf:execute waits.
+Workflow.signal = signal
 
 local function emit(kind, event)
   for _, fn in ipairs(handlers[kind] or {}) do fn(event) end

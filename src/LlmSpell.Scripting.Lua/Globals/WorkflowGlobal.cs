@@ -51,7 +51,15 @@ internal static class WorkflowGlobal
         var register = run.Function(a => steps.Register(LuaArgs.At(a, 0) as LuaFunction
             ?? throw new ArgumentException("a custom step's fn must be a function")));
         var observed = run.Function(_ => { events.Observed(); return null; });
-        var loaded = run.RunResource("Workflow.lua", execute, graph, register, observed);
+        var signal = run.Function(a =>
+        {
+            var runId = LuaArgs.String(a, 0, "Workflow.signal", "the run id");
+            var name = LuaArgs.String(a, 1, "Workflow.signal", "the signal name");
+            var payload = LuaArgs.At(a, 2) is { } value ? run.Marshaller.ToJson(value, "the signal's payload") : null;
+            run.Wait(env.Engine.SignalAsync(runId, name, payload, run.CancellationToken));
+            return true;
+        });
+        var loaded = run.RunResource("Workflow.lua", execute, graph, register, observed, signal);
         run.SetGlobal("Workflow", loaded[0]);
         events.Attach((LuaFunction)loaded[1]!);
     }

@@ -44,11 +44,16 @@ public sealed class LuaScriptHost
         {
             try
             {
-                using var run = new LuaRun(options, cancellationToken);
-                Globals.JsonGlobal.Install(run);
-                foreach (var install in _installers) install(run);
-                var results = run.Execute(script, chunkName);
-                done.SetResult(results.Length > 0 ? ReturnValue(run, results[0]) : null);
+                JsonNode? value;
+                // The run ends (its tools unregistered, its state closed) before the caller hears of it.
+                using (var run = new LuaRun(options, cancellationToken))
+                {
+                    Globals.JsonGlobal.Install(run);
+                    foreach (var install in _installers) install(run);
+                    var results = run.Execute(script, chunkName);
+                    value = results.Length > 0 ? ReturnValue(run, results[0]) : null;
+                }
+                done.SetResult(value);
             }
             catch (LuaScriptError e)
             {

@@ -259,4 +259,33 @@ public sealed class WorkflowGlobalSpec : IClassFixture<LuaEngine>
             """);
         error.Message.Should().StartWith("instruction budget exceeded");
     }
+
+    [Fact]
+    public async Task A_wait_step_is_answered_by_a_signal_sent_from_an_event_handler()
+    {
+        var result = await _scripts.Run("""
+            Workflow.on("signal_awaited", function(e)
+              Workflow.signal(e.run_id, e.signal, {approved = true, by = e.step})
+            end)
+            local wf = Workflow.sequential{name = "approval", steps = {
+              {name = "approve", step_type = "wait", signal = "editor-approved", timeout_s = 600},
+              {name = "publish", input = "{{steps.approve.output}}", fn = function(decision) return decision.approved and "published" or "held" end}}}
+            local r = wf:execute()
+            return {status = r.status, approve = wf:get_output("approve"), publish = wf:get_output("publish")}
+            """);
+        result!.ToJsonString().Should().Be("""{"approve":{"approved":true,"by":"approve"},"publish":"published","status":"completed"}""");
+    }
+
+    [Fact]
+    public async Task Events_have_snake_case_fields()
+    {
+        var result = await _scripts.Run("""
+            local seen
+            Workflow.on("step_completed", function(e) seen = e end)
+            Workflow.sequential{name = "one", steps = {{name = "only", fn = function() return {n = 1} end}}}:execute()
+            return {event = seen.event, step = seen.step, status = seen.status, output = seen.output, run_id = type(seen.run_id),
+                    attempts = seen.attempts, ms = math.type(seen.duration_ms), ts = type(seen.timestamp)}
+            """);
+        result!.ToJsonString().Should().Be("""{"attempts":1,"event":"step_completed","ms":"integer","output":{"n":1},"run_id":"string","status":"completed","step":"only","ts":"string"}""");
+    }
 }

@@ -17,7 +17,7 @@ public sealed class LuaRunSpec
 
         for (var i = 0; i < 5; i++) await scripts.Run("return 1");
 
-        LuaRun.PooledInterpreters.Should().Be(before);
+        LuaRun.PooledInterpreters.Should().BeLessThanOrEqualTo(before, "runs of other specs may still be ending; ours must not stay");
     }
 }
 

@@ -100,7 +100,9 @@ os = {
   remove = refused("os.remove", files), rename = refused("os.rename", files), tmpname = refused("os.tmpname"),
   setlocale = refused("os.setlocale"),
 }
-io = setmetatable({}, { __index = function(_, k) return refused("io." .. tostring(k), files) end })
+io = setmetatable({}, { __index = function(_, k)
+  return refused("io." .. tostring(k), k == "write" and " (print writes to stdout)" or files)
+end })
 dofile = refused("dofile")
 loadfile = refused("loadfile")
 require = function(name)

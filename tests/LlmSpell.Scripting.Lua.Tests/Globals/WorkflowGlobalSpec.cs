@@ -288,4 +288,24 @@ public sealed class WorkflowGlobalSpec : IClassFixture<LuaEngine>
             """);
         result!.ToJsonString().Should().Be("""{"attempts":1,"event":"step_completed","ms":"integer","output":{"n":1},"run_id":"string","status":"completed","step":"only","ts":"string"}""");
     }
+
+    [Fact]
+    public async Task Lua_steps_of_parallel_branches_may_wait_on_tools_and_run_workflows_of_their_own()
+    {
+        var result = await _scripts.Run("""
+            local inner = Workflow.sequential{name = "inner", steps = {{name = "inner-step", fn = function(x) return x * 10 end}}}
+            local branches = {}
+            for i = 1, 4 do
+              branches[i] = {name = "b" .. i, steps = {{name = "work" .. i, fn = function()
+                local sum = Tool.invoke("calculator", {expression = "a + 1", variables = {a = i}}).result
+                local nested = inner:execute(sum)
+                return nested.outputs["inner-step"]
+              end}}}
+            end
+            local wf = Workflow.parallel{name = "fan", max_concurrency = 4, branches = branches}
+            local r = wf:execute()
+            return {status = r.status, wf:get_output("work1"), wf:get_output("work2"), wf:get_output("work3"), wf:get_output("work4")}
+            """);
+        result!.ToJsonString().Should().Be("""{"1":20,"2":30,"3":40,"4":50,"status":"completed"}""");
+    }
 }

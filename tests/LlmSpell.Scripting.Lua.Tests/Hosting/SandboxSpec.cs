@@ -12,6 +12,7 @@ public sealed class SandboxSpec
     [InlineData("os.execute('echo hi')", "test.lua:1: os.execute is not available in the sandbox")]
     [InlineData("local f = io.popen('ls')", "test.lua:1: io.popen is not available in the sandbox")]
     [InlineData("io.open('/etc/passwd')", "test.lua:1: io.open is not available in the sandbox (read and write files with the file tools")]
+    [InlineData("io.write('x')", "test.lua:1: io.write is not available in the sandbox (print writes to stdout)")]
     [InlineData("os.remove('x')", "test.lua:1: os.remove is not available in the sandbox")]
     [InlineData("require('socket.core')", "test.lua:1: require('socket.core'): modules are not available in the sandbox")]
     [InlineData("dofile('/etc/passwd')", "test.lua:1: dofile is not available in the sandbox")]

@@ -4,6 +4,7 @@ using LlmSpell.Bench.Cli;
 using LlmSpell.Bench.Kernel;
 using LlmSpell.Bench.Llm;
 using LlmSpell.Bench.Persistence;
+using LlmSpell.Bench.Scripting;
 using LlmSpell.Bench.Workflows;
 
 namespace LlmSpell.Bench;
@@ -24,6 +25,7 @@ public static class BenchRunner
         ["llm-overhead"] = ("agent calls to a loopback Ollama answering at once: overhead_us over raw HTTP p50, calls_per_s at --concurrency 4", LlmOverheadBench.RunAsync),
         ["journal"] = ("--store sqlite|postgres: Persist of one actor, PersistAll batches, 100 actors at once: events_per_s", JournalBench.RunAsync),
         ["local-llm"] = ("--model PATH: pure-C# llama engine on a GGUF: load_ms, prompt_tokens_per_s, gen_tokens_per_s (greedy, --tokens 128)", LocalLlmBench.RunAsync),
+        ["lua"] = ("Lua scripting: loop iterations_per_s under the budget hook; us per Lua step (--n steps per run, --runs R; --tool 1: a .NET tool step instead)", LuaBench.RunAsync),
         ["recovery"] = ("--store sqlite|postgres: --n events replayed into one actor: events_per_s", RecoveryBench.RunAsync),
     };
 

@@ -69,6 +69,24 @@ public sealed class ToolRegistry : IToolRegistry
         return this;
     }
 
+    /// <summary>
+    /// Removes a tool with its aliases (a script's tools end with the script); false when no tool has that name.
+    /// Steps already running it finish; later lookups do not find it.
+    /// </summary>
+    public bool Remove(string toolName)
+    {
+        lock (_gate)
+        {
+            if (!_byName.TryGetValue(toolName, out var entry) || entry.IsAlias) return false;
+            var names = _byName.ToBuilder();
+            foreach (var (name, e) in _byName)
+                if (ReferenceEquals(e.Tool, entry.Tool)) names.Remove(name);
+            _byName = names.ToImmutable();
+            _tools = _tools.Remove(entry.Tool);
+            return true;
+        }
+    }
+
     public ITool? Find(string name) => _byName.TryGetValue(name, out var entry) ? entry.Tool : null;
 
     /// <summary>The tools in the order they were registered.</summary>

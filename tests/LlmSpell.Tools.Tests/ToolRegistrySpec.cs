@@ -20,6 +20,19 @@ public sealed class ToolRegistrySpec
     }
 
     [Fact]
+    public void Remove_drops_the_tool_and_its_aliases_so_the_names_can_be_taken_again()
+    {
+        var registry = new ToolRegistry().AddTool(Tool("calculator", "calc")).AddTool(Tool("hash"));
+        registry.Remove("calc").Should().BeFalse("an alias does not name the tool to remove");
+        registry.Remove("CALCULATOR").Should().BeTrue();
+        registry.Find("calculator").Should().BeNull();
+        registry.Find("calc").Should().BeNull();
+        registry.All.Select(t => t.Name).Should().Equal("hash");
+        registry.Remove("calculator").Should().BeFalse();
+        registry.AddTool(Tool("calculator", "calc")).Find("calc")!.Name.Should().Be("calculator");
+    }
+
+    [Fact]
     public void A_duplicate_name_is_refused_naming_the_holder()
     {
         var registry = new ToolRegistry().AddTool(Tool("hash"));

@@ -5,12 +5,12 @@ using LlmSpell.Workflows.Definitions;
 
 namespace LlmSpell.Cli.Commands;
 
-/// <summary><c>llmspell run FILE</c>: runs a JSON or YAML workflow definition.</summary>
+/// <summary><c>llmspell run FILE</c>: runs a JSON or YAML workflow definition, or a Lua script (<c>.lua</c>).</summary>
 internal static class RunCommand
 {
     public static Command Create(CommandRunner runner)
     {
-        var file = new Argument<string>("FILE") { Description = "A workflow definition: .json, .yaml or .yml (docs/workflow-format.md)" };
+        var file = new Argument<string>("FILE") { Description = "A workflow definition (.json, .yaml or .yml: docs/workflow-format.md) or a Lua script (.lua: docs/lua.md)" };
         var input = new Option<string?>("--input", "-i")
         {
             Description = "The run's input, {{input}} in the definition: JSON (else taken as text), or @path to read it from a file",
@@ -18,16 +18,31 @@ internal static class RunCommand
         };
         var output = OutputFormatOption.Create();
         var workspace = SharedOptions.Workspace();
-        var command = new Command("run", "Run a workflow definition file") { file, input, output, workspace };
+        var args = new Option<string[]>("--arg")
+        {
+            Description = "Lua scripts: an entry of the global table ARGS, as NAME=VALUE (repeatable)",
+            HelpName = "NAME=VALUE",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var maxInstructions = new Option<long?>("--max-instructions")
+        {
+            Description = "Lua scripts: the instruction budget (default 1000000000; 0: no limit)",
+            HelpName = "N",
+        };
+        var maxMemory = new Option<int?>("--max-memory-mb") { Description = "Lua scripts: the memory limit in MB (default 256; 0: no limit)", HelpName = "MB" };
+        var outputDir = new Option<string?>("--output-dir") { Description = "Lua scripts: where Template.execute writes the templates' artifacts", HelpName = "DIR" };
+        var command = new Command("run", "Run a workflow definition file or a Lua script") { file, input, output, workspace, args, maxInstructions, maxMemory, outputDir };
         runner.SetAction(command, async (parse, session, ct) =>
         {
             var path = parse.GetValue(file)!;
             if (Path.GetExtension(path).Equals(".lua", StringComparison.OrdinalIgnoreCase))
             {
-                throw new CliException(
-                    $"Lua scripting is not available yet, so '{path}' cannot be run. Write the workflow as JSON or YAML " +
-                    "(docs/workflow-format.md; examples in config/examples/) and run that file.");
+                if (parse.GetValue(input) is not null) throw new CliException("--input is for workflow definitions; give a Lua script its values with --arg NAME=VALUE (ARGS.NAME)");
+                return await LuaScriptRun.RunAsync(session, new LuaScriptRequest(path, parse.GetValue(args) ?? [], parse.GetValue(output),
+                    parse.GetValue(workspace), parse.GetValue(maxInstructions), parse.GetValue(maxMemory), parse.GetValue(outputDir)), ct).ConfigureAwait(false);
             }
+            if (parse.GetValue(args) is { Length: > 0 }) throw new CliException("--arg is for Lua scripts; give a workflow definition its input with --input JSON");
             var definition = await WorkflowParser.ParseFileAsync(path, ct).ConfigureAwait(false);
             var runInput = parse.GetValue(input) is { } raw ? ParamValues.Parse(raw, "--input") : null;
             var format = parse.GetValue(output);

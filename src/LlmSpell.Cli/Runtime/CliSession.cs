@@ -41,6 +41,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     private ActorSystem? _system;
     private SqliteStore? _store;
     private WorkflowEngine? _engine;
+    private IAgentExecutor? _agents;
 
     public GlobalSettings Settings { get; } = settings;
 
@@ -104,6 +105,9 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     /// <summary>The built-in tools for listing and describing (nothing is created on disk).</summary>
     public ToolRegistry CreateToolsForListing() => new(BuiltInTools.Create(ToolsOptions.Default));
 
+    /// <summary>The agent calls of workflow steps and of Lua's <c>Agent.create</c>: the configured agents, models and prices.</summary>
+    public IAgentExecutor Agents => _agents ??= new ChatAgentExecutor(Llm, Config.DefaultModel, Config.Agents, Config.Llm.Prices);
+
     public bool IsAgentConfigured(string id) => Config.Agents.Any(a => a.Id == id);
 
     /// <summary>The journal of durable runs: <c>&lt;data-dir&gt;/llmspell.db</c>.</summary>
@@ -129,7 +133,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
         _system = ActorSystem.Create("llmspell", ActorSystemSettings.Default.WithLoggerFactory(Loggers));
         var services = new WorkflowServices
         {
-            Agents = new ChatAgentExecutor(Llm, Config.DefaultModel, Config.Agents, Config.Llm.Prices),
+            Agents = Agents,
             Tools = tools,
             // A tool step that names no tool: the default model chooses one from the step's description.
             // Created on first use: tool-only runs never touch the model (a missing local model must not fail them).

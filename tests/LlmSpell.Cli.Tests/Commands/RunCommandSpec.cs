@@ -100,12 +100,12 @@ public sealed class RunCommandSpec(OllamaFixture ollama) : CliSpec(ollama)
     }
 
     [Fact]
-    public async Task A_lua_script_gets_a_clear_not_yet_error()
+    public async Task A_missing_lua_script_is_a_usage_error()
     {
         var run = await Cli.RunAsync("run", "script.lua");
 
         run.ExitCode.Should().Be(2);
-        run.Stderr.Should().Contain("Lua scripting is not available yet").And.Contain("JSON or YAML");
+        run.Stderr.Should().Be("error: the script script.lua does not exist\n");
     }
 
     [Fact]

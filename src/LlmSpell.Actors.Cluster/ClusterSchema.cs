@@ -46,7 +46,31 @@ public static class ClusterSchema
         );
         CREATE INDEX cluster_inbox_pending_idx ON {0}.cluster_inbox (target, id) WHERE delivered_at IS NULL;
         """,
+        // 2: watchers of a run on other nodes wake when its journal grows: a NOTIFY per written run event, on channel {1}
+        //    with the persistence id (PostgreSQL folds equal notifications of one transaction into one). The trigger is
+        //    attached by AttachJournalTrigger, since the journal's own tables may be created after these.
+        """
+        CREATE FUNCTION {0}.cluster_notify_journal() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.persistence_id LIKE 'run-%' THEN
+                PERFORM pg_notify('{1}', NEW.persistence_id);
+            END IF;
+            RETURN NULL;
+        END $$;
+        """,
     ];
+
+    // Idempotent, run on every migrate: the journal table exists once a PostgresStore opened the schema.
+    private const string AttachJournalTrigger = """
+        DO $$
+        BEGIN
+            IF to_regclass('{0}.journal') IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM pg_trigger WHERE tgname = 'cluster_notify_journal' AND tgrelid = '{0}.journal'::regclass) THEN
+                CREATE TRIGGER cluster_notify_journal AFTER INSERT ON {0}.journal
+                    FOR EACH ROW EXECUTE FUNCTION {0}.cluster_notify_journal();
+            END IF;
+        END $$;
+        """;
 
     /// <summary>The highest migration this build knows.</summary>
     public static int LatestVersion => Migrations.Length;
@@ -71,12 +95,16 @@ public static class ClusterSchema
                     $"The cluster tables in PostgreSQL schema '{schema}' have version {current}, newer than this build knows ({LatestVersion}). Upgrade every node to the same LlmSpell version.");
             for (var version = current + 1; version <= LatestVersion; version++)
             {
-                await ExecuteAsync(connection, transaction, string.Format(CultureInfo.InvariantCulture, Migrations[version - 1], schema), cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, Format(Migrations[version - 1], schema), cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(connection, transaction, $"INSERT INTO {schema}.cluster_schema_version (version) VALUES ({version})", cancellationToken).ConfigureAwait(false);
             }
         }
+        await ExecuteAsync(connection, transaction, Format(AttachJournalTrigger, schema), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static string Format(string sql, string schema) =>
+        string.Format(CultureInfo.InvariantCulture, sql, schema, Messaging.ClusterChannels.JournalOf(schema));
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LlmSpell.Actors.Cluster.Messaging;
+
+/// <summary>
+/// Puts messages in the cluster inbox (<c>cluster_inbox</c>). The insert and its NOTIFY share one transaction, so a
+/// receiver woken by the notification always finds the row. A message id is accepted once: sending it again (a retry
+/// after a lost answer) is a no-op, which is what makes redelivery and resending safe.
+/// </summary>
+public sealed class ClusterInbox
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    public ClusterInbox(NpgsqlDataSource dataSource, string schema)
+    {
+        _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+        ArgumentException.ThrowIfNullOrWhiteSpace(schema);
+        Schema = schema;
+        Channel = ClusterChannels.InboxOf(schema);
+    }
+
+    public string Schema { get; }
+
+    /// <summary>The channel receivers LISTEN on.</summary>
+    public string Channel { get; }
+
+    /// <summary>Sends a message; returns false when a message with this id was sent before (nothing is sent again).</summary>
+    public async Task<bool> SendAsync(string target, string kind, JsonNode payload, string? replyTo, Guid messageId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var sent = await SendAsync(connection, transaction, target, kind, payload, replyTo, messageId, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return sent;
+    }
+
+    /// <summary>Sends inside the caller's transaction: it is sent (and notified) only if that transaction commits.</summary>
+    public async Task<bool> SendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, string kind, JsonNode payload, string? replyTo, Guid messageId,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(target);
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        ArgumentNullException.ThrowIfNull(payload);
+        await using var command = new NpgsqlCommand(
+            $"""
+            WITH sent AS (
+                INSERT INTO {Schema}.cluster_inbox (message_id, target, kind, payload, reply_to) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (message_id) DO NOTHING RETURNING target)
+            SELECT pg_notify($6, target) FROM sent
+            """, connection, transaction);
+        command.Parameters.AddWithValue(messageId);
+        command.Parameters.AddWithValue(target);
+        command.Parameters.AddWithValue(kind);
+        command.Parameters.Add(new NpgsqlParameter { Value = payload.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)replyTo ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.AddWithValue(Channel);
+        var rows = 0;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows++;
+        return rows > 0;
+    }
+
+    /// <summary>
+    /// Withdraws a message nobody has taken yet (an ask that timed out must not act later); false when it was delivered
+    /// or is being handled right now.
+    /// </summary>
+    public async Task<bool> WithdrawAsync(Guid messageId, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"""
+            DELETE FROM {Schema}.cluster_inbox WHERE id IN (
+                SELECT id FROM {Schema}.cluster_inbox WHERE message_id = $1 AND delivered_at IS NULL FOR UPDATE SKIP LOCKED)
+            """);
+        command.Parameters.AddWithValue(messageId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <summary>Deletes every message to <paramref name="target"/> (a client leaving: answers that came too late).</summary>
+    public async Task DeleteForAsync(string target, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand($"DELETE FROM {Schema}.cluster_inbox WHERE target = $1");
+        command.Parameters.AddWithValue(target);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Forgets delivered messages older than <paramref name="age"/>: their ids are no longer deduplicated after that.</summary>
+    public async Task<int> PruneDeliveredAsync(TimeSpan age, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"DELETE FROM {Schema}.cluster_inbox WHERE delivered_at IS NOT NULL AND delivered_at < now() - $1");
+        command.Parameters.AddWithValue(age);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

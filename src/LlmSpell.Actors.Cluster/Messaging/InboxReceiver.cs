@@ -1,0 +1,222 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace LlmSpell.Actors.Cluster.Messaging;
+
+/// <summary>
+/// Takes a node's messages from the cluster inbox: those to <c>node:&lt;name&gt;</c> and, when it owns runs, those to
+/// <c>run:&lt;id&gt;</c> for every run whose lease names it (a message waits for whichever node holds the lease, so it
+/// follows a run that moved). One dedicated connection LISTENs; a notification, the start, a reconnect or the slow
+/// safety sweep makes it take pending messages one by one with <c>FOR UPDATE SKIP LOCKED</c>. A message is marked
+/// delivered in the transaction that locked it, after its handler returned: at-least-once, and never handled twice at
+/// the same time. A handler that throws leaves its message for a later attempt.
+/// </summary>
+public sealed class InboxReceiver : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ClusterInbox _inbox;
+    private readonly string _nodeTarget;
+    private readonly bool _ownsRuns;
+    private readonly Func<InboxDelivery, CancellationToken, Task> _handler;
+    private readonly InboxOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stop = new();
+    private Task _listening = Task.CompletedTask;
+    private Task _draining = Task.CompletedTask;
+    private int _started;
+
+    /// <remarks><c>ownsRuns</c>: Whether it also takes the messages of the runs leased to <paramref name="nodeName"/> (a node, not a client).</remarks>
+    public InboxReceiver(NpgsqlDataSource dataSource, string schema, string nodeName, bool ownsRuns,
+        Func<InboxDelivery, CancellationToken, Task> handler, InboxOptions? options = null, ILogger? logger = null)
+    {
+        _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+        _inbox = new ClusterInbox(dataSource, schema);
+        NodeName = nodeName;
+        _nodeTarget = InboxTarget.Node(nodeName);
+        _ownsRuns = ownsRuns;
+        _handler = handler ?? throw new ArgumentNullException(nameof(handler));
+        _options = options ?? InboxOptions.Default;
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    }
+
+    public string NodeName { get; }
+
+    /// <summary>How many safety sweeps ran (the specs check that a delivery did not need one).</summary>
+    public int Sweeps { get; private set; }
+
+    /// <summary>Starts listening; returns once LISTEN is in place (throws if the first connection fails), with pending messages being taken.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1) throw new InvalidOperationException($"The inbox receiver of '{NodeName}' was started already.");
+        var first = await ListenAsync(cancellationToken).ConfigureAwait(false);
+        _listening = Task.Run(() => ListenLoopAsync(first));
+        _draining = Task.Run(DrainLoopAsync);
+        Wake();
+    }
+
+    /// <summary>Takes pending messages now, e.g. when a run's lease just moved to this node.</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    private async Task<NpgsqlConnection> ListenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            connection.Notification += (_, e) =>
+            {
+                if (e.Payload == _nodeTarget || (_ownsRuns && e.Payload.StartsWith(InboxTarget.RunPrefix, StringComparison.Ordinal))) Wake();
+            };
+            await using var listen = new NpgsqlCommand($"LISTEN \"{_inbox.Channel}\"", connection);
+            await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task ListenLoopAsync(NpgsqlConnection first)
+    {
+        var connection = first;
+        var token = _stop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                connection ??= await ListenAsync(token).ConfigureAwait(false);
+                // Whatever was sent while no one listened is taken now.
+                Wake();
+                while (true) await connection.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Inbox of {Node}: the listening connection failed; listening again in {Delay}", NodeName, _options.ReconnectDelay);
+                try
+                {
+                    await Task.Delay(_options.ReconnectDelay, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+            finally
+            {
+                if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
+                connection = null;
+            }
+        }
+    }
+
+    private async Task DrainLoopAsync()
+    {
+        var token = _stop.Token;
+        var lastPrune = DateTimeOffset.MinValue;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                using (var sweep = CancellationTokenSource.CreateLinkedTokenSource(token))
+                {
+                    sweep.CancelAfter(_options.SafetySweep);
+                    try
+                    {
+                        await _wake.Reader.ReadAsync(sweep.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                    {
+                        Sweeps++;
+                    }
+                }
+                token.ThrowIfCancellationRequested();
+                var failed = new List<long>();
+                while (await TakeNextAsync(failed, token).ConfigureAwait(false)) { }
+                if (DateTimeOffset.UtcNow - lastPrune > _options.SafetySweep)
+                {
+                    lastPrune = DateTimeOffset.UtcNow;
+                    await _inbox.PruneDeliveredAsync(_options.RetainDelivered, token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The database is unreachable: the listener reconnects and wakes this loop again.
+                _logger.LogWarning(ex, "Inbox of {Node}: taking messages failed", NodeName);
+            }
+        }
+    }
+
+    // One message per transaction, so a slow handler holds only its own row; false when nothing (else) is pending.
+    private async Task<bool> TakeNextAsync(List<long> failed, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        InboxMessage? message = null;
+        await using (var select = new NpgsqlCommand(
+            $"""
+            SELECT id, message_id, target, kind, payload::text, reply_to, created_at FROM {_inbox.Schema}.cluster_inbox
+            WHERE delivered_at IS NULL AND id <> ALL($3)
+              AND (target = $1 OR ($4 AND starts_with(target, 'run:')
+                   AND substr(target, 5) IN (SELECT run_id FROM {_inbox.Schema}.run_leases WHERE owner = $2)))
+            ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
+            """, connection, transaction))
+        {
+            select.Parameters.AddWithValue(_nodeTarget);
+            select.Parameters.AddWithValue(NodeName);
+            select.Parameters.AddWithValue(failed.ToArray());
+            select.Parameters.AddWithValue(_ownsRuns);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                message = new InboxMessage(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+                    JsonNode.Parse(reader.GetString(4)) ?? new JsonObject(), reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.GetFieldValue<DateTimeOffset>(6));
+            }
+        }
+        if (message is null) return false;
+        try
+        {
+            await _handler(new InboxDelivery(message, _inbox, connection, transaction), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogError(ex, "Inbox of {Node}: handling message {MessageId} ({Kind} to {Target}) failed; it stays pending", NodeName, message.MessageId, message.Kind, message.Target);
+            failed.Add(message.Id);
+            return true;
+        }
+        await using (var mark = new NpgsqlCommand($"UPDATE {_inbox.Schema}.cluster_inbox SET delivered_at = now() WHERE id = $1", connection, transaction))
+        {
+            mark.Parameters.AddWithValue(message.Id);
+            await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Stops listening and taking; a message being handled is left undelivered (it is taken again later).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested) return;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_listening, _draining).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _stop.Dispose();
+    }
+}

@@ -49,7 +49,15 @@ public static class ClusterSchema
         // 2: watchers of a run on other nodes wake when its journal grows: a NOTIFY per written run event, on channel {1}
         //    with the persistence id (PostgreSQL folds equal notifications of one transaction into one). The trigger is
         //    attached by AttachJournalTrigger, since the journal's own tables may be created after these.
+        //    cluster_applying: a signal about to be applied, committed before the engine acts, so that a node dying between
+        //    applying and marking the message delivered can tell on redelivery whether the signal went in (see InboxDispatcher).
         """
+        CREATE TABLE {0}.cluster_applying (
+            message_id     uuid PRIMARY KEY,
+            run_id         text NOT NULL,
+            signals_before integer NOT NULL,
+            started_at     timestamptz NOT NULL DEFAULT now()
+        );
         CREATE FUNCTION {0}.cluster_notify_journal() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF NEW.persistence_id LIKE 'run-%' THEN
@@ -65,7 +73,7 @@ public static class ClusterSchema
         DO $$
         BEGIN
             IF to_regclass('{0}.journal') IS NOT NULL AND NOT EXISTS (
-                SELECT 1 FROM pg_trigger WHERE tgname = 'cluster_notify_journal' AND tgrelid = '{0}.journal'::regclass) THEN
+                SELECT 1 FROM pg_trigger WHERE tgname = 'cluster_notify_journal' AND tgrelid = to_regclass('{0}.journal')) THEN
                 CREATE TRIGGER cluster_notify_journal AFTER INSERT ON {0}.journal
                     FOR EACH ROW EXECUTE FUNCTION {0}.cluster_notify_journal();
             END IF;

@@ -21,7 +21,7 @@ public sealed class ClusterSchemaSpec(PostgresFixture postgres)
             var tables = new List<string>();
             await using (var reader = await command.ExecuteReaderAsync())
                 while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
-            tables.Should().Equal("cluster_inbox", "cluster_schema_version", "nodes", "run_leases");
+            tables.Should().Equal("cluster_applying", "cluster_inbox", "cluster_schema_version", "nodes", "run_leases");
 
             await using var versions = dataSource.CreateCommand($"SELECT count(*) FROM {schema}.cluster_schema_version");
             (await versions.ExecuteScalarAsync()).Should().Be((long)ClusterSchema.LatestVersion);

@@ -23,6 +23,11 @@ public sealed class InboxDelivery
 
     public InboxMessage Message { get; }
 
+    /// <summary>The connection and transaction that hold the message: statements on them commit with its delivery.</summary>
+    internal NpgsqlConnection Connection => _connection;
+
+    internal NpgsqlTransaction Transaction => _transaction;
+
     /// <summary>Sends <paramref name="payload"/> to the message's <see cref="InboxMessage.ReplyTo"/> (nothing for a tell).</summary>
     public Task ReplyAsync(JsonObject payload, CancellationToken cancellationToken = default)
     {

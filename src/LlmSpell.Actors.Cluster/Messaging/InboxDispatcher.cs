@@ -12,9 +12,10 @@ namespace LlmSpell.Actors.Cluster.Messaging;
 /// itself), applies them through the node's engine and run operations, and answers. A message about a run the node
 /// cannot act on gets an error answer, never silence.
 /// <para>
-/// Applying is idempotent per message: a message is marked delivered with its answer once applied; if the node died
-/// between applying and marking, the redelivered message is recognised from the journal (a cancel of a run already
-/// cancelled, a signal the run already received after the message was sent) and answered without applying it again.
+/// Applying is idempotent per message id: a message is marked delivered, with its answer, in the transaction that locked
+/// it. If the node died between applying and marking, the redelivered message is recognised: a cancel finds the run
+/// cancelled already; a signal left a note (<c>cluster_applying</c>: how many signals the run had received) committed
+/// before the engine applied it, and the run's journal then shows whether the next signal it received was this one.
 /// </para>
 /// </summary>
 public sealed class InboxDispatcher : IAsyncDisposable
@@ -24,6 +25,8 @@ public sealed class InboxDispatcher : IAsyncDisposable
     private readonly Func<string, CancellationToken, Task>? _resumeRun;
     private readonly ILogger _logger;
     private readonly InboxReceiver _receiver;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _schema;
 
     /// <remarks><c>resumeRun</c>: 
     /// Takes the lease of an unfinished run and resumes it on this node (the node's part, with its epochs); null: this node
@@ -38,6 +41,8 @@ public sealed class InboxDispatcher : IAsyncDisposable
         _operations = operations ?? throw new ArgumentNullException(nameof(operations));
         _resumeRun = resumeRun;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+        _schema = schema;
         _receiver = new InboxReceiver(dataSource, schema, nodeName, ownsRuns: true, HandleAsync, options, _logger);
     }
 
@@ -59,7 +64,7 @@ public sealed class InboxDispatcher : IAsyncDisposable
         try
         {
             answer = message.Target.StartsWith(InboxTarget.RunPrefix, StringComparison.Ordinal)
-                ? await ApplyToRunAsync(message.Target[InboxTarget.RunPrefix.Length..], message, cancellationToken).ConfigureAwait(false)
+                ? await ApplyToRunAsync(message.Target[InboxTarget.RunPrefix.Length..], delivery, cancellationToken).ConfigureAwait(false)
                 : await ApplyToNodeAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or RunJournalException or ArgumentException)
@@ -69,8 +74,9 @@ public sealed class InboxDispatcher : IAsyncDisposable
         await delivery.ReplyAsync(answer, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<JsonObject> ApplyToRunAsync(string runId, InboxMessage message, CancellationToken cancellationToken)
+    private async Task<JsonObject> ApplyToRunAsync(string runId, InboxDelivery delivery, CancellationToken cancellationToken)
     {
+        var message = delivery.Message;
         switch (RunMessage.FromWire(message.Kind, message.Payload))
         {
             case RunMessage.GetStatus:
@@ -80,7 +86,7 @@ public sealed class InboxDispatcher : IAsyncDisposable
             case RunMessage.Cancel cancel:
                 return await CancelAsync(runId, cancel, cancellationToken).ConfigureAwait(false);
             case RunMessage.Signal signal:
-                return await SignalAsync(runId, signal, message.CreatedAt, cancellationToken).ConfigureAwait(false);
+                return await SignalAsync(runId, signal, delivery, cancellationToken).ConfigureAwait(false);
             default:
                 return ClusterWire.Failure(NodeName, $"node {NodeName} does not know the message kind '{message.Kind}' for a run (it knows: status, cancel, signal); is every node on the same LlmSpell version?");
         }
@@ -103,23 +109,50 @@ public sealed class InboxDispatcher : IAsyncDisposable
         }
     }
 
-    private async Task<JsonObject> SignalAsync(string runId, RunMessage.Signal signal, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    private async Task<JsonObject> SignalAsync(string runId, RunMessage.Signal signal, InboxDelivery delivery, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(signal.Name)) return ClusterWire.Failure(NodeName, "the signal message names no signal");
+        var messageId = delivery.Message.MessageId;
+        var received = (await _operations.GetHistoryAsync(runId, cancellationToken).ConfigureAwait(false))
+            .Select(e => e.Event).OfType<SignalReceived>().ToArray();
         try
         {
+            if (await SignalsBeforeAsync(messageId, cancellationToken).ConfigureAwait(false) is { } before)
+            {
+                // An earlier attempt died after its note: this node takes a run's messages one at a time, so the first
+                // signal the run received after the note is this message's, if it went in at all.
+                if (received.Length > before && received[before].Signal == signal.Name)
+                    return ClusterWire.Success(NodeName, new Acknowledged(NodeName, $"run {runId} already received signal '{signal.Name}' from this message"));
+            }
+            else await NoteApplyingAsync(messageId, runId, received.Length, cancellationToken).ConfigureAwait(false);
             await _engine.SignalAsync(runId, signal.Name, signal.Payload, cancellationToken).ConfigureAwait(false);
             return ClusterWire.Success(NodeName, new Acknowledged(NodeName, $"signal '{signal.Name}' delivered to run {runId} on node {NodeName}"));
         }
-        catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException)
+        finally
         {
-            // Not waiting for it (or not active) now: if the journal shows it received this signal after the message was
-            // sent, this is a redelivery of a message already applied.
-            var history = await _operations.GetHistoryAsync(runId, cancellationToken).ConfigureAwait(false);
-            if (history.Any(e => e.Event is SignalReceived r && r.Signal == signal.Name && e.Timestamp >= sentAt))
-                return ClusterWire.Success(NodeName, new Acknowledged(NodeName, $"run {runId} already received signal '{signal.Name}'"));
-            throw;
+            // The note goes with the delivery mark: both commit, or neither.
+            await using var forget = new NpgsqlCommand($"DELETE FROM {_schema}.cluster_applying WHERE message_id = $1", delivery.Connection, delivery.Transaction);
+            forget.Parameters.AddWithValue(messageId);
+            await forget.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task<int?> SignalsBeforeAsync(Guid messageId, CancellationToken cancellationToken)
+    {
+        await using var read = _dataSource.CreateCommand($"SELECT signals_before FROM {_schema}.cluster_applying WHERE message_id = $1");
+        read.Parameters.AddWithValue(messageId);
+        return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int before ? before : null;
+    }
+
+    // Committed on its own connection before the engine acts: it must outlive a crash of this node.
+    private async Task NoteApplyingAsync(Guid messageId, string runId, int signalsBefore, CancellationToken cancellationToken)
+    {
+        await using var note = _dataSource.CreateCommand(
+            $"INSERT INTO {_schema}.cluster_applying (message_id, run_id, signals_before) VALUES ($1, $2, $3) ON CONFLICT (message_id) DO NOTHING");
+        note.Parameters.AddWithValue(messageId);
+        note.Parameters.AddWithValue(runId);
+        note.Parameters.AddWithValue(signalsBefore);
+        await note.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<JsonObject> ApplyToNodeAsync(InboxMessage message, CancellationToken cancellationToken)

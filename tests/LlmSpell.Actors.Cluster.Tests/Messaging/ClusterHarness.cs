@@ -61,7 +61,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             WorkflowEngineOptions.Default
                 .WithDurability(new DurableRunOptions(Store.Journal).WithResumeOnStart(false))
                 .WithRunIdGenerator(() => $"{nodeName}-run{Interlocked.Increment(ref runIds)}"));
-        var node = new Node(this, nodeName, engine);
+        var node = new Node(this, nodeName, engine, system);
         var dispatcher = new InboxDispatcher(DataSource, Schema, nodeName, engine, engine, options: options,
             resumeRun: async (runId, ct) =>
             {
@@ -131,8 +131,16 @@ public sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>A node of the harness.</summary>
-    public sealed class Node(ClusterHarness harness, string name, WorkflowEngine engine)
+    public sealed class Node(ClusterHarness harness, string name, WorkflowEngine engine, ActorSystem system)
     {
+        /// <summary>Stops the node's runs as a crash would leave them: unfinished in the journal, its lease still naming it.</summary>
+        public async Task StopAsync()
+        {
+            await Dispatcher.DisposeAsync();
+            await system.Terminate();
+            await Engine.FlushJournalsAsync();
+        }
+
         public string Name { get; } = name;
         public WorkflowEngine Engine { get; } = engine;
         public InboxDispatcher Dispatcher { get; internal set; } = null!;

@@ -80,6 +80,26 @@ public static class ClusterSchema
         END $$;
         """;
 
+    /// <summary>
+    /// The schema a connection string names: the first entry of its <c>Search Path</c>, else <c>public</c>. Throws
+    /// <see cref="ArgumentException"/> with what to fix for a connection string Npgsql cannot read.
+    /// </summary>
+    public static string SchemaOf(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException(
+                $"The PostgreSQL connection string is not valid: {ex.Message}. Use the keyword form, e.g. 'Host=localhost;Username=llmspell;Database=llmspell;Search Path=llmspell'.", ex);
+        }
+        var first = builder.SearchPath?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        return string.IsNullOrEmpty(first) ? "public" : first.Trim('"');
+    }
+
     /// <summary>The highest migration this build knows.</summary>
     public static int LatestVersion => Migrations.Length;
 

@@ -1,0 +1,102 @@
+using LlmSpell.Actors.Persistence.Tests.Support;
+using LlmSpell.Cli.Tests.Support;
+using CliRunner = LlmSpell.Cli.Tests.Support.Cli;
+using LlmSpell.Workflows.Durability;
+using LlmSpell.Workflows.Events;
+using LlmSpell.Workflows.Results;
+using LlmSpell.Workflows.Tests.Execution;
+using Npgsql;
+using static LlmSpell.Actors.Cluster.Tests.Messaging.ClusterHarness;
+
+namespace LlmSpell.Actors.Cluster.Tests.Messaging;
+
+/// <summary><c>llmspell workflow … --postgres</c> as a real process, against runs on a node of a real cluster.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ClusterCliSpec(PostgresFixture postgres) : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private ClusterHarness _cluster = null!;
+    private CliRunner _cli = null!;
+    private string _connection = "";
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await ClusterHarness.StartAsync(postgres, nameof(ClusterCliSpec));
+        _connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { SearchPath = _cluster.Schema }.ConnectionString;
+        _cli = new CliRunner(_data.Path);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Workflow_signal_with_postgres_delivers_the_signal_to_the_node_running_the_run()
+    {
+        var a = await _cluster.NodeAsync("a", new ScriptedTools().Echo("publish"));
+        var run = await a.StartAsync(Sequential("approve", Wait("approval", "approved"), Tool("publish")));
+        var client = await _cluster.ClientAsync();
+        await foreach (var e in client.Run(run.Id).WatchAsync().WithCancellation(new CancellationTokenSource(Limit).Token))
+            if (e is SignalAwaited) break;
+
+        var show = await _cli.RunAsync("workflow", "show", run.Id, "--postgres", _connection);
+        show.ExitCode.Should().Be(0, show.ToString());
+        show.Stdout.Should().Contain("paused").And.Contain("approved");
+
+        var signal = await _cli.RunAsync("workflow", "signal", run.Id, "approved", "--data", """{"by":"cli"}""", "--postgres", _connection);
+
+        signal.ExitCode.Should().Be(0, signal.ToString());
+        signal.Stdout.Should().Contain($"Delivered signal 'approved' to run {run.Id} on node {a.Name}");
+        var result = await run.Completion.WaitAsync(Limit);
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        result.Steps.Single(s => s.Name == "approval").Output!["by"]!.GetValue<string>().Should().Be("cli");
+
+        var wrong = await _cli.RunAsync("workflow", "signal", run.Id, "approved", "--postgres", _connection);
+        wrong.ExitCode.Should().Be(2, wrong.ToString());
+        wrong.Stderr.Should().Contain("already finished");
+    }
+
+    [Fact]
+    public async Task Workflow_cancel_with_postgres_has_the_owning_node_cancel_the_run()
+    {
+        var tools = new ScriptedTools().Hangs("slow");
+        var a = await _cluster.NodeAsync("a", tools);
+        var run = await a.StartAsync(Sequential("long", Tool("slow")));
+        await tools.WhenCalled("slow").WaitAsync(Limit);
+
+        var cancel = await _cli.RunAsync("workflow", "cancel", run.Id, "--reason", "from the cli", "--postgres", _connection);
+
+        cancel.ExitCode.Should().Be(0, cancel.ToString());
+        cancel.Stdout.Should().Contain($"Cancelled run {run.Id} on node {a.Name}");
+        var result = await run.Completion.WaitAsync(Limit);
+        result.Status.Should().Be(RunStatus.Cancelled);
+        result.Error.Should().Contain("from the cli");
+        tools.CancellationObserved("slow").Should().BeTrue("the node that runs it stopped the step");
+        var list = await _cli.RunAsync("workflow", "list", "--status", "cancelled", "--postgres", _connection);
+        list.ExitCode.Should().Be(0, list.ToString());
+        list.Stdout.Should().Contain(run.Id);
+    }
+
+    [Fact]
+    public async Task Without_a_node_holding_the_run_signal_says_what_to_do_and_cancel_records_it_in_the_journal()
+    {
+        var a = await _cluster.NodeAsync("a", new ScriptedTools());
+        var run = await a.StartAsync(Sequential("orphan", Wait("approval", "approved")));
+        var client = await _cluster.ClientAsync();
+        await foreach (var e in client.Run(run.Id).WatchAsync().WithCancellation(new CancellationTokenSource(Limit).Token))
+            if (e is SignalAwaited) break;
+        await a.StopAsync();
+        await _cluster.ExecuteAsync($"DELETE FROM {_cluster.Schema}.run_leases WHERE run_id = $1", run.Id);
+
+        var signal = await _cli.RunAsync("workflow", "signal", run.Id, "approved", "--postgres", _connection);
+        signal.ExitCode.Should().Be(1, signal.ToString());
+        signal.Stderr.Should().Contain("not running on any node").And.Contain($"llmspell workflow resume {run.Id} --postgres");
+
+        var cancel = await _cli.RunAsync("workflow", "cancel", run.Id, "--postgres", _connection);
+        cancel.ExitCode.Should().Be(0, cancel.ToString());
+        cancel.Stdout.Should().Contain($"Cancelled run {run.Id}");
+        (await a.Engine.GetSummaryAsync(run.Id)).State.Should().Be(RunState.Cancelled);
+    }
+}

@@ -117,7 +117,8 @@ public sealed class ClusterClient : IAsyncDisposable
         _pending[id] = answer;
         try
         {
-            await Inbox.SendAsync(target, kind, payload, InboxTarget.Node(Name), id, cancellationToken).ConfigureAwait(false);
+            // The answer confirms the ask: its message need not wait for the WAL flush.
+            await Inbox.SendAsync(target, kind, payload, InboxTarget.Node(Name), id, cancellationToken, durable: false).ConfigureAwait(false);
             JsonObject reply;
             try
             {

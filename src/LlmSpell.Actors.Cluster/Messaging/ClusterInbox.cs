@@ -27,38 +27,66 @@ public sealed class ClusterInbox
     public string Channel { get; }
 
     /// <summary>Sends a message; returns false when a message with this id was sent before (nothing is sent again).</summary>
-    public async Task<bool> SendAsync(string target, string kind, JsonNode payload, string? replyTo, Guid messageId, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// <c>durable</c> false commits without waiting for the WAL flush (<c>synchronous_commit off</c>): for an ask, whose
+    /// answer is its confirmation: a message lost with a crashed server only makes the ask time out.
+    /// </remarks>
+    public async Task<bool> SendAsync(string target, string kind, JsonNode payload, string? replyTo, Guid messageId, CancellationToken cancellationToken = default,
+        bool durable = true)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var sent = await SendAsync(connection, transaction, target, kind, payload, replyTo, messageId, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return sent;
+        // One round trip: the statements of a batch run in one implicit transaction.
+        await using var batch = new NpgsqlBatch(connection);
+        if (!durable) batch.BatchCommands.Add(AsynchronousCommit());
+        batch.BatchCommands.Add(Send(target, kind, payload, replyTo, messageId));
+        return await SentAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends inside the caller's transaction: it is sent (and notified) only if that transaction commits.</summary>
     public async Task<bool> SendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string target, string kind, JsonNode payload, string? replyTo, Guid messageId,
         CancellationToken cancellationToken = default)
     {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Send(target, kind, payload, replyTo, messageId));
+        return await SentAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Makes the current transaction commit without waiting for the WAL flush.</summary>
+    internal static NpgsqlBatchCommand AsynchronousCommit() => new("SELECT set_config('synchronous_commit', 'off', true)");
+
+    private NpgsqlBatchCommand Send(string target, string kind, JsonNode payload, string? replyTo, Guid messageId)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(target);
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
         ArgumentNullException.ThrowIfNull(payload);
-        await using var command = new NpgsqlCommand(
+        var command = new NpgsqlBatchCommand(
             $"""
             WITH sent AS (
                 INSERT INTO {Schema}.cluster_inbox (message_id, target, kind, payload, reply_to) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (message_id) DO NOTHING RETURNING target)
             SELECT pg_notify($6, target) FROM sent
-            """, connection, transaction);
-        command.Parameters.AddWithValue(messageId);
-        command.Parameters.AddWithValue(target);
-        command.Parameters.AddWithValue(kind);
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = messageId });
+        command.Parameters.Add(new NpgsqlParameter { Value = target });
+        command.Parameters.Add(new NpgsqlParameter { Value = kind });
         command.Parameters.Add(new NpgsqlParameter { Value = payload.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)replyTo ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.AddWithValue(Channel);
+        command.Parameters.Add(new NpgsqlParameter { Value = Channel });
+        return command;
+    }
+
+    // The send's statement returns a row when the message was new; the other statements of the batch are settings.
+    private static async Task<bool> SentAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = 0;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows++;
+        do
+        {
+            var isSend = reader.FieldCount == 1 && reader.GetName(0) == "pg_notify";
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                if (isSend) rows++;
+        }
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
         return rows > 0;
     }
 

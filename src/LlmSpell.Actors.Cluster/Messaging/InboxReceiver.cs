@@ -196,9 +196,14 @@ public sealed class InboxReceiver : IAsyncDisposable
             failed.Add(message.Id);
             return true;
         }
-        await using (var mark = new NpgsqlCommand($"UPDATE {_inbox.Schema}.cluster_inbox SET delivered_at = now() WHERE id = $1", connection, transaction))
+        await using (var mark = new NpgsqlBatch(connection, transaction))
         {
-            mark.Parameters.AddWithValue(message.Id);
+            // The mark need not wait for the WAL flush: lost with a crashed server, the message is only delivered again,
+            // which the handlers recognise. (Notes a handler must keep, it commits on their own, synchronously.)
+            mark.BatchCommands.Add(ClusterInbox.AsynchronousCommit());
+            var update = new NpgsqlBatchCommand($"UPDATE {_inbox.Schema}.cluster_inbox SET delivered_at = now() WHERE id = $1");
+            update.Parameters.Add(new NpgsqlParameter { Value = message.Id });
+            mark.BatchCommands.Add(update);
             await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

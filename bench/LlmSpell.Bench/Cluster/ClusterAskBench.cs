@@ -19,6 +19,28 @@ namespace LlmSpell.Bench.Cluster;
 /// </summary>
 public static class ClusterAskBench
 {
+    private static async Task<double[]> MeasureAsync(int n, int warmup, Func<Task> ask)
+    {
+        for (var i = 0; i < warmup; i++) await ask();
+        var samples = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await ask();
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        Array.Sort(samples);
+        return samples;
+    }
+
+    private static void Emit(string ask, int n, double[] samples) => BenchRunner.Emit(new
+    {
+        bench = "cluster-ask", ask, n,
+        p50_us = Math.Round(WorkflowShapeBench.Percentile(samples, 0.50), 1),
+        p99_us = Math.Round(WorkflowShapeBench.Percentile(samples, 0.99), 1),
+        target_p50_us = 5000,
+    });
+
     public static async Task RunAsync(BenchArgs args)
     {
         var n = args.Int("n", 500);
@@ -53,22 +75,14 @@ public static class ClusterAskBench
             await using var client = await ClusterClient.StartAsync(dataSource, schema, store.Journal, name: "b-client");
             var target = client.Run(run.Id);
             var timeout = TimeSpan.FromSeconds(10);
-            for (var i = 0; i < warmup; i++) await target.Ask<RunStatusReply>(RunMessage.GetStatus.Instance, timeout);
-            var samples = new double[n];
-            for (var i = 0; i < n; i++)
-            {
-                var start = Stopwatch.GetTimestamp();
-                await target.Ask<RunStatusReply>(RunMessage.GetStatus.Instance, timeout);
-                samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-            }
-            Array.Sort(samples);
-            BenchRunner.Emit(new
-            {
-                bench = "cluster-ask", n,
-                p50_us = Math.Round(WorkflowShapeBench.Percentile(samples, 0.50), 1),
-                p99_us = Math.Round(WorkflowShapeBench.Percentile(samples, 0.99), 1),
-                target_p50_us = 5000,
-            });
+            var status = await MeasureAsync(n, warmup, () => target.Ask<RunStatusReply>(RunMessage.GetStatus.Instance, timeout));
+            Emit("status", n, status);
+            // The inbox alone: a receiver that answers at once, without reading the run's journal.
+            await using var echo = new InboxReceiver(dataSource, schema, "echo", ownsRuns: false,
+                (delivery, ct) => delivery.ReplyAsync(ClusterWire.Success("echo", new Acknowledged("echo", "pong")), ct));
+            await echo.StartAsync();
+            var ping = await MeasureAsync(n, warmup, () => client.AskAsync(InboxTarget.Node("echo"), "ping", [], timeout, "echo did not answer", CancellationToken.None));
+            Emit("inbox-echo", n, ping);
         }
         finally
         {

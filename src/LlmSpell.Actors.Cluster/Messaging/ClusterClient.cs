@@ -45,7 +45,7 @@ public sealed class ClusterClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(journal);
         var client = new ClusterClient(dataSource, schema, journal, name ?? "client-" + Guid.NewGuid().ToString("N")[..12],
             logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        client._receiver = new InboxReceiver(dataSource, schema, client.Name, ownsRuns: false, client.OnReplyAsync, options, client._logger);
+        client._receiver = new InboxReceiver(dataSource, schema, client.Name, ownsRuns: false, client.OnReplyAsync, options, client._logger) { TakeOnRead = true };
         try
         {
             await client._receiver.StartAsync(cancellationToken).ConfigureAwait(false);

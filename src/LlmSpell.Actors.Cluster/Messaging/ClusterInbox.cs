@@ -38,7 +38,7 @@ public sealed class ClusterInbox
         // One round trip: the statements of a batch run in one implicit transaction.
         await using var batch = new NpgsqlBatch(connection);
         if (!durable) batch.BatchCommands.Add(AsynchronousCommit());
-        batch.BatchCommands.Add(Send(target, kind, payload, replyTo, messageId));
+        batch.BatchCommands.Add(SendCommand(target, kind, payload, replyTo, messageId));
         return await SentAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
@@ -47,14 +47,14 @@ public sealed class ClusterInbox
         CancellationToken cancellationToken = default)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(Send(target, kind, payload, replyTo, messageId));
+        batch.BatchCommands.Add(SendCommand(target, kind, payload, replyTo, messageId));
         return await SentAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Makes the current transaction commit without waiting for the WAL flush.</summary>
     internal static NpgsqlBatchCommand AsynchronousCommit() => new("SELECT set_config('synchronous_commit', 'off', true)");
 
-    private NpgsqlBatchCommand Send(string target, string kind, JsonNode payload, string? replyTo, Guid messageId)
+    internal NpgsqlBatchCommand SendCommand(string target, string kind, JsonNode payload, string? replyTo, Guid messageId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(target);
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);

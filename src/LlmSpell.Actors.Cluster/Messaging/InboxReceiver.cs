@@ -28,6 +28,12 @@ public sealed class InboxReceiver : IAsyncDisposable
     private Task _draining = Task.CompletedTask;
     private int _started;
 
+    /// <summary>
+    /// Answers to a client are marked delivered as they are read, many in one statement: handling one only completes a
+    /// waiting ask in memory, and a client that dies loses its asks anyway.
+    /// </summary>
+    internal bool TakeOnRead { get; init; }
+
     /// <remarks><c>ownsRuns</c>: Whether it also takes the messages of the runs leased to <paramref name="nodeName"/> (a node, not a client).</remarks>
     public InboxReceiver(NpgsqlDataSource dataSource, string schema, string nodeName, bool ownsRuns,
         Func<InboxDelivery, CancellationToken, Task> handler, InboxOptions? options = null, ILogger? logger = null)
@@ -139,7 +145,8 @@ public sealed class InboxReceiver : IAsyncDisposable
                 }
                 token.ThrowIfCancellationRequested();
                 var failed = new List<long>();
-                while (await TakeNextAsync(failed, token).ConfigureAwait(false)) { }
+                if (TakeOnRead) while (await TakeManyAsync(token).ConfigureAwait(false)) { }
+                else while (await TakeNextAsync(failed, token).ConfigureAwait(false)) { }
                 if (DateTimeOffset.UtcNow - lastPrune > _options.SafetySweep)
                 {
                     lastPrune = DateTimeOffset.UtcNow;
@@ -157,6 +164,47 @@ public sealed class InboxReceiver : IAsyncDisposable
             }
         }
     }
+
+    private const int TakeLimit = 64;
+
+    // Marked delivered in the statement that reads them; true when there may be more.
+    private async Task<bool> TakeManyAsync(CancellationToken cancellationToken)
+    {
+        var messages = new List<InboxMessage>();
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var batch = new NpgsqlBatch(connection))
+        {
+            batch.BatchCommands.Add(ClusterInbox.AsynchronousCommit());
+            var take = new NpgsqlBatchCommand(
+                $"""
+                UPDATE {_inbox.Schema}.cluster_inbox SET delivered_at = now() WHERE id IN (
+                    SELECT id FROM {_inbox.Schema}.cluster_inbox WHERE delivered_at IS NULL AND target = $1 ORDER BY id LIMIT {TakeLimit} FOR UPDATE SKIP LOCKED)
+                RETURNING id, message_id, target, kind, payload::text, reply_to, created_at
+                """);
+            take.Parameters.Add(new NpgsqlParameter { Value = _nodeTarget });
+            batch.BatchCommands.Add(take);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) messages.Add(Read(reader));
+        }
+        foreach (var message in messages.OrderBy(m => m.Id))
+        {
+            try
+            {
+                await _handler(new InboxDelivery(message, _inbox, null, null), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogError(ex, "Inbox of {Node}: handling message {MessageId} ({Kind}) failed", NodeName, message.MessageId, message.Kind);
+            }
+        }
+        return messages.Count == TakeLimit;
+    }
+
+    private static InboxMessage Read(NpgsqlDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
+            JsonNode.Parse(reader.GetString(4)) ?? new JsonObject(), reader.IsDBNull(5) ? null : reader.GetString(5),
+            reader.GetFieldValue<DateTimeOffset>(6));
 
     // One message per transaction, so a slow handler holds only its own row; false when nothing (else) is pending.
     private async Task<bool> TakeNextAsync(List<long> failed, CancellationToken cancellationToken)
@@ -178,17 +226,13 @@ public sealed class InboxReceiver : IAsyncDisposable
             select.Parameters.AddWithValue(failed.ToArray());
             select.Parameters.AddWithValue(_ownsRuns);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                message = new InboxMessage(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
-                    JsonNode.Parse(reader.GetString(4)) ?? new JsonObject(), reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.GetFieldValue<DateTimeOffset>(6));
-            }
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) message = Read(reader);
         }
         if (message is null) return false;
+        var delivery = new InboxDelivery(message, _inbox, connection, transaction);
         try
         {
-            await _handler(new InboxDelivery(message, _inbox, connection, transaction), cancellationToken).ConfigureAwait(false);
+            await _handler(delivery, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -201,6 +245,7 @@ public sealed class InboxReceiver : IAsyncDisposable
             // The mark need not wait for the WAL flush: lost with a crashed server, the message is only delivered again,
             // which the handlers recognise. (Notes a handler must keep, it commits on their own, synchronously.)
             mark.BatchCommands.Add(ClusterInbox.AsynchronousCommit());
+            foreach (var reply in delivery.Replies) mark.BatchCommands.Add(reply);
             var update = new NpgsqlBatchCommand($"UPDATE {_inbox.Schema}.cluster_inbox SET delivered_at = now() WHERE id = $1");
             update.Parameters.Add(new NpgsqlParameter { Value = message.Id });
             mark.BatchCommands.Add(update);

@@ -74,7 +74,9 @@ public sealed class ClusterCliSpec(PostgresFixture postgres) : IAsyncLifetime
         result.Status.Should().Be(RunStatus.Cancelled);
         result.Error.Should().Contain("from the cli");
         tools.CancellationObserved("slow").Should().BeTrue("the node that runs it stopped the step");
-        var list = await _cli.RunAsync("workflow", "list", "--status", "cancelled", "--postgres", _connection);
+        // The config's postgres does what --postgres does.
+        var config = _data.File("cluster.json", new System.Text.Json.Nodes.JsonObject { ["postgres"] = _connection }.ToJsonString());
+        var list = await _cli.RunAsync("--config", config, "workflow", "list", "--status", "cancelled");
         list.ExitCode.Should().Be(0, list.ToString());
         list.Stdout.Should().Contain(run.Id);
     }

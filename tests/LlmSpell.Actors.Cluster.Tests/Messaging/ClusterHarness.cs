@@ -103,6 +103,18 @@ public sealed class ClusterHarness : IAsyncDisposable
         return value is null or DBNull ? default : (T)value;
     }
 
+    /// <summary>Completes once the message's delivery is committed.</summary>
+    public async Task WaitDeliveredAsync(Guid id)
+    {
+        var until = DateTime.UtcNow + Limit;
+        // A condition in the database: the test has no event to subscribe to for a commit on the receiver's side.
+        while (await ScalarAsync<DateTime?>($"SELECT delivered_at FROM {Schema}.cluster_inbox WHERE message_id = $1", id) is null)
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"message {id} was not delivered within {Limit}");
+            await Task.Delay(20);
+        }
+    }
+
     public static StepDefinition Tool(string name) => new()
     {
         Name = name,

@@ -85,6 +85,8 @@ public sealed class ClusterInboxSpec(PostgresFixture postgres) : IAsyncLifetime
         await atB.Seen(markerB);
         atB.Count(first).Should().Be(0, "b does not hold the run's lease");
 
+        // Handled is not yet delivered: a receiver stopped before its commit leaves the message for the next owner.
+        await _cluster.WaitDeliveredAsync(first);
         await receiverA.DisposeAsync();
         var second = Guid.NewGuid();
         await _cluster.Inbox.SendAsync(InboxTarget.Run(runId), "status", new JsonObject(), null, second);

@@ -84,7 +84,7 @@ public sealed class WorkflowRefSpec(PostgresFixture postgres) : IAsyncLifetime
         var client = await _cluster.ClientAsync();
         var first = Guid.NewGuid();
         await _cluster.Inbox.SendAsync(InboxTarget.Run(run.Id), ClusterWire.SignalKind, Signal("go", 1), client.Name, first);
-        await WaitDeliveredAsync(first);
+        await _cluster.WaitDeliveredAsync(first);
         await NthAsync<SignalAwaited>(client.Run(run.Id), 2);
 
         // What a node that died after the engine applied the signal, before the delivery committed, leaves behind:
@@ -92,7 +92,7 @@ public sealed class WorkflowRefSpec(PostgresFixture postgres) : IAsyncLifetime
         await _cluster.ExecuteAsync($"INSERT INTO {_cluster.Schema}.cluster_applying (message_id, run_id, signals_before) VALUES ($1, $2, 0)", first, run.Id);
         await _cluster.ExecuteAsync($"UPDATE {_cluster.Schema}.cluster_inbox SET delivered_at = NULL WHERE message_id = $1", first);
         a.Dispatcher.Wake();
-        await WaitDeliveredAsync(first);
+        await _cluster.WaitDeliveredAsync(first);
 
         var history = await a.Engine.GetHistoryAsync(run.Id);
         history.Select(h => h.Event).OfType<SignalReceived>().Should().ContainSingle("the redelivery was recognised");
@@ -207,17 +207,6 @@ public sealed class WorkflowRefSpec(PostgresFixture postgres) : IAsyncLifetime
     }
 
     private static JsonObject Signal(string name, int n) => new() { ["signal"] = name, ["payload"] = new JsonObject { ["n"] = n } };
-
-    private async Task WaitDeliveredAsync(Guid id)
-    {
-        var until = DateTime.UtcNow + Limit;
-        // Awaits a condition in the database (there is no event to subscribe to from the test's side).
-        while (await _cluster.ScalarAsync<DateTime?>($"SELECT delivered_at FROM {_cluster.Schema}.cluster_inbox WHERE message_id = $1", id) is null)
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"message {id} was not delivered within {Limit}");
-            await Task.Delay(20);
-        }
-    }
 
     private static Task<T> FirstAsync<T>(WorkflowRef run) where T : WorkflowEvent => NthAsync<T>(run, 1);
 

@@ -101,4 +101,34 @@ public sealed class ClusterCliSpec(PostgresFixture postgres) : IAsyncLifetime
         cancel.Stdout.Should().Contain($"Cancelled run {run.Id}");
         (await a.Engine.GetSummaryAsync(run.Id)).State.Should().Be(RunState.Cancelled);
     }
+
+    [Fact]
+    public async Task Workflow_resume_with_postgres_has_the_least_loaded_live_node_take_the_run_up()
+    {
+        var gate = new TaskCompletionSource();
+        var before = new ScriptedTools().Counts("one").WaitsFor("two", gate.Task);
+        var a = await _cluster.NodeAsync("a", before);
+        var run = await a.StartAsync(Sequential("moved", Tool("one"), Tool("two")));
+        await before.WhenCalled("two").WaitAsync(Limit);
+        await a.StopAsync();
+        // Node a is down (its heartbeat expired), and so are the nodes of earlier specs of this class (they share the schema).
+        await _cluster.ExecuteAsync($"UPDATE {_cluster.Schema}.nodes SET expires_at = now() - interval '1 second'");
+
+        var none = await _cli.RunAsync("workflow", "resume", run.Id, "--postgres", _connection);
+        none.ExitCode.Should().Be(1, none.ToString());
+        none.Stderr.Should().Contain("no node of the cluster is running").And.Contain("llmspell node start --postgres");
+
+        var after = new ScriptedTools().Counts("one").Echo("two");
+        var b = await _cluster.NodeAsync("b", after);
+        var resume = await _cli.RunAsync("workflow", "resume", run.Id, "--postgres", _connection);
+
+        resume.ExitCode.Should().Be(0, resume.ToString());
+        resume.Stdout.Should().Contain($"Run {run.Id} resumes on node {b.Name}");
+        var result = await b.Resumed.Should().ContainSingle().Subject.Completion.WaitAsync(Limit);
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        after.Calls("one").Should().Be(0, "step one completed before the run moved");
+        var again = await _cli.RunAsync("workflow", "resume", run.Id, "--postgres", _connection);
+        again.ExitCode.Should().Be(2, again.ToString());
+        again.Stderr.Should().Contain("already finished");
+    }
 }

@@ -83,6 +83,9 @@ public static class ClusterAskBench
             await echo.StartAsync();
             var ping = await MeasureAsync(n, warmup, () => client.AskAsync(InboxTarget.Node("echo"), "ping", [], timeout, "echo did not answer", CancellationToken.None));
             Emit("inbox-echo", n, ping);
+            // What the owning node does for a status ask, without the inbox.
+            var read = await MeasureAsync(n, warmup, () => engine.GetSummaryAsync(run.Id));
+            Emit("local-summary", n, read);
         }
         finally
         {

@@ -6,7 +6,9 @@ namespace LlmSpell.Actors.Cluster.Messaging;
 
 /// <summary>
 /// Puts messages in the cluster inbox (<c>cluster_inbox</c>). The insert and its NOTIFY share one transaction, so a
-/// receiver woken by the notification always finds the row. A message id is accepted once: sending it again (a retry
+/// receiver woken by the notification always finds the row. A message to a run notifies only the node that holds the
+/// run's lease (<c>node:&lt;owner&gt;</c>), so the other nodes stay asleep; a node that takes a lease over takes that
+/// run's pending messages on its own (<see cref="InboxReceiver.Wake"/>). A message id is accepted once: sending it again (a retry
 /// after a lost answer) is a no-op, which is what makes redelivery and resending safe.
 /// </summary>
 public sealed class ClusterInbox
@@ -64,7 +66,9 @@ public sealed class ClusterInbox
             WITH sent AS (
                 INSERT INTO {Schema}.cluster_inbox (message_id, target, kind, payload, reply_to) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (message_id) DO NOTHING RETURNING target)
-            SELECT pg_notify($6, target) FROM sent
+            SELECT pg_notify($6, COALESCE(
+                (SELECT 'node:' || l.owner FROM {Schema}.run_leases l WHERE starts_with(sent.target, 'run:') AND l.run_id = substr(sent.target, 5)),
+                sent.target)) FROM sent
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = messageId });
         command.Parameters.Add(new NpgsqlParameter { Value = target });

@@ -73,6 +73,7 @@ public sealed class InboxReceiver : IAsyncDisposable
         {
             connection.Notification += (_, e) =>
             {
+                // A run's message names its owner; one to a run without a lease (yet) may become any node's.
                 if (e.Payload == _nodeTarget || (_ownsRuns && e.Payload.StartsWith(InboxTarget.RunPrefix, StringComparison.Ordinal))) Wake();
             };
             await using var listen = new NpgsqlCommand($"LISTEN \"{_inbox.Channel}\"", connection);

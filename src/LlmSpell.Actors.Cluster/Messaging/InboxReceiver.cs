@@ -148,7 +148,8 @@ public sealed class InboxReceiver : IAsyncDisposable
                 var failed = new List<long>();
                 if (TakeOnRead) while (await TakeManyAsync(token).ConfigureAwait(false)) { }
                 else while (await TakeNextAsync(failed, token).ConfigureAwait(false)) { }
-                if (DateTimeOffset.UtcNow - lastPrune > _options.SafetySweep)
+                // Nodes keep the table small; short-lived clients (a CLI command) leave it to them.
+                if (_ownsRuns && DateTimeOffset.UtcNow - lastPrune > _options.SafetySweep)
                 {
                     lastPrune = DateTimeOffset.UtcNow;
                     await _inbox.PruneDeliveredAsync(_options.RetainDelivered, token).ConfigureAwait(false);

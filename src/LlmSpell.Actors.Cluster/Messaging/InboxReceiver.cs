@@ -161,8 +161,17 @@ public sealed class InboxReceiver : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                // The database is unreachable: the listener reconnects and wakes this loop again.
-                _logger.LogWarning(ex, "Inbox of {Node}: taking messages failed", NodeName);
+                // The database is unreachable, or was for a moment: try again shortly rather than at the next sweep.
+                _logger.LogWarning(ex, "Inbox of {Node}: taking messages failed; trying again in {Delay}", NodeName, _options.ReconnectDelay);
+                try
+                {
+                    await Task.Delay(_options.ReconnectDelay, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                Wake();
             }
         }
     }

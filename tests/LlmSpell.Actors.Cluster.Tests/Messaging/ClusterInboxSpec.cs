@@ -117,6 +117,32 @@ public sealed class ClusterInboxSpec(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_receiver_whose_listening_connection_was_killed_listens_again_and_takes_what_was_sent_meanwhile()
+    {
+        var me = _cluster.Name("node");
+        var handled = new Recorder();
+        await using var receiver = Receiver(me, handled.HandleAsync, options: InboxOptions.Default.WithSafetySweep(TimeSpan.FromHours(1)));
+        await receiver.StartAsync();
+        var channel = ClusterChannels.InboxOf(_cluster.Schema);
+
+        var pid = await _cluster.ScalarAsync<int?>("SELECT pid FROM pg_stat_activity WHERE query = $1", $"LISTEN \"{channel}\"");
+        pid.Should().NotBeNull("the receiver's LISTEN connection is found by its last statement");
+        (await _cluster.ScalarAsync<bool>("SELECT pg_terminate_backend($1)", pid!.Value)).Should().BeTrue();
+        // Sent once that connection is gone, so its notification reaches no one.
+        var until = DateTime.UtcNow + ClusterHarness.Limit;
+        while (await _cluster.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid.Value) > 0)
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"backend {pid} did not end");
+            await Task.Delay(10);
+        }
+        var id = Guid.NewGuid();
+        await _cluster.Inbox.SendAsync(InboxTarget.Node(me), "ping", new JsonObject(), null, id);
+
+        await handled.Seen(id);
+        receiver.Sweeps.Should().Be(0, "the reconnect took it, not the safety sweep");
+    }
+
+    [Fact]
     public async Task A_handler_that_throws_leaves_its_message_pending_and_the_receiver_goes_on_with_the_next()
     {
         var me = _cluster.Name("node");

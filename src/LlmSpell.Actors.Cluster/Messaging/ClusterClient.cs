@@ -109,7 +109,9 @@ public sealed class ClusterClient : IAsyncDisposable
         return Read<Acknowledged>(reply);
     }
 
-    internal async Task<JsonObject> AskAsync(string target, string kind, JsonObject payload, TimeSpan timeout, string timeoutMessage, CancellationToken cancellationToken)
+    /// <remarks><c>notOwned</c>: for a run, the error when no node held its lease as the ask was sent (the ask is withdrawn).</remarks>
+    internal async Task<JsonObject> AskAsync(string target, string kind, JsonObject payload, TimeSpan timeout, string timeoutMessage, CancellationToken cancellationToken,
+        Func<Exception>? notOwned = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         var id = Guid.NewGuid();
@@ -118,7 +120,13 @@ public sealed class ClusterClient : IAsyncDisposable
         try
         {
             // The answer confirms the ask: its message need not wait for the WAL flush.
-            await Inbox.SendAsync(target, kind, payload, InboxTarget.Node(Name), id, cancellationToken, durable: false).ConfigureAwait(false);
+            var (_, owner) = await Inbox.SendReportingOwnerAsync(target, kind, payload, InboxTarget.Node(Name), id, durable: false, cancellationToken).ConfigureAwait(false);
+            // Without a lease nobody takes the message: say so now instead of after the timeout.
+            if (owner is null && notOwned is not null)
+            {
+                await Inbox.WithdrawAsync(id, CancellationToken.None).ConfigureAwait(false);
+                throw notOwned();
+            }
             JsonObject reply;
             try
             {

@@ -34,7 +34,12 @@ public sealed class ClusterInbox
     /// answer is its confirmation: a message lost with a crashed server only makes the ask time out.
     /// </remarks>
     public async Task<bool> SendAsync(string target, string kind, JsonNode payload, string? replyTo, Guid messageId, CancellationToken cancellationToken = default,
-        bool durable = true)
+        bool durable = true) =>
+        (await SendReportingOwnerAsync(target, kind, payload, replyTo, messageId, durable, cancellationToken).ConfigureAwait(false)).Sent;
+
+    /// <summary>Sends, and says which node held the target run's lease when it was sent (null: none, or not a run).</summary>
+    internal async Task<(bool Sent, string? Owner)> SendReportingOwnerAsync(string target, string kind, JsonNode payload, string? replyTo, Guid messageId, bool durable,
+        CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // One round trip: the statements of a batch run in one implicit transaction.
@@ -50,7 +55,7 @@ public sealed class ClusterInbox
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(SendCommand(target, kind, payload, replyTo, messageId));
-        return await SentAsync(batch, cancellationToken).ConfigureAwait(false);
+        return (await SentAsync(batch, cancellationToken).ConfigureAwait(false)).Sent;
     }
 
     /// <summary>Makes the current transaction commit without waiting for the WAL flush.</summary>
@@ -66,9 +71,8 @@ public sealed class ClusterInbox
             WITH sent AS (
                 INSERT INTO {Schema}.cluster_inbox (message_id, target, kind, payload, reply_to) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (message_id) DO NOTHING RETURNING target)
-            SELECT pg_notify($6, COALESCE(
-                (SELECT 'node:' || l.owner FROM {Schema}.run_leases l WHERE starts_with(sent.target, 'run:') AND l.run_id = substr(sent.target, 5)),
-                sent.target)) FROM sent
+            SELECT pg_notify($6, COALESCE('node:' || lease.owner, sent.target)), lease.owner FROM sent
+            LEFT JOIN {Schema}.run_leases lease ON starts_with(sent.target, 'run:') AND lease.run_id = substr(sent.target, 5)
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = messageId });
         command.Parameters.Add(new NpgsqlParameter { Value = target });
@@ -80,18 +84,23 @@ public sealed class ClusterInbox
     }
 
     // The send's statement returns a row when the message was new; the other statements of the batch are settings.
-    private static async Task<bool> SentAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    private static async Task<(bool Sent, string? Owner)> SentAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
     {
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = 0;
+        var sent = false;
+        string? owner = null;
         do
         {
-            var isSend = reader.FieldCount == 1 && reader.GetName(0) == "pg_notify";
+            var isSend = reader.FieldCount == 2 && reader.GetName(0) == "pg_notify";
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                if (isSend) rows++;
+            {
+                if (!isSend) continue;
+                sent = true;
+                owner = reader.IsDBNull(1) ? null : reader.GetString(1);
+            }
         }
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
-        return rows > 0;
+        return (sent, owner);
     }
 
     /// <summary>

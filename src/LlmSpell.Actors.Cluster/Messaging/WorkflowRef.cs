@@ -39,13 +39,12 @@ public sealed class WorkflowRef
     public async Task<TReply> Ask<TReply>(RunMessage message, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        // Without a lease nobody takes the message: say so now instead of after the timeout.
-        if (await _client.OwnerOfAsync(RunId, cancellationToken).ConfigureAwait(false) is null)
-            throw new RunNotOwnedException(
-                $"run {RunId} is not owned by any node (no lease): no node runs it. `llmspell workflow show {RunId}` shows where it stands; an unfinished run is taken up by `llmspell workflow resume {RunId} --postgres …`.");
         var reply = await _client.AskAsync(InboxTarget.Run(RunId), message.Kind, message.ToPayload(), timeout,
             $"run {RunId} did not answer within {ClusterClient.Describe(timeout)}: its node may be down; `llmspell node list` shows node health",
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            () => new RunNotOwnedException(
+                $"run {RunId} is not owned by any node (no lease): no node runs it. `llmspell workflow show {RunId}` shows where it stands; an unfinished run is taken up by `llmspell workflow resume {RunId} --postgres …`."))
+            .ConfigureAwait(false);
         return ClusterClient.Read<TReply>(reply);
     }
 

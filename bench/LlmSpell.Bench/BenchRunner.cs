@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LlmSpell.Bench.Cli;
+using LlmSpell.Bench.Cluster;
 using LlmSpell.Bench.Kernel;
 using LlmSpell.Bench.Llm;
 using LlmSpell.Bench.Persistence;
@@ -26,6 +27,7 @@ public static class BenchRunner
         ["journal"] = ("--store sqlite|postgres: Persist of one actor, PersistAll batches, 100 actors at once: events_per_s", JournalBench.RunAsync),
         ["local-llm"] = ("--model PATH: pure-C# llama engine on a GGUF: load_ms, prompt_tokens_per_s, gen_tokens_per_s (greedy, --tokens 128)", LocalLlmBench.RunAsync),
         ["lua"] = ("Lua scripting: loop iterations_per_s under the budget hook; us per Lua step (--n steps per run, --runs R; --tool 1: a .NET tool step instead)", LuaBench.RunAsync),
+        ["cluster-ask"] = ("--pg CONN or a throwaway PostgreSQL: status asks from one node to a run on another through the cluster inbox (target p50 <= 5 ms): p50_us, p99_us", ClusterAskBench.RunAsync),
         ["recovery"] = ("--store sqlite|postgres: --n events replayed into one actor: events_per_s", RecoveryBench.RunAsync),
     };
 

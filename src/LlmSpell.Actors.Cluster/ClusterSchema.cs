@@ -46,7 +46,59 @@ public static class ClusterSchema
         );
         CREATE INDEX cluster_inbox_pending_idx ON {0}.cluster_inbox (target, id) WHERE delivered_at IS NULL;
         """,
+        // 2: watchers of a run on other nodes wake when its journal grows: a NOTIFY per written run event, on channel {1}
+        //    with the persistence id (PostgreSQL folds equal notifications of one transaction into one). The trigger is
+        //    attached by AttachJournalTrigger, since the journal's own tables may be created after these.
+        //    cluster_applying: a signal about to be applied, committed before the engine acts, so that a node dying between
+        //    applying and marking the message delivered can tell on redelivery whether the signal went in (see InboxDispatcher).
+        """
+        CREATE TABLE {0}.cluster_applying (
+            message_id     uuid PRIMARY KEY,
+            run_id         text NOT NULL,
+            signals_before integer NOT NULL,
+            started_at     timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE FUNCTION {0}.cluster_notify_journal() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.persistence_id LIKE 'run-%' THEN
+                PERFORM pg_notify('{1}', NEW.persistence_id);
+            END IF;
+            RETURN NULL;
+        END $$;
+        """,
     ];
+
+    // Idempotent, run on every migrate: the journal table exists once a PostgresStore opened the schema.
+    private const string AttachJournalTrigger = """
+        DO $$
+        BEGIN
+            IF to_regclass('{0}.journal') IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM pg_trigger WHERE tgname = 'cluster_notify_journal' AND tgrelid = to_regclass('{0}.journal')) THEN
+                CREATE TRIGGER cluster_notify_journal AFTER INSERT ON {0}.journal
+                    FOR EACH ROW EXECUTE FUNCTION {0}.cluster_notify_journal();
+            END IF;
+        END $$;
+        """;
+
+    /// <summary>
+    /// The schema a connection string names: the first entry of its <c>Search Path</c>, else <c>public</c>. Throws
+    /// <see cref="ArgumentException"/> with what to fix for a connection string Npgsql cannot read.
+    /// </summary>
+    public static string SchemaOf(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException(
+                $"The PostgreSQL connection string is not valid: {ex.Message}. Use the keyword form, e.g. 'Host=localhost;Username=llmspell;Database=llmspell;Search Path=llmspell'.", ex);
+        }
+        var first = builder.SearchPath?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        return string.IsNullOrEmpty(first) ? "public" : first.Trim('"');
+    }
 
     /// <summary>The highest migration this build knows.</summary>
     public static int LatestVersion => Migrations.Length;
@@ -71,12 +123,16 @@ public static class ClusterSchema
                     $"The cluster tables in PostgreSQL schema '{schema}' have version {current}, newer than this build knows ({LatestVersion}). Upgrade every node to the same LlmSpell version.");
             for (var version = current + 1; version <= LatestVersion; version++)
             {
-                await ExecuteAsync(connection, transaction, string.Format(CultureInfo.InvariantCulture, Migrations[version - 1], schema), cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, Format(Migrations[version - 1], schema), cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(connection, transaction, $"INSERT INTO {schema}.cluster_schema_version (version) VALUES ({version})", cancellationToken).ConfigureAwait(false);
             }
         }
+        await ExecuteAsync(connection, transaction, Format(AttachJournalTrigger, schema), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static string Format(string sql, string schema) =>
+        string.Format(CultureInfo.InvariantCulture, sql, schema, Messaging.ClusterChannels.JournalOf(schema));
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {

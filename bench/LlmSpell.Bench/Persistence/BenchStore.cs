@@ -15,15 +15,21 @@ public sealed class BenchStore : IAsyncDisposable
 {
     private readonly Func<ValueTask> _dispose;
 
-    private BenchStore(string kind, IJournal journal, ISnapshotStore snapshots, Func<ValueTask> dispose)
+    private BenchStore(string kind, IJournal journal, ISnapshotStore snapshots, Func<ValueTask> dispose, string? connectionString = null, string? schema = null)
     {
         Kind = kind;
+        ConnectionString = connectionString;
+        Schema = schema;
         Journal = journal;
         Snapshots = snapshots;
         _dispose = dispose;
     }
 
     public string Kind { get; }
+
+    /// <summary>PostgreSQL only: the server and the bench's own schema (dropped on dispose).</summary>
+    public string? ConnectionString { get; }
+    public string? Schema { get; }
     public IJournal Journal { get; }
     public ISnapshotStore Snapshots { get; }
 
@@ -47,31 +53,35 @@ public sealed class BenchStore : IAsyncDisposable
                 });
             }
             case "postgres":
-            {
-                var connection = args.String("pg", "");
-                ThrowawayPostgres? server = null;
-                if (connection.Length == 0)
-                {
-                    server = await ThrowawayPostgres.StartAsync(fast: false);
-                    connection = server.ConnectionString;
-                }
-                var schema = $"bench_{Guid.NewGuid():N}"[..20];
-                var store = await PostgresStore.OpenAsync(new PostgresOptions(connection).WithSchema(schema));
-                return new BenchStore(kind, store.Journal, store.SnapshotStore, async () =>
-                {
-                    await store.DisposeAsync();
-                    await using (var c = new Npgsql.NpgsqlConnection(connection))
-                    {
-                        await c.OpenAsync();
-                        await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA {schema} CASCADE", c);
-                        await drop.ExecuteNonQueryAsync();
-                    }
-                    if (server is not null) await server.DisposeAsync();
-                });
-            }
+                return await OpenPostgresAsync(args);
             default:
                 throw new FormatException($"--store must be sqlite or postgres, got '{kind}'");
         }
+    }
+
+    /// <summary>A PostgreSQL store: <c>--pg CONN</c>, or a throwaway server started as the tests do (fsync on); a schema of its own.</summary>
+    public static async Task<BenchStore> OpenPostgresAsync(BenchArgs args)
+    {
+        var connection = args.String("pg", "");
+        ThrowawayPostgres? server = null;
+        if (connection.Length == 0)
+        {
+            server = await ThrowawayPostgres.StartAsync(fast: false);
+            connection = server.ConnectionString;
+        }
+        var schema = $"bench_{Guid.NewGuid():N}"[..20];
+        var store = await PostgresStore.OpenAsync(new PostgresOptions(connection).WithSchema(schema));
+        return new BenchStore("postgres", store.Journal, store.SnapshotStore, async () =>
+        {
+            await store.DisposeAsync();
+            await using (var c = new Npgsql.NpgsqlConnection(connection))
+            {
+                await c.OpenAsync();
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA {schema} CASCADE", c);
+                await drop.ExecuteNonQueryAsync();
+            }
+            if (server is not null) await server.DisposeAsync();
+        }, connection, schema);
     }
 
     public ActorSystem NewSystem(string name)

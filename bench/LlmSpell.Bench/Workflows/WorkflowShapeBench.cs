@@ -132,7 +132,7 @@ public static class WorkflowShapeBench
         if (result.Status != RunStatus.Completed) throw new InvalidOperationException($"benchmark run ended {result.Status}: {result.Error}");
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+    internal static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private sealed class NoOpTool : ITool
     {
@@ -155,9 +155,9 @@ public static class WorkflowShapeBench
         }
     }
 
-    private sealed class NoAgents : IAgentExecutor
+    internal sealed class NoAgents : IAgentExecutor
     {
         public Task<AgentResult> ExecuteAsync(AgentRequest request, IProgress<string>? progress, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("the shape benchmarks use tool steps only");
+            throw new NotSupportedException("the benchmarks without agents use tool and wait steps only");
     }
 }

@@ -15,9 +15,9 @@ namespace LlmSpell.Cli.Commands;
 
 /// <summary>
 /// <c>llmspell workflow list | show | history | resume | cancel | signal | purge | export</c>: the durable runs journaled in
-/// <c>&lt;data-dir&gt;/llmspell.db</c>.
+/// <c>&lt;data-dir&gt;/llmspell.db</c>, or with <c>--postgres</c> in a cluster's shared journal (see the <c>.Cluster</c> part).
 /// </summary>
-internal static class WorkflowRunCommands
+internal static partial class WorkflowRunCommands
 {
     public static void AddTo(Command workflow, CommandRunner runner)
     {
@@ -43,9 +43,11 @@ internal static class WorkflowRunCommands
         var name = new Option<string?>("--name", "-n") { Description = "Only runs of this workflow (its name, case-insensitive)", HelpName = "NAME" };
         var since = new Option<string?>("--since") { Description = "Only runs started at or after this date or time (ISO 8601; UTC unless it says otherwise)", HelpName = "DATE" };
         var output = OutputFormatOption.Create();
-        var command = new Command("list", "List the journaled runs, newest first: id, workflow, status, start time, steps done") { status, name, since, output };
+        var postgres = SharedOptions.Postgres();
+        var command = new Command("list", "List the journaled runs, newest first: id, workflow, status, start time, steps done") { status, name, since, output, postgres };
         runner.SetAction(command, async (parse, session, ct) =>
         {
+            session.UsePostgres(parse.GetValue(postgres));
             var wanted = parse.GetValue(status)?.Trim().ToLowerInvariant().Replace('-', '_');
             if (wanted is not null && !StatusNamesAccepted.Contains(wanted))
                 throw new CliException($"unknown status '{parse.GetValue(status)}'; use one of: {string.Join(", ", StatusNamesAccepted)}");
@@ -78,7 +80,7 @@ internal static class WorkflowRunCommands
             }
             if (rows.Count == 0)
             {
-                Console.Out.WriteLine($"No runs{(query == new RunQuery() ? "" : " match")} in {session.DatabasePath}.");
+                Console.Out.WriteLine($"No runs{(query == new RunQuery() ? "" : " match")} in {session.JournalDescription}.");
                 return ExitCodes.Ok;
             }
             var table = new TextTable("ID", "WORKFLOW", "STATUS", "STARTED", "STEPS DONE");
@@ -119,9 +121,11 @@ internal static class WorkflowRunCommands
     {
         var id = RunIdArgument();
         var output = OutputFormatOption.Create();
-        var command = new Command("show", "Show a run: status, workflow, each step's status, attempts, duration and output, and the signal it waits for") { id, output };
+        var postgres = SharedOptions.Postgres();
+        var command = new Command("show", "Show a run: status, workflow, each step's status, attempts, duration and output, and the signal it waits for") { id, output, postgres };
         runner.SetAction(command, async (parse, session, ct) =>
         {
+            session.UsePostgres(parse.GetValue(postgres));
             var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
             if (parse.GetValue(output) == OutputFormat.Json)
@@ -163,9 +167,11 @@ internal static class WorkflowRunCommands
     {
         var id = RunIdArgument();
         var output = OutputFormatOption.Create();
-        var command = new Command("history", "List a run's journaled events in order, with sequence numbers and times") { id, output };
+        var postgres = SharedOptions.Postgres();
+        var command = new Command("history", "List a run's journaled events in order, with sequence numbers and times") { id, output, postgres };
         runner.SetAction(command, async (parse, session, ct) =>
         {
+            session.UsePostgres(parse.GetValue(postgres));
             var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
             var runId = parse.GetValue(id)!;
             await LoadAsync(engine, runId, ct).ConfigureAwait(false);
@@ -202,9 +208,16 @@ internal static class WorkflowRunCommands
         var id = RunIdArgument();
         var output = OutputFormatOption.Create();
         var workspace = SharedOptions.Workspace();
-        var command = new Command("resume", "Continue an unfinished run in this process (steps that completed are not run again); reports like 'run'") { id, output, workspace };
+        var postgres = SharedOptions.Postgres();
+        var command = new Command("resume",
+            "Continue an unfinished run in this process (steps that completed are not run again); reports like 'run'. With --postgres, a live node of the cluster takes it up")
+        {
+            id, output, workspace, postgres,
+        };
         runner.SetAction(command, async (parse, session, ct) =>
         {
+            session.UsePostgres(parse.GetValue(postgres));
+            if (session.Postgres is not null) return await ResumeInClusterAsync(session, parse.GetValue(id)!, ct).ConfigureAwait(false);
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
             var engine = await session.CreateEngineAsync(session.CreateTools(roots), roots, ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
@@ -231,22 +244,22 @@ internal static class WorkflowRunCommands
         };
         var output = OutputFormatOption.Create();
         var workspace = SharedOptions.Workspace();
-        var command = new Command("signal", "Deliver a signal to a run paused on a wait step, and continue the run in this process; reports like 'run'")
+        var postgres = SharedOptions.Postgres();
+        var command = new Command("signal",
+            "Deliver a signal to a run paused on a wait step, and continue the run in this process; reports like 'run'. With --postgres, the signal goes to the node that runs it")
         {
-            id, name, data, output, workspace,
+            id, name, data, output, workspace, postgres,
         };
         runner.SetAction(command, async (parse, session, ct) =>
         {
             var signal = parse.GetValue(name)!;
             var payload = parse.GetValue(data) is { } raw ? ParamValues.Parse(raw, "--data") : null;
+            session.UsePostgres(parse.GetValue(postgres));
+            if (session.Postgres is not null) return await SignalInClusterAsync(session, parse.GetValue(id)!, signal, payload, ct).ConfigureAwait(false);
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
             var engine = await session.CreateEngineAsync(session.CreateTools(roots), roots, ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
-            RequireUnfinished(view, "signalled");
-            if (view.Waiting.Count == 0)
-                throw new CliException($"run {view.RunId} is not waiting for a signal (it is {view.Status}); 'llmspell workflow resume {view.RunId}' continues it");
-            if (!view.Waiting.Any(w => w.Signal == signal))
-                throw new CliException($"run {view.RunId} is not waiting for signal '{signal}'; it waits for: {string.Join(", ", view.Waiting.Select(w => $"'{w.Signal}'"))}");
+            RequireWaitingFor(view, signal);
             return await ContinueAsync(engine, view, new RunReportOptions
             {
                 Format = parse.GetValue(output),
@@ -257,6 +270,15 @@ internal static class WorkflowRunCommands
             }, ct).ConfigureAwait(false);
         });
         return command;
+    }
+
+    private static void RequireWaitingFor(RunView view, string signal)
+    {
+        RequireUnfinished(view, "signalled");
+        if (view.Waiting.Count == 0)
+            throw new CliException($"run {view.RunId} is not waiting for a signal (it is {view.Status}); 'llmspell workflow resume {view.RunId}' continues it");
+        if (!view.Waiting.Any(w => w.Signal == signal))
+            throw new CliException($"run {view.RunId} is not waiting for signal '{signal}'; it waits for: {string.Join(", ", view.Waiting.Select(w => $"'{w.Signal}'"))}");
     }
 
     private static void RequireUnfinished(RunView view, string verb)
@@ -285,14 +307,22 @@ internal static class WorkflowRunCommands
     {
         var id = RunIdArgument();
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the journal)", HelpName = "TEXT" };
-        var command = new Command("cancel", "Cancel an unfinished run that no process is running: the cancel is recorded in its journal, so it is never resumed") { id, reason };
+        var postgres = SharedOptions.Postgres();
+        var command = new Command("cancel",
+            "Cancel an unfinished run that no process is running: the cancel is recorded in its journal, so it is never resumed. With --postgres, the node that runs it cancels it")
+        {
+            id, reason, postgres,
+        };
         runner.SetAction(command, async (parse, session, ct) =>
         {
+            session.UsePostgres(parse.GetValue(postgres));
             var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
             if (view.Status is not ("unfinished" or "paused"))
                 throw new CliException($"run {view.RunId} has already finished ({view.Status}); only unfinished runs can be cancelled");
             var why = parse.GetValue(reason) ?? "cancelled with 'llmspell workflow cancel'";
+            // In a cluster, a run a node holds is cancelled by that node; one no node holds is cancelled in its journal, as here.
+            if (session.Postgres is not null && await CancelInClusterAsync(session, view, why, ct).ConfigureAwait(false) is { } done) return done;
             try
             {
                 await engine.CancelAsync(view.RunId, why, ct).ConfigureAwait(false);

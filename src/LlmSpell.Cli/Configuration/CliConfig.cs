@@ -20,6 +20,12 @@ public sealed record CliConfig
     /// <summary>Null: <c>--data-dir</c>, <c>LLMSPELL_DATA_DIR</c>, or the platform's default.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>
+    /// The cluster's PostgreSQL (Npgsql keyword form; <c>Search Path</c> picks the schema): the workflow commands then work on
+    /// the cluster's shared journal and reach runs on their nodes. Null: the local SQLite journal. <c>--postgres</c> overrides it.
+    /// </summary>
+    public string? Postgres { get; init; }
+
     public LlmProviderOptions Llm { get; init; } = LlmProviderOptions.Default;
     public IReadOnlyList<AgentProfile> Agents { get; init; } = [];
     public ToolsOptions Tools { get; init; } = ToolsOptions.Default;

@@ -18,7 +18,7 @@ public static class CliConfigLoader
 {
     public const string EnvironmentVariable = "LLMSPELL_CONFIG";
 
-    private static readonly string[] RootKeys = ["default_model", "data_dir", "models_dir", "endpoints", "agents", "tools"];
+    private static readonly string[] RootKeys = ["default_model", "data_dir", "models_dir", "endpoints", "agents", "tools", "postgres"];
     private static readonly string[] EndpointKeys =
         ["kind", "base_url", "api_key", "api_key_env", "max_concurrency", "request_timeout_s", "connect_timeout_s", "max_retries", "keep_alive"];
     private static readonly string[] AgentKeys = ["model", "system_prompt", "temperature", "max_tokens"];
@@ -93,6 +93,7 @@ public static class CliConfigLoader
             {
                 DefaultModel = model ?? CliConfig.DefaultModelSpec,
                 DataDirectory = dataDir is null ? null : Resolve(baseDir, dataDir),
+                Postgres = String(obj, "$", "postgres"),
                 Llm = Endpoints(obj).WithModelsDirectory(modelsDir is null ? null : Resolve(baseDir, modelsDir)),
                 Agents = Agents(obj),
                 Tools = Tools(obj, baseDir),

@@ -1,5 +1,8 @@
 using LlmSpell.Actors;
+using LlmSpell.Actors.Cluster;
+using LlmSpell.Actors.Cluster.Messaging;
 using LlmSpell.Actors.Persistence;
+using LlmSpell.Actors.Persistence.Postgres;
 using LlmSpell.Actors.Persistence.Sqlite;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Cli.Configuration;
@@ -13,6 +16,7 @@ using LlmSpell.Workflows.Agents;
 using LlmSpell.Workflows.Execution;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 using Serilog;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
@@ -40,6 +44,9 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     private ChatClientProvider? _llm;
     private ActorSystem? _system;
     private SqliteStore? _store;
+    private PostgresStore? _postgresStore;
+    private NpgsqlDataSource? _clusterSource;
+    private ClusterClient? _cluster;
     private WorkflowEngine? _engine;
     private IAgentExecutor? _agents;
 
@@ -113,6 +120,27 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     /// <summary>The journal of durable runs: <c>&lt;data-dir&gt;/llmspell.db</c>.</summary>
     public string DatabasePath => Path.Combine(DataDir, "llmspell.db");
 
+    /// <summary>The cluster's PostgreSQL connection string when the command works on the cluster; null: the local SQLite journal.</summary>
+    public string? Postgres { get; private set; }
+
+    /// <summary>Makes this command work on the cluster at <paramref name="option"/> (<c>--postgres</c>), else the config's <c>postgres</c>, if any.</summary>
+    public void UsePostgres(string? option)
+    {
+        if (_system is not null) throw new InvalidOperationException("Choose the journal before the engine is created.");
+        Postgres = string.IsNullOrWhiteSpace(option) ? Config.Postgres : option;
+    }
+
+    /// <summary>Where the runs are journaled, for messages: the SQLite file, or the cluster's server and schema (never its password).</summary>
+    public string JournalDescription
+    {
+        get
+        {
+            if (Postgres is null) return DatabasePath;
+            var builder = new NpgsqlConnectionStringBuilder(Postgres);
+            return $"the cluster journal at {builder.Host}:{builder.Port}/{builder.Database} (schema {ClusterSchema.SchemaOf(Postgres)})";
+        }
+    }
+
     /// <summary>
     /// A durable workflow engine on this session's actor system (created on first use), with the configured agents and
     /// <paramref name="tools"/>: every run is journaled to <see cref="DatabasePath"/>. Unfinished runs are not resumed
@@ -121,15 +149,9 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     public async Task<WorkflowEngine> CreateEngineAsync(IToolRegistry tools, ToolRoots roots, CancellationToken cancellationToken = default)
     {
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
-        try
-        {
-            Directory.CreateDirectory(DataDir);
-            _store = await SqliteStore.OpenAsync(SqliteOptions.Default.WithDataDirectory(DataDir), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PersistenceException or System.Data.Common.DbException)
-        {
-            throw new CliException($"cannot open the run journal {DatabasePath}: {ex.Message.TrimEnd('.')}; choose another data directory with --data-dir", ExitCodes.Failed, ex);
-        }
+        var journal = Postgres is null
+            ? await OpenSqliteJournalAsync(cancellationToken).ConfigureAwait(false)
+            : await OpenPostgresJournalAsync(Postgres, cancellationToken).ConfigureAwait(false);
         _system = ActorSystem.Create("llmspell", ActorSystemSettings.Default.WithLoggerFactory(Loggers));
         var services = new WorkflowServices
         {
@@ -141,8 +163,58 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
             WorkspaceDirectory = roots.Write,
             LoggerFactory = Loggers,
         };
-        var options = WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(_store.Journal).WithResumeOnStart(false));
+        var options = WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(journal).WithResumeOnStart(false));
         return _engine = new WorkflowEngine(_system, services, options);
+    }
+
+    private async Task<IJournal> OpenSqliteJournalAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Directory.CreateDirectory(DataDir);
+            _store = await SqliteStore.OpenAsync(SqliteOptions.Default.WithDataDirectory(DataDir), cancellationToken).ConfigureAwait(false);
+            return _store.Journal;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PersistenceException or System.Data.Common.DbException)
+        {
+            throw new CliException($"cannot open the run journal {DatabasePath}: {ex.Message.TrimEnd('.')}; choose another data directory with --data-dir", ExitCodes.Failed, ex);
+        }
+    }
+
+    private async Task<IJournal> OpenPostgresJournalAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _postgresStore = await PostgresStore.OpenAsync(new PostgresOptions(connectionString).WithSchema(ClusterSchema.SchemaOf(connectionString)), cancellationToken)
+                .ConfigureAwait(false);
+            return _postgresStore.Journal;
+        }
+        catch (Exception ex) when (ex is ArgumentException or PersistenceException or NpgsqlException)
+        {
+            throw new CliException($"cannot open the cluster journal: {ex.Message.TrimEnd('.')}; check --postgres (or the config's postgres)", ExitCodes.Failed, ex);
+        }
+    }
+
+    /// <summary>
+    /// A client of the cluster (created on first use, after the engine): it reaches runs on the nodes that own them.
+    /// Requires <see cref="Postgres"/>.
+    /// </summary>
+    public async Task<ClusterClient> ClusterClientAsync(CancellationToken cancellationToken = default)
+    {
+        if (_cluster is not null) return _cluster;
+        if (Postgres is null || _postgresStore is null) throw new InvalidOperationException("The cluster client needs --postgres and the engine opened first.");
+        try
+        {
+            _clusterSource = NpgsqlDataSource.Create(Postgres);
+            var schema = ClusterSchema.SchemaOf(Postgres);
+            await ClusterSchema.MigrateAsync(_clusterSource, schema, cancellationToken).ConfigureAwait(false);
+            return _cluster = await ClusterClient.StartAsync(_clusterSource, schema, _postgresStore.Journal, logger: Loggers.CreateLogger<ClusterClient>(),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            throw new CliException($"cannot reach the cluster at {JournalDescription}: {ex.Message.TrimEnd('.')}", ExitCodes.Failed, ex);
+        }
     }
 
     /// <summary>An engine for run operations (list, show, history, cancel, purge, export): nothing runs on it.</summary>
@@ -155,6 +227,9 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
         // Runs stopped with the actor system stay unfinished in the journal; their last writes land before it closes.
         if (_engine is not null) await _engine.FlushJournalsAsync().ConfigureAwait(false);
         if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);
+        if (_cluster is not null) await _cluster.DisposeAsync().ConfigureAwait(false);
+        if (_clusterSource is not null) await _clusterSource.DisposeAsync().ConfigureAwait(false);
+        if (_postgresStore is not null) await _postgresStore.DisposeAsync().ConfigureAwait(false);
         _llm?.Dispose();
         if (_serilog is not null) _loggers?.Dispose();
         if (_serilog is not null) await _serilog.DisposeAsync().ConfigureAwait(false);

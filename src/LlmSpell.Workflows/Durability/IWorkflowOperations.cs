@@ -9,6 +9,9 @@ public interface IWorkflowOperations
     /// <summary>The runs of the journal, newest first, filtered by state, workflow name and start time.</summary>
     Task<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery? query = null, CancellationToken cancellationToken = default);
 
+    /// <summary>One run's summary (state, times, error), read from its journal alone; throws <see cref="KeyNotFoundException"/> for an unknown run.</summary>
+    Task<RunSummary> GetSummaryAsync(string runId, CancellationToken cancellationToken = default);
+
     /// <summary>The run's journaled events in order, with sequence numbers and times; throws <see cref="KeyNotFoundException"/> for an unknown run.</summary>
     Task<IReadOnlyList<RunHistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken = default);
 

@@ -138,6 +138,9 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
             .ToArray();
     }
 
+    public async Task<RunSummary> GetSummaryAsync(string runId, CancellationToken cancellationToken = default) =>
+        (await ReadRecordAsync(runId, cancellationToken).ConfigureAwait(false)).Summary;
+
     public async Task<IReadOnlyList<RunHistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken = default) =>
         (await ReadRecordAsync(runId, cancellationToken).ConfigureAwait(false)).History;
 

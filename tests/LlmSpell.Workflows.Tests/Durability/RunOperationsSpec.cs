@@ -27,6 +27,9 @@ public sealed class RunOperationsSpec : DurableSpec
         (await engine.ListRunsAsync(new RunQuery { WorkflowName = "GOOD" })).Single().RunId.Should().Be("ok");
         (await engine.ListRunsAsync(new RunQuery { Since = DateTimeOffset.UtcNow.AddMinutes(1) })).Should().BeEmpty();
         (await engine.ListRunsAsync(new RunQuery { Since = since })).Should().HaveCount(3);
+        (await engine.GetSummaryAsync("bad")).Should().BeEquivalentTo((await engine.ListRunsAsync()).Single(r => r.RunId == "bad"), "one run's summary is the listed one");
+        var unknown = () => engine.GetSummaryAsync("never");
+        (await unknown.Should().ThrowAsync<KeyNotFoundException>()).Which.Message.Should().Contain("never");
 
         var history = await engine.GetHistoryAsync("ok");
         history.Select(h => h.Event.GetType()).Should().Equal(typeof(WorkflowStarted), typeof(StepStarted), typeof(StepCompleted), typeof(RunCompleted));

@@ -36,6 +36,7 @@ public static class CliApp
         root.Add(ModelsCommand.Create(runner));
         root.Add(DoctorCommand.Create(runner));
         root.Add(DemoCommand.Create(runner));
+        root.Add(NodeCommands.Create(runner));
         return root;
     }
 

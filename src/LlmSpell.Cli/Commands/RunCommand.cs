@@ -18,7 +18,10 @@ internal static class RunCommand
         };
         var output = OutputFormatOption.Create();
         var workspace = SharedOptions.Workspace();
-        var command = new Command("run", "Run a workflow definition file") { file, input, output, workspace };
+        var cluster = new ClusterCliOptions();
+        var detach = new Option<bool>("--detach") { Description = "With --postgres: return once a node has the run, without waiting for its end" };
+        var command = new Command("run", "Run a workflow definition file (here, or with --postgres on a node of the cluster)") { file, input, output, workspace, detach };
+        cluster.AddTo(command);
         runner.SetAction(command, async (parse, session, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -31,6 +34,8 @@ internal static class RunCommand
             var definition = await WorkflowParser.ParseFileAsync(path, ct).ConfigureAwait(false);
             var runInput = parse.GetValue(input) is { } raw ? ParamValues.Parse(raw, "--input") : null;
             var format = parse.GetValue(output);
+            if (cluster.IsGiven(parse))
+                return await ClusterRun.SubmitAsync(session, cluster.Read(parse), definition, runInput, format, parse.GetValue(detach), ct).ConfigureAwait(false);
 
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Path.GetDirectoryName(Path.GetFullPath(path))!);
             var tools = session.CreateTools(roots);

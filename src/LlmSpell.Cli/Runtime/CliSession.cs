@@ -1,4 +1,5 @@
 using LlmSpell.Actors;
+using LlmSpell.Actors.Cluster;
 using LlmSpell.Actors.Persistence;
 using LlmSpell.Actors.Persistence.Sqlite;
 using LlmSpell.Workflows.Durability;
@@ -41,6 +42,8 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     private ActorSystem? _system;
     private SqliteStore? _store;
     private WorkflowEngine? _engine;
+    private ClusterNode? _node;
+    private ClusterStore? _cluster;
 
     public GlobalSettings Settings { get; } = settings;
 
@@ -126,19 +129,64 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
         {
             throw new CliException($"cannot open the run journal {DatabasePath}: {ex.Message.TrimEnd('.')}; choose another data directory with --data-dir", ExitCodes.Failed, ex);
         }
-        _system = ActorSystem.Create("llmspell", ActorSystemSettings.Default.WithLoggerFactory(Loggers));
-        var services = new WorkflowServices
-        {
-            Agents = new ChatAgentExecutor(Llm, Config.DefaultModel, Config.Agents, Config.Llm.Prices),
-            Tools = tools,
-            // A tool step that names no tool: the default model chooses one from the step's description.
-            // Created on first use: tool-only runs never touch the model (a missing local model must not fail them).
-            ToolResolver = new ToolResolver(tools, new LazyChatClient(() => Llm.GetClient(ModelSpec.Parse(Config.DefaultModel)))),
-            WorkspaceDirectory = roots.Write,
-            LoggerFactory = Loggers,
-        };
         var options = WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(_store.Journal).WithResumeOnStart(false));
-        return _engine = new WorkflowEngine(_system, services, options);
+        return _engine = new WorkflowEngine(CreateSystem(), CreateServices(tools, roots), options);
+    }
+
+    private ActorSystem CreateSystem()
+    {
+        if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
+        return _system = ActorSystem.Create("llmspell", ActorSystemSettings.Default.WithLoggerFactory(Loggers));
+    }
+
+    private WorkflowServices CreateServices(IToolRegistry tools, ToolRoots roots) => new()
+    {
+        Agents = new ChatAgentExecutor(Llm, Config.DefaultModel, Config.Agents, Config.Llm.Prices),
+        Tools = tools,
+        // A tool step that names no tool: the default model chooses one from the step's description.
+        // Created on first use: tool-only runs never touch the model (a missing local model must not fail them).
+        ToolResolver = new ToolResolver(tools, new LazyChatClient(() => Llm.GetClient(ModelSpec.Parse(Config.DefaultModel)))),
+        WorkspaceDirectory = roots.Write,
+        LoggerFactory = Loggers,
+    };
+
+    /// <summary>
+    /// Joins the cluster as a node running runs with the configured agents and <paramref name="tools"/>; the caller
+    /// leaves it (<see cref="ClusterNode.LeaveAsync"/>) before the session ends.
+    /// </summary>
+    public async Task<ClusterNode> StartClusterNodeAsync(ClusterOptions options, IToolRegistry tools, ToolRoots roots, CancellationToken cancellationToken = default)
+    {
+        var system = CreateSystem();
+        try
+        {
+            return _node = await ClusterNode.StartAsync(options, system, CreateServices(tools, roots), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (PersistenceException ex)
+        {
+            throw new CliException(ex.Message.TrimEnd('.'), ExitCodes.Failed, ex);
+        }
+        catch (ClusterException ex)
+        {
+            throw new CliException(ex.Message.TrimEnd('.'), ExitCodes.Usage, ex);
+        }
+    }
+
+    /// <summary>A client of the cluster (not a node): submits runs to the nodes and reads the shared journal; nothing runs here.</summary>
+    public async Task<(ClusterClient Client, WorkflowEngine Engine)> OpenClusterClientAsync(ClusterOptions options, CancellationToken cancellationToken = default)
+    {
+        if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
+        try
+        {
+            _cluster = await ClusterStore.OpenAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (PersistenceException ex)
+        {
+            throw new CliException(ex.Message.TrimEnd('.'), ExitCodes.Failed, ex);
+        }
+        var engineOptions = WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(_cluster.Journal.Journal).WithResumeOnStart(false));
+        var roots = new ToolRoots(Directory.GetCurrentDirectory(), DataDirectory.Workspace(DataDir));
+        _engine = new WorkflowEngine(CreateSystem(), CreateServices(CreateToolsForListing(), roots), engineOptions);
+        return (new ClusterClient(_cluster, _engine), _engine);
     }
 
     /// <summary>An engine for run operations (list, show, history, cancel, purge, export): nothing runs on it.</summary>
@@ -147,10 +195,13 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A node still up leaves before its actor system stops, handing its runs over rather than letting them lapse.
+        if (_node is not null) await _node.DisposeAsync().ConfigureAwait(false);
         if (_system is not null) await _system.Terminate().ConfigureAwait(false);
         // Runs stopped with the actor system stay unfinished in the journal; their last writes land before it closes.
         if (_engine is not null) await _engine.FlushJournalsAsync().ConfigureAwait(false);
         if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);
+        if (_cluster is not null) await _cluster.DisposeAsync().ConfigureAwait(false);
         _llm?.Dispose();
         if (_serilog is not null) _loggers?.Dispose();
         if (_serilog is not null) await _serilog.DisposeAsync().ConfigureAwait(false);

@@ -195,7 +195,8 @@ public sealed partial class ClusterNode
             }
             else if (local.Lost || IsFencedMessage(result.Error))
             {
-                _log.LogWarning("Run {RunId} was fenced on node {Node}: another node owns it now, so it stopped here without writing to its journal", runId, Name);
+                _log.LogWarning("Run {RunId} was fenced on node {Node}: another node owns it now, so it stopped here without writing to its journal ({Error})",
+                    runId, Name, result.Error);
             }
             // Else its end could not be journaled (the database was unreachable): the lease stays, and the next round resumes it.
         }

@@ -11,7 +11,9 @@ public static class ClusterRuns
 {
     public static string Prompt(string run, int step) => $"{run}-step{step}";
 
-    public static WorkflowDefinition Definition(string run, int steps) => WorkflowParser.Parse(new JsonObject
+    public static WorkflowDefinition Definition(string run, int steps) => WorkflowParser.Parse(Json(run, steps));
+
+    public static JsonObject Json(string run, int steps) => new JsonObject
     {
         ["name"] = run,
         ["type"] = "sequential",
@@ -21,7 +23,7 @@ public static class ClusterRuns
             ["step_type"] = "agent",
             ["input"] = Prompt(run, i),
         }).ToArray()),
-    });
+    };
 
     /// <summary>A cluster client in this process (it runs nothing, so it needs no agents).</summary>
     public static async Task<(ClusterClient Client, ClusterStore Store, ActorSystem System)> ClientAsync(string connectionString, string schema)

@@ -1,0 +1,63 @@
+using LlmSpell.Actors.Cluster.Tests.Support;
+using LlmSpell.Actors.Persistence.Tests.Support;
+
+namespace LlmSpell.Actors.Cluster.Tests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class NodeFailoverSpec(PostgresFixture postgres) : IAsyncLifetime
+{
+    private const int Steps = 4;
+    private ClusterHarness _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await ClusterHarness.StartAsync(postgres, nameof(NodeFailoverSpec), TimeSpan.FromMilliseconds(700));
+
+    [Fact]
+    public async Task Runs_spread_over_three_nodes_and_the_runs_of_a_killed_node_complete_on_the_others_without_repeating_a_completed_step()
+    {
+        var nodes = await _cluster.StartNodesAsync("n1", "n2", "n3");
+        var owners = new Dictionary<string, string>();
+        for (var i = 1; i <= 6; i++)
+        {
+            var (runId, node) = await _cluster.Client.SubmitAsync(ClusterRuns.Definition($"kill{i}", Steps));
+            owners[runId] = node;
+        }
+        var prompts = owners.Keys.Select((runId, i) => (runId, Run: $"kill{i + 1}")).ToDictionary(x => x.runId, x => x.Run);
+
+        // Least-loaded placement spreads them: two runs per node.
+        owners.Values.GroupBy(n => n).Should().HaveCount(3).And.OnlyContain(g => g.Count() == 2);
+
+        var victim = owners.Values.First();
+        var victimRuns = owners.Where(o => o.Value == victim).Select(o => o.Key).ToArray();
+        await ClusterDb.UntilAsync(async () =>
+        {
+            foreach (var runId in victimRuns)
+                if ((await _cluster.CompletedStepsAsync(runId)).Count == 0) return false;
+            return true;
+        }, $"every run on {victim} to complete a step");
+
+        await nodes.Single(n => n.Name == victim).KillAsync();
+        // Dead: what its runs' journals hold now is all it completed; nobody else may write them before its leases lapse.
+        var completedBeforeKill = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var runId in victimRuns) completedBeforeKill[runId] = await _cluster.CompletedStepsAsync(runId);
+
+        await _cluster.AllEndedAsync(owners.Keys);
+
+        foreach (var runId in owners.Keys)
+        {
+            var journal = await _cluster.Db.JournalAsync(runId);
+            journal[^1].Manifest.Should().Be("workflow-completed.v1", $"run {runId} ends completed\n{_cluster.Logs}");
+            journal.Count(ClusterDb.IsTerminal).Should().Be(1);
+            journal.Where(e => e.Manifest == "step-completed.v1").Select(e => e.Key).Should().OnlyHaveUniqueItems().And.HaveCount(Steps);
+        }
+        foreach (var (runId, completed) in completedBeforeKill)
+        {
+            completed.Should().NotBeEmpty();
+            foreach (var key in completed)
+                _cluster.Calls(ClusterRuns.Prompt(prompts[runId], int.Parse(key[1..]))).Should().Be(1, $"step {key} of {prompts[runId]} completed before the kill");
+            (await _cluster.Db.JournalAsync(runId)).Count(e => e.Manifest == "workflow-resumed.v1").Should().Be(2, "it was resumed once on its node and once after the kill");
+        }
+        (await _cluster.Db.LeasesAsync()).Should().BeEmpty("a run's lease is dropped when it ends");
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+}

@@ -24,6 +24,7 @@ public static class BenchRunner
         ["llm-overhead"] = ("agent calls to a loopback Ollama answering at once: overhead_us over raw HTTP p50, calls_per_s at --concurrency 4", LlmOverheadBench.RunAsync),
         ["journal"] = ("--store sqlite|postgres: Persist of one actor, PersistAll batches, 100 actors at once: events_per_s", JournalBench.RunAsync),
         ["local-llm"] = ("--model PATH: pure-C# llama engine on a GGUF: load_ms, prompt_tokens_per_s, gen_tokens_per_s (greedy, --tokens 128)", LocalLlmBench.RunAsync),
+        ["cluster"] = ("3 node processes on PostgreSQL: runs_per_s of --n runs of --steps agent steps; failover_ms from SIGKILL to the run resumed (target <= 2 x lease expiry)", Cluster.ClusterBench.RunAsync),
         ["recovery"] = ("--store sqlite|postgres: --n events replayed into one actor: events_per_s", RecoveryBench.RunAsync),
     };
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Execution;
+using LlmSpell.Workflows.Results;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -57,7 +58,29 @@ public sealed partial class ClusterNode : IAsyncDisposable
     /// <summary>This node's engine: its runs journal into the shared, fenced journal.</summary>
     public WorkflowEngine Engine { get; private set; } = null!;
 
-    public IWorkflowEngine Workflows => Engine;
+    /// <summary>The engine API for code on this node: runs start here, under a lease (cancel and signal reach the runs running here).</summary>
+    public IWorkflowEngine Workflows => _workflows ??= new LeasedEngine(this);
+
+    private LeasedEngine? _workflows;
+
+    private sealed class LeasedEngine(ClusterNode node) : IWorkflowEngine
+    {
+        public Task<IWorkflowRun> StartAsync(WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default) =>
+            node.StartHereAsync(definition, input, cancellationToken);
+
+        public async Task<WorkflowResult> RunAsync(WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default)
+        {
+            var run = await StartAsync(definition, input, cancellationToken).ConfigureAwait(false);
+            await using var cancel = cancellationToken.Register(() => _ = run.CancelAsync("the caller cancelled the run"));
+            return await run.Completion.ConfigureAwait(false);
+        }
+
+        public Task SignalAsync(string runId, string signal, JsonNode? payload = null, CancellationToken cancellationToken = default) =>
+            node.Engine.SignalAsync(runId, signal, payload, cancellationToken);
+
+        public Task CancelAsync(string runId, string reason = "cancelled by request", CancellationToken cancellationToken = default) =>
+            node.Engine.CancelAsync(runId, reason, cancellationToken);
+    }
 
     /// <summary>Run operations over the whole cluster's journal (list, history, export); writes are fenced to the runs this node owns.</summary>
     public IWorkflowOperations Operations => Engine;
@@ -121,11 +144,18 @@ public sealed partial class ClusterNode : IAsyncDisposable
             var submitted = await ClusterClient.SubmitAsync(Engine, _store.Tables, owner, definition, input, cancellationToken).ConfigureAwait(false);
             return (submitted, owner, null);
         }
+        var run = await StartHereAsync(definition, input, cancellationToken).ConfigureAwait(false);
+        return (run.Id, Name, run);
+    }
+
+    /// <summary>Starts a run on this node under a new lease (epoch 1): its first write is already fenced.</summary>
+    private async Task<IWorkflowRun> StartHereAsync(WorkflowDefinition definition, JsonNode? input, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _left) != 0) throw new ClusterException($"Node '{Name}' is leaving the cluster and takes no new runs.");
         var runId = Guid.NewGuid().ToString("N");
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // The lease first: the run's first write is fenced with it.
             await _store.Tables.AssignNewAsync(runId, Name, notify: false, cancellationToken).ConfigureAwait(false);
             var local = _local[runId] = new LocalRun(1);
             try
@@ -139,7 +169,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
                 throw;
             }
             WatchEnd(runId, local);
-            return (runId, Name, local.Run);
+            return local.Run;
         }
         finally
         {

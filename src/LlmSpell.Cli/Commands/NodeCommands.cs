@@ -70,7 +70,7 @@ internal static class NodeCommands
     {
         var cluster = new ClusterCliOptions();
         var output = OutputFormatOption.Create();
-        var command = new Command("list", "List the cluster's nodes: state, heartbeat age, runs owned; with --output json also every run lease") { output };
+        var command = new Command("list", "List the cluster's nodes (state, heartbeat age, runs owned) and the run leases (which node runs which run, at which epoch)") { output };
         cluster.AddTo(command);
         runner.SetAction(command, async (parse, session, ct) =>
         {
@@ -104,6 +104,13 @@ internal static class NodeCommands
                 table.Add(n.Name, n.State, $"{Seconds(n.HeartbeatAge)} ago", n.Runs.ToString(CultureInfo.InvariantCulture), n.Address,
                     n.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture));
             Console.Out.Write(table.ToString());
+            if (leases.Count > 0)
+            {
+                var runs = new TextTable("RUN", "NODE", "EPOCH", "LEASE EXPIRES");
+                foreach (var l in leases)
+                    runs.Add(l.RunId, l.Owner, l.Epoch.ToString(CultureInfo.InvariantCulture), l.ExpiresAt.UtcDateTime.ToString("HH:mm:ss.f'Z'", CultureInfo.InvariantCulture));
+                Console.Out.Write("\n" + runs);
+            }
             return ExitCodes.Ok;
         });
         return command;

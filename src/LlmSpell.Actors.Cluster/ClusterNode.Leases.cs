@@ -27,7 +27,15 @@ public sealed partial class ClusterNode
     private async Task StopLoopsAsync()
     {
         if (!_stopping.IsCancellationRequested) await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_loop, _listener).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_loop, _listener).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || _stopping.IsCancellationRequested)
+        {
+            // Stopping cancels whatever statement a loop had in flight; the leave goes on without it.
+            if (ex is not OperationCanceledException) _log.LogDebug(ex, "A loop of node {Node} ended with an error while stopping", Name);
+        }
     }
 
     // The heartbeat has its own loop, so that adopting runs (reading their journals) never delays a renewal.
@@ -40,6 +48,10 @@ public sealed partial class ClusterNode
             {
                 await _store.Tables.HeartbeatAsync(Name, stopping).ConfigureAwait(false);
                 _wake.Release();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
             }
             catch (Exception ex) when (!stopping.IsCancellationRequested)
             {

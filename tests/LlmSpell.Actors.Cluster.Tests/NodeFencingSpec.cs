@@ -15,12 +15,13 @@ public sealed class NodeFencingSpec(PostgresFixture postgres) : IAsyncLifetime
     public async Task A_node_paused_past_its_lease_is_fenced_when_it_continues_and_its_run_completes_once_on_the_node_that_took_it_over()
     {
         var paused = await _cluster.StartNodeAsync("p1");
+        var step2 = _cluster.Hold("pause-step2");
         var (runId, owner) = await _cluster.Client.SubmitAsync(ClusterRuns.Definition("pause", Steps));
         owner.Should().Be("p1");
         await _cluster.StartNodeAsync("p2");
-        await ClusterDb.UntilAsync(async () => (await _cluster.CompletedStepsAsync(runId)).Count >= 1, "the run to complete a step on p1");
+        await _cluster.AskedAsync(ClusterRuns.Prompt("pause", 2));
 
-        // Paused with a step call in flight: the LLM server answers it while p1 cannot read the answer.
+        // Paused with a step call in flight (held by the LLM server until p2 has taken the run over).
         paused.Pause();
         await ClusterDb.UntilAsync(async () => (await _cluster.Db.LeasesAsync()).TryGetValue(runId, out var lease) && lease.Owner == "p2",
             "p2 to take the run over once p1's lease lapsed");
@@ -30,6 +31,8 @@ public sealed class NodeFencingSpec(PostgresFixture postgres) : IAsyncLifetime
             "p2 to resume the run");
 
         // p1 goes on where it stopped: its step's answer arrives and its write of it is refused.
+        step2.SetResult();
+        await _cluster.AskedAsync(ClusterRuns.Prompt("pause", 3));
         paused.Continue();
         await paused.StderrLineAsync($"Run {runId} was fenced on node p1");
         await _cluster.AllEndedAsync([runId]);
@@ -42,7 +45,7 @@ public sealed class NodeFencingSpec(PostgresFixture postgres) : IAsyncLifetime
         paused.Stderr.Should().Contain("no longer holds the lease", "the refusal is the fencing token's");
         // p1 stays a member: it heartbeats again, owning nothing.
         await ClusterDb.UntilAsync(async () => await _cluster.Db.NodeStateAsync("p1") == "up", "p1 to heartbeat again");
-        (await _cluster.Db.LeasesAsync()).Should().BeEmpty();
+        await _cluster.NoLeasesAsync();
     }
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();

@@ -16,6 +16,7 @@ public sealed class NodeLeaveSpec(PostgresFixture postgres) : IAsyncLifetime
     public async Task A_node_that_leaves_hands_its_runs_to_a_live_node_which_completes_them_without_repeating_a_completed_step()
     {
         var leaving = await _cluster.StartNodeAsync("l1");
+        var step2 = _cluster.Hold("-step2");
         // One run from the CLI on another "machine" (it waits for the run's end), one from this process.
         var file = Path.Combine(_cluster.Root, "leave1.json");
         await File.WriteAllTextAsync(file, ClusterRuns.Json("leave1", Steps).ToJsonString());
@@ -27,16 +28,17 @@ public sealed class NodeLeaveSpec(PostgresFixture postgres) : IAsyncLifetime
         var names = new Dictionary<string, string>();
         foreach (var runId in runs) names[runId] = runId == second ? "leave2" : "leave1";
         await _cluster.StartNodeAsync("l2");
-        await ClusterDb.UntilAsync(async () =>
-        {
-            foreach (var runId in runs)
-                if ((await _cluster.CompletedStepsAsync(runId)).Count == 0) return false;
-            return true;
-        }, "both runs to complete a step on l1");
+        // Both runs completed their first step on l1 and wait in their second.
+        await _cluster.AskedAsync(ClusterRuns.Prompt("leave1", 2));
+        await _cluster.AskedAsync(ClusterRuns.Prompt("leave2", 2));
 
         (await leaving.TerminateAsync()).Should().Be(0, leaving.Stderr);
         var completedBeforeLeave = new Dictionary<string, IReadOnlyList<string>>();
-        foreach (var runId in runs) completedBeforeLeave[runId] = await _cluster.CompletedStepsAsync(runId);
+        foreach (var runId in runs)
+        {
+            completedBeforeLeave[runId] = await _cluster.CompletedStepsAsync(runId);
+            completedBeforeLeave[runId].Should().Equal("s1");
+        }
 
         // Handed over, not left to lapse: l2 owns them at the next epoch as soon as l1 is gone.
         var leases = await _cluster.Db.LeasesAsync();
@@ -48,6 +50,7 @@ public sealed class NodeLeaveSpec(PostgresFixture postgres) : IAsyncLifetime
         (await _cluster.Db.NodeStateAsync("l1")).Should().Be("left");
         leaving.Stderr.Should().Contain("node l1 left the cluster; 2 run(s) handed over");
 
+        step2.SetResult();
         await _cluster.AllEndedAsync(runs);
         foreach (var runId in runs)
         {

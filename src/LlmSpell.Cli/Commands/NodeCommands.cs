@@ -46,7 +46,7 @@ internal static class NodeCommands
                 throw new CliException(ex.Message.Split(" (Parameter", 2)[0]);
             }
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
-            var node = await session.StartClusterNodeAsync(options, session.CreateTools(roots), roots, ct).ConfigureAwait(false);
+            var node = await session.StartClusterNodeAsync(options, session.CreateTools(roots), roots, cancellationToken: ct).ConfigureAwait(false);
             await Console.Error.WriteLineAsync(
                 $"node {node.Name} is up (schema {node.Schema}, heartbeat {Seconds(options.HeartbeatInterval)}, lease expiry {Seconds(options.LeaseExpiry)}); " +
                 "SIGTERM or Ctrl+C hands its runs over and leaves").ConfigureAwait(false);

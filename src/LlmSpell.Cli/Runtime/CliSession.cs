@@ -154,12 +154,13 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     /// Joins the cluster as a node running runs with the configured agents and <paramref name="tools"/>; the caller
     /// leaves it (<see cref="ClusterNode.LeaveAsync"/>) before the session ends.
     /// </summary>
-    public async Task<ClusterNode> StartClusterNodeAsync(ClusterOptions options, IToolRegistry tools, ToolRoots roots, CancellationToken cancellationToken = default)
+    public async Task<ClusterNode> StartClusterNodeAsync(ClusterOptions options, IToolRegistry tools, ToolRoots roots,
+        IEnumerable<IClusterNodeService>? nodeServices = null, CancellationToken cancellationToken = default)
     {
         var system = CreateSystem();
         try
         {
-            return _node = await ClusterNode.StartAsync(options, system, CreateServices(tools, roots), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return _node = await ClusterNode.StartAsync(options, system, CreateServices(tools, roots), nodeServices, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (PersistenceException ex)
         {

@@ -46,6 +46,21 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     public async Task<NodeProcess[]> StartNodesAsync(params string[] names) => await Task.WhenAll(names.Select(StartNodeAsync));
 
+    /// <summary>
+    /// Holds every call whose prompt contains <paramref name="containing"/> until the returned source is completed, so
+    /// that runs are surely mid-flight (a call in progress) when a node is killed, paused or leaves.
+    /// </summary>
+    public TaskCompletionSource Hold(string containing)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Llm.OnPrompt(containing, Llm.DefaultReply.WithGate(gate.Task));
+        return gate;
+    }
+
+    /// <summary>Waits until the LLM server was asked <paramref name="prompt"/> at least <paramref name="times"/> times.</summary>
+    public Task AskedAsync(string prompt, int times = 1) =>
+        ClusterDb.UntilAsync(() => Task.FromResult(Calls(prompt) >= times), $"the LLM server to be asked '{prompt}' {times} time(s)");
+
     /// <summary>How many times the LLM server was asked <paramref name="prompt"/>.</summary>
     public int Calls(string prompt) => Llm.Requests.Count(r => r.Prompt?.Contains(prompt, StringComparison.Ordinal) == true);
 
@@ -57,6 +72,9 @@ public sealed class ClusterHarness : IAsyncDisposable
                 if (await Db.JournalAsync(runId) is not { Count: > 0 } events || !ClusterDb.IsTerminal(events[^1])) return false;
             return true;
         }, "every run to end", seconds: 120);
+
+    /// <summary>Waits until no run holds a lease (each is dropped once its run's end is journaled).</summary>
+    public Task NoLeasesAsync() => ClusterDb.UntilAsync(async () => (await Db.LeasesAsync()).Count == 0, "every run's lease to be dropped");
 
     /// <summary>Step keys completed in the run's journal so far.</summary>
     public async Task<IReadOnlyList<string>> CompletedStepsAsync(string runId) =>

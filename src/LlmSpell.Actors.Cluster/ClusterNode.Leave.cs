@@ -31,10 +31,7 @@ public sealed partial class ClusterNode
         try
         {
             await _store.Tables.SetStateAsync(Name, "leaving", cancellationToken).ConfigureAwait(false);
-            // The runs stop here first (their step calls are cancelled, nothing more is journaled), so the new owners
-            // do not run a step twice at once; the epoch bump of the hand-over fences anything still in flight.
-            _system.Stop(Engine.Supervisor);
-            await Engine.FlushJournalsAsync().WaitAsync(Options.LeaseExpiry, cancellationToken).ConfigureAwait(false);
+            await StopRunsHereAsync().ConfigureAwait(false);
             var handed = await _store.Tables.HandOverAsync(Name, cancellationToken).ConfigureAwait(false);
             await _store.Tables.SetStateAsync(Name, "left", cancellationToken).ConfigureAwait(false);
             foreach (var (runId, owner) in handed)
@@ -44,6 +41,22 @@ public sealed partial class ClusterNode
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _log.LogWarning(ex, "Node {Node} could not leave gracefully ({Error}); its runs are taken over when its leases expire", Name, ex.Message);
+        }
+    }
+
+    // The runs stop here before they are handed over (their step calls are cancelled, nothing more is journaled), so the
+    // new owners do not run a step at the same time; whatever is still in flight is fenced by the hand-over's epoch bump.
+    private async Task StopRunsHereAsync()
+    {
+        try
+        {
+            _system.Stop(Engine.Supervisor);
+            await Engine.FlushJournalsAsync().WaitAsync(Options.LeaseExpiry).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The actor system is already down, or a write hangs: the hand-over goes on, fencing keeps it safe.
+            _log.LogDebug(ex, "Node {Node} could not stop its runs cleanly before handing them over: {Error}", Name, ex.Message);
         }
     }
 }

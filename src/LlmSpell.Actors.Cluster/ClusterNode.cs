@@ -104,9 +104,10 @@ public sealed partial class ClusterNode : IAsyncDisposable
         ClusterNode? node = null;
         var store = await ClusterStore.OpenAsync(options, options.NodeName, runId => node?.EpochOf(runId), cancellationToken).ConfigureAwait(false);
         node = new ClusterNode(options, store, system, nodeServices?.ToArray() ?? []);
+        var registered = false;
         try
         {
-            if (!await store.Tables.RegisterAsync(options.NodeName, options.Address, cancellationToken).ConfigureAwait(false))
+            if (!(registered = await store.Tables.RegisterAsync(options.NodeName, options.Address, cancellationToken).ConfigureAwait(false)))
                 throw new ClusterException($"A live node named '{options.NodeName}' is already in the cluster (schema {options.Schema}). Give this node another name (--name), or stop that one first.");
             // The cluster decides which runs this node resumes: never all unfinished runs of the shared journal.
             var durability = new DurableRunOptions(store.Journal.Journal).WithResumeOnStart(false);
@@ -120,8 +121,22 @@ public sealed partial class ClusterNode : IAsyncDisposable
         catch
         {
             await node.StopLoopsAsync().ConfigureAwait(false);
+            // A start that failed half-way frees the name at once rather than when its heartbeat expires.
+            if (registered) await node.TrySetStateAsync("left").ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private async Task TrySetStateAsync(string state)
+    {
+        try
+        {
+            await _store.Tables.SetStateAsync(Name, state, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            _log.LogDebug(ex, "Node {Node} could not record its state {State}", Name, state);
         }
     }
 

@@ -58,7 +58,7 @@ public static class ClusterBench
             var clock = Stopwatch.StartNew();
             await nodes.Single(n => n.Name == victim).KillAsync();
             await UntilAsync(async () => await CountAsync(store.DataSource, $"SELECT count(*) FROM {schema}.journal WHERE persistence_id = $1 AND manifest = 'workflow-resumed.v1'", "run-" + victimRun) >= 2);
-            BenchRunner.Emit(new { bench = "cluster", mode = "failover", heartbeat_ms = 1000, lease_expiry_ms = 3000, failover_ms = Math.Round(clock.Elapsed.TotalMilliseconds, 1), target_ms = 6000 });
+            BenchRunner.Emit(new { bench = "cluster", mode = "failover", heartbeat_ms = NodeProcess.Heartbeat.TotalMilliseconds, lease_expiry_ms = NodeProcess.LeaseExpiry.TotalMilliseconds, failover_ms = Math.Round(clock.Elapsed.TotalMilliseconds, 1), target_ms = 2 * NodeProcess.LeaseExpiry.TotalMilliseconds });
         }
         catch
         {

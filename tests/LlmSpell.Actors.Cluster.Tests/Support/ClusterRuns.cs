@@ -28,7 +28,8 @@ public static class ClusterRuns
     /// <summary>A cluster client in this process (it runs nothing, so it needs no agents).</summary>
     public static async Task<(ClusterClient Client, ClusterStore Store, ActorSystem System)> ClientAsync(string connectionString, string schema)
     {
-        var store = await ClusterStore.OpenAsync(new ClusterOptions(connectionString).WithSchema(schema));
+        // The leases it assigns lapse like the nodes' own (a run's node renews them from its next heartbeat on).
+        var store = await ClusterStore.OpenAsync(new ClusterOptions(connectionString).WithSchema(schema).WithLeases(NodeProcess.Heartbeat, NodeProcess.LeaseExpiry));
         var system = ActorSystem.Create("cluster-client");
         var engine = new WorkflowEngine(system, new WorkflowServices { Agents = new NoAgents(), Tools = new ToolRegistry() },
             WorkflowEngineOptions.Default.WithDurability(new(store.Journal.Journal) { ResumeOnStart = false }));

@@ -33,6 +33,11 @@ public sealed class NodeProcess : IAsyncDisposable
         _pump = PumpAsync();
     }
 
+    /// <summary>The leases of the nodes the specs start: short, so failover is quick, yet two missed heartbeats apart.</summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan LeaseExpiry = TimeSpan.FromSeconds(3);
+
     public string Name { get; }
     public int Pid => _process.Id;
 
@@ -60,7 +65,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public static async Task<NodeProcess> StartNodeAsync(string name, string connectionString, string schema, Uri ollama, string dataDirectory)
     {
         var node = Launch(name,
-            ["node", "start", "--postgres", connectionString, "--schema", schema, "--name", name, "--heartbeat", "1s", "--lease-expiry", "3s", "--verbose"],
+            ["node", "start", "--postgres", connectionString, "--schema", schema, "--name", name, "--heartbeat", $"{Heartbeat.TotalSeconds}s", "--lease-expiry", $"{LeaseExpiry.TotalSeconds}s", "--verbose"],
             ollama, dataDirectory);
         await node.StderrLineAsync($"node {name} is up");
         return node;

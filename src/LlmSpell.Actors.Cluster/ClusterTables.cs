@@ -68,22 +68,29 @@ internal sealed class ClusterTables(NpgsqlDataSource dataSource, ClusterOptions 
     }
 
     /// <summary>
-    /// Takes over leases that lapsed (their owner stopped heartbeating): at most a fair share of them per round
-    /// (lapsed / live nodes, rounded up), so that the runs of a dead node spread over the survivors; SKIP LOCKED keeps
-    /// nodes claiming at once from waiting on each other. Each claim bumps the epoch, fencing the old owner.
+    /// Takes over leases that lapsed (their owner stopped heartbeating), spreading a dead node's runs over the survivors:
+    /// least-loaded first — a node owning more runs than the least-loaded live node claims a lease only once it has been
+    /// lapsed for a further heartbeat (in case that node cannot) — and at most a fair share per round (lapsed ÷ live
+    /// nodes, rounded up). SKIP LOCKED keeps nodes claiming at once from waiting on each other; each claim bumps the
+    /// epoch, fencing the old owner.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, long>> ClaimLapsedAsync(string name, IReadOnlyCollection<string> runningHere, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"WITH live AS (SELECT GREATEST(count(*), 1) AS n FROM {_s}.nodes WHERE state = 'up' AND expires_at > now()), " +
+            $"WITH live AS (SELECT n.name, (SELECT count(*) FROM {_s}.run_leases l WHERE l.owner = n.name) AS runs FROM {_s}.nodes n " +
+            "WHERE n.state = 'up' AND n.expires_at > now()), " +
+            $"mine AS (SELECT count(*) AS runs FROM {_s}.run_leases WHERE owner = $1), " +
             $"lapsed AS (SELECT count(*) AS n FROM {_s}.run_leases WHERE expires_at < now()), " +
-            $"pick AS (SELECT run_id FROM {_s}.run_leases WHERE expires_at < now() AND NOT (run_id = ANY($3)) ORDER BY expires_at, run_id " +
-            "LIMIT (SELECT ceil(lapsed.n::numeric / live.n)::bigint FROM live, lapsed) FOR UPDATE SKIP LOCKED) " +
+            $"pick AS (SELECT run_id FROM {_s}.run_leases WHERE expires_at < now() AND NOT (run_id = ANY($3)) " +
+            "AND ((SELECT runs FROM mine) <= COALESCE((SELECT min(runs) FROM live), 0) OR expires_at < now() - $4) " +
+            "ORDER BY expires_at, run_id " +
+            "LIMIT (SELECT ceil(lapsed.n::numeric / GREATEST((SELECT count(*) FROM live), 1))::bigint FROM lapsed) FOR UPDATE SKIP LOCKED) " +
             $"UPDATE {_s}.run_leases r SET owner = $1, epoch = r.epoch + 1, expires_at = now() + $2, updated_at = now() " +
             "FROM pick WHERE r.run_id = pick.run_id AND r.expires_at < now() RETURNING r.run_id, r.epoch");
         command.Parameters.AddWithValue(name);
         command.Parameters.AddWithValue(options.LeaseExpiry);
         command.Parameters.AddWithValue(runningHere.ToArray());
+        command.Parameters.AddWithValue(options.HeartbeatInterval);
         return await ReadLeasesAsync(command, cancellationToken).ConfigureAwait(false);
     }
 

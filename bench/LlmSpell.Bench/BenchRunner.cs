@@ -28,6 +28,7 @@ public static class BenchRunner
         ["local-llm"] = ("--model PATH: pure-C# llama engine on a GGUF: load_ms, prompt_tokens_per_s, gen_tokens_per_s (greedy, --tokens 128)", LocalLlmBench.RunAsync),
         ["lua"] = ("Lua scripting: loop iterations_per_s under the budget hook; us per Lua step (--n steps per run, --runs R; --tool 1: a .NET tool step instead)", LuaBench.RunAsync),
         ["cluster-ask"] = ("--pg CONN or a throwaway PostgreSQL: status asks from one node to a run on another through the cluster inbox (target p50 <= 5 ms): p50_us, p99_us", ClusterAskBench.RunAsync),
+        ["cluster"] = ("3 node processes on PostgreSQL: runs_per_s of --n runs of --steps agent steps; failover_ms from SIGKILL to the run resumed (target <= 2 x lease expiry)", Cluster.ClusterBench.RunAsync),
         ["recovery"] = ("--store sqlite|postgres: --n events replayed into one actor: events_per_s", RecoveryBench.RunAsync),
     };
 

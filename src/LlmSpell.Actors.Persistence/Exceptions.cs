@@ -98,3 +98,21 @@ public sealed class PersistenceNotRegisteredException(string systemName)
 
 /// <summary>A journal or snapshot store could not be opened or migrated.</summary>
 public sealed class PersistenceStoreException(string message, Exception? inner = null) : PersistenceException(message, inner);
+
+/// <summary>
+/// A journal write was refused because its writer no longer holds the lease its fencing token names (another owner
+/// took it over, at a higher epoch). Nothing of the write was stored; the writer must stop writing for this id.
+/// </summary>
+public sealed class FencedException(string persistenceId, long firstSequenceNr, string leaseKey, string? owner, long epoch, string journal)
+    : PersistenceException(owner is null
+        ? $"The write of persistence id '{persistenceId}' from sequence number {firstSequenceNr} was refused by the {journal}: " +
+          $"it may only go in while nobody holds the lease '{leaseKey}', and somebody does. Let the lease holder write for it."
+        : $"The write of persistence id '{persistenceId}' from sequence number {firstSequenceNr} was refused by the {journal}: " +
+          $"this writer ('{owner}', epoch {epoch}) no longer holds the lease '{leaseKey}' — another node took it over. " +
+          "Stop this writer for the id; the lease holder goes on from the journal.")
+{
+    public string PersistenceId { get; } = persistenceId;
+    public string LeaseKey { get; } = leaseKey;
+    public string? Owner { get; } = owner;
+    public long Epoch { get; } = epoch;
+}

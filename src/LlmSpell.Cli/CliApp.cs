@@ -21,7 +21,13 @@ public static class CliApp
             await Console.Error.WriteLineAsync($"Run '{path} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        // On SIGTERM/Ctrl+C a command winds down before the process ends: a cluster node hands its runs over
+        // (a few statements), which must not be cut short by System.CommandLine's default 2 s.
+        return await parse.InvokeAsync(new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
+        }).ConfigureAwait(false);
     }
 
     internal static RootCommand Build(GlobalOptions globals)
@@ -36,6 +42,7 @@ public static class CliApp
         root.Add(ModelsCommand.Create(runner));
         root.Add(DoctorCommand.Create(runner));
         root.Add(DemoCommand.Create(runner));
+        root.Add(NodeCommands.Create(runner));
         return root;
     }
 

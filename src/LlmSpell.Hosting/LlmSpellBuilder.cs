@@ -34,6 +34,12 @@ public sealed class LlmSpellBuilder
 
     public LlmSpellBuilder WithSqliteJournal(string dataDirectory) => Configure(o => o.WithSqliteJournal(dataDirectory));
     public LlmSpellBuilder WithPostgresJournal(string connectionString) => Configure(o => o.WithPostgresJournal(connectionString));
+    /// <summary>
+    /// Makes the host a node of the cluster on <paramref name="connectionString"/>. Services registered as
+    /// <see cref="Actors.Cluster.IClusterNodeService"/> run for the node's lifetime.
+    /// </summary>
+    public LlmSpellBuilder WithCluster(string connectionString, Func<LlmSpellClusterOptions, LlmSpellClusterOptions>? change = null) =>
+        Configure(o => o.WithCluster(connectionString, change));
     public LlmSpellBuilder WithInMemoryRuns() => Configure(o => o.WithoutJournal());
 
     /// <summary>Registers a tool of the app's own, besides any <see cref="ITool"/> registered in DI.</summary>

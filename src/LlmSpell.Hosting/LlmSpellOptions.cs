@@ -57,6 +57,9 @@ public sealed record LlmSpellOptions
     /// <summary>The directory tools work in; default <c>&lt;data-dir&gt;/workspace</c>.</summary>
     public string? WorkspaceDirectory { get; init; }
 
+    /// <summary>Joining a cluster of nodes on the PostgreSQL journal; disabled by default.</summary>
+    public LlmSpellClusterOptions Cluster { get; init; } = LlmSpellClusterOptions.Default;
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, DatabaseFile));
 
     public string ResolvedWorkspace => WorkspaceDirectory ?? Path.Combine(DataDirectory, "workspace");
@@ -75,4 +78,8 @@ public sealed record LlmSpellOptions
     public LlmSpellOptions WithBuiltInTools(bool enabled) => this with { BuiltInTools = enabled };
     public LlmSpellOptions WithTools(ToolsOptions tools) => this with { Tools = tools };
     public LlmSpellOptions WithWorkspaceDirectory(string? directory) => this with { WorkspaceDirectory = directory };
+
+    /// <summary>Joins the cluster on <paramref name="connectionString"/> (the journal becomes that PostgreSQL).</summary>
+    public LlmSpellOptions WithCluster(string connectionString, Func<LlmSpellClusterOptions, LlmSpellClusterOptions>? change = null) =>
+        WithPostgresJournal(connectionString) with { Cluster = (change?.Invoke(Cluster) ?? Cluster) with { Enabled = true } };
 }

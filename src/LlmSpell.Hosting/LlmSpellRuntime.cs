@@ -1,4 +1,5 @@
 using LlmSpell.Actors;
+using LlmSpell.Actors.Cluster;
 using LlmSpell.Actors.Persistence;
 using LlmSpell.Actors.Shutdown;
 using LlmSpell.Actors.Persistence.Postgres;
@@ -26,6 +27,7 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
     private WorkflowEngine? _engine;
     private ToolRegistry? _tools;
     private ChatClientProvider? _llm;
+    private ClusterNode? _node;
 
     internal LlmSpellRuntime(LlmSpellBuilder builder, LlmSpellOptions options, IServiceProvider provider, ILoggerFactory loggers)
     {
@@ -43,6 +45,12 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
 
     public ActorSystem System => _system ?? throw NotStarted();
     public WorkflowEngine Engine => _engine ?? throw NotStarted();
+
+    /// <summary>The engine API: the engine itself, or on a cluster node the node's (runs start under a lease).</summary>
+    public IWorkflowEngine Workflows => _node?.Workflows ?? Engine;
+
+    /// <summary>This host's cluster node when <c>Cluster:Enabled</c>; else there is none.</summary>
+    public ClusterNode Node => _node ?? throw (_engine is null ? NotStarted() : new InvalidOperationException("This host is not a cluster node: set LlmSpell:Cluster:Enabled (or WithCluster) to join one."));
     public ChatClientProvider Llm => _llm ??= new ChatClientProvider(Options.Llm, _loggers);
 
     public IToolRegistry Tools
@@ -69,7 +77,8 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
     {
         if (_engine is not null) return;
         DurableRunOptions? durability = null;
-        switch (Options.Journal)
+        // A cluster node opens the shared journal itself, fenced by its leases.
+        switch (Options.Cluster.Enabled ? JournalKind.None : Options.Journal)
         {
             case JournalKind.Sqlite:
                 Directory.CreateDirectory(Options.DataDirectory);
@@ -98,8 +107,18 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
             WorkspaceDirectory = Options.ResolvedWorkspace,
             LoggerFactory = _loggers,
         };
-        var engineOptions = WorkflowEngineOptions.Default.WithDurability(durability?.WithResumeOnStart(Options.ResumeOnStart));
-        _engine = new WorkflowEngine(_system, services, engineOptions);
+        if (Options.Cluster.Enabled)
+        {
+            // The cluster decides what this node resumes (its own leases, lapsed ones), not ResumeOnStart.
+            _node = await ClusterNode.StartAsync(Options.Cluster.ToClusterOptions(Options.PostgresConnectionString!), _system, services,
+                _provider.GetServices<IClusterNodeService>(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            _engine = _node.Engine;
+        }
+        else
+        {
+            var engineOptions = WorkflowEngineOptions.Default.WithDurability(durability?.WithResumeOnStart(Options.ResumeOnStart));
+            _engine = new WorkflowEngine(_system, services, engineOptions);
+        }
         Actors.Register<WorkflowSupervisorKey>(_engine.Supervisor);
         foreach (var start in _builder.Starters) start(_system, Actors, _provider);
     }
@@ -110,6 +129,9 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
     /// </summary>
     public async Task StopAsync()
     {
+        // A node leaves first: its runs go to the other nodes rather than waiting for its leases to lapse.
+        if (_node is not null) await _node.DisposeAsync().ConfigureAwait(false);
+        _node = null;
         if (_system is not null) await _system.CoordinatedShutdown.Run(CoordinatedShutdown.ActorSystemTerminateReason.Instance).ConfigureAwait(false);
         if (_engine is not null) await _engine.FlushJournalsAsync().ConfigureAwait(false);
         if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);

@@ -38,7 +38,9 @@ public static class LlmSpellServiceCollectionExtensions
         services.AddSingleton(typeof(IRequiredActor<>), typeof(RequiredActor<>));
         services.AddSingleton<ActorSystem>(provider => provider.GetRequiredService<LlmSpellRuntime>().System);
         services.AddSingleton<WorkflowEngine>(provider => provider.GetRequiredService<LlmSpellRuntime>().Engine);
-        services.AddSingleton<IWorkflowEngine>(provider => provider.GetRequiredService<WorkflowEngine>());
+        services.AddSingleton<LlmSpell.Actors.Cluster.ClusterNode>(provider => provider.GetRequiredService<LlmSpellRuntime>().Node);
+        // On a cluster node, runs started through IWorkflowEngine take a lease on this node.
+        services.AddSingleton<IWorkflowEngine>(provider => provider.GetRequiredService<LlmSpellRuntime>().Workflows);
         services.AddSingleton<IWorkflowOperations>(provider => provider.GetRequiredService<WorkflowEngine>());
         services.AddSingleton<IToolRegistry>(provider => provider.GetRequiredService<LlmSpellRuntime>().Tools);
         services.AddSingleton<IChatClientProvider>(provider => provider.GetRequiredService<LlmSpellRuntime>().Llm);

@@ -69,10 +69,13 @@ public sealed class ConfigurationSpec : HostSpec
     [InlineData("LlmSpell:Agents:a:Temperature", "3", "LlmSpell:Agents:a:Temperature: must be a number from 0 to 2, got '3'")]
     [InlineData("LlmSpell:DefaultModel", "ollama/", "LlmSpell:DefaultModel: must be a model spec like ollama/llama3.2:3b, got 'ollama/'")]
     [InlineData("LlmSpell:Agents:a:Model", "nowhere/m", "LlmSpell:Agents:a:Model: provider 'nowhere' of model 'nowhere/m' has no endpoint; add LlmSpell:Llm:Endpoints:nowhere")]
-    [InlineData("LlmSpell:DefualtModel", "ollama/x", "LlmSpell:DefualtModel: is not a setting; did you mean 'DefaultModel'? (settings here: SystemName, DataDirectory, Journal, DatabaseFile, PostgresConnectionString, ResumeOnStart, DefaultModel, BuiltInTools, WorkspaceDirectory, Llm, Agents, Tools, Logging)")]
+    [InlineData("LlmSpell:DefualtModel", "ollama/x", "LlmSpell:DefualtModel: is not a setting; did you mean 'DefaultModel'? (settings here: SystemName, DataDirectory, Journal, DatabaseFile, PostgresConnectionString, ResumeOnStart, DefaultModel, BuiltInTools, WorkspaceDirectory, Llm, Agents, Tools, Logging, Cluster)")]
     [InlineData("LlmSpell:Llm:Endpoints:ollama:MaxConcurency", "8", "LlmSpell:Llm:Endpoints:ollama:MaxConcurency: is not a setting; did you mean 'MaxConcurrency'? (settings here: Kind, BaseUrl, ApiKey, MaxConcurrency, MaxRetries, RequestTimeout, ConnectTimeout, KeepAlive)")]
     [InlineData("LlmSpell:Tools:AllowedHost:0", "example.com", "LlmSpell:Tools:AllowedHost: is not a setting; did you mean 'AllowedHosts'? (settings here: MaxFileBytes, MaxResponseBytes, HttpTimeout, AllowedHosts, AllowPrivateNetworks, AllowLoopback, MaxRedirects, MaxResults)")]
     [InlineData("LlmSpell:Agents:a:Prompt", "be brief", "LlmSpell:Agents:a:Prompt: is not a setting (settings here: Model, SystemPrompt, Temperature, MaxTokens)")]
+    [InlineData("LlmSpell:Cluster:Enabled", "true", "LlmSpell:Cluster:Enabled: a cluster node journals to PostgreSQL: set LlmSpell:Journal to Postgres (got Sqlite) and LlmSpell:PostgresConnectionString")]
+    [InlineData("LlmSpell:Cluster:Placment", "LeastLoaded", "LlmSpell:Cluster:Placment: is not a setting; did you mean 'Placement'? (settings here: Enabled, NodeName, Address, Schema, HeartbeatInterval, LeaseExpiry, Placement)")]
+    [InlineData("LlmSpell:Cluster:Placement", "Random", "LlmSpell:Cluster:Placement: must be SubmittingNode or LeastLoaded, got 'Random'")]
     public async Task Invalid_configuration_fails_at_start_with_the_key_and_the_reason(string key, string value, string message)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

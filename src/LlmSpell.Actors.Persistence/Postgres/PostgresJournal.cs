@@ -34,6 +34,21 @@ internal sealed class PostgresJournal : IJournal
             "SELECT u.pid, u.seq, u.created, u.manifest, u.payload::jsonb, " +
             "CASE WHEN u.tags = '' THEN '{}'::text[] ELSE string_to_array(u.tags, chr(31)) END " +
             "FROM unnest(@pids, @seqs, @created, @manifests, @payloads, @tags) AS u(pid, seq, created, manifest, payload, tags)";
+        if (store.Options.Fencing is { } fencing)
+        {
+            // Each row goes in only while its writer holds the lease; the lease row is read FOR SHARE, so a takeover
+            // (an UPDATE that bumps the epoch) waits for this statement or makes it insert nothing. RETURNING tells
+            // which persistence ids went in.
+            var (t, k) = (fencing.Table, fencing.KeyColumn);
+            _insertSql = _insertSql
+                .Replace("unnest(@pids, @seqs, @created, @manifests, @payloads, @tags) AS u(pid, seq, created, manifest, payload, tags)",
+                    "unnest(@pids, @seqs, @created, @manifests, @payloads, @tags, @fkeys, @fowners, @fepochs) AS u(pid, seq, created, manifest, payload, tags, fkey, fowner, fepoch)",
+                    StringComparison.Ordinal) +
+                " WHERE u.fkey IS NULL" +
+                $" OR (u.fowner IS NULL AND NOT EXISTS (SELECT 1 FROM {t} l WHERE l.{k} = u.fkey))" +
+                $" OR EXISTS (SELECT 1 FROM {t} l WHERE l.{k} = u.fkey AND l.owner = u.fowner AND l.epoch = u.fepoch FOR SHARE)" +
+                " RETURNING persistence_id";
+        }
         _replaySql =
             $"SELECT sequence_nr, created, manifest, payload::text, tags FROM {s}.journal " +
             "WHERE persistence_id = @pid AND sequence_nr >= @from AND sequence_nr <= @to ORDER BY sequence_nr LIMIT @max";
@@ -97,8 +112,8 @@ internal sealed class PostgresJournal : IJournal
     {
         try
         {
-            await InsertAsync(group.Count == 1 ? group[0].Events : group.SelectMany(w => w.Events).ToList()).ConfigureAwait(false);
-            foreach (var write in group) write.Completion.TrySetResult();
+            var fenced = await InsertAsync(group.Count == 1 ? group[0].Events : group.SelectMany(w => w.Events).ToList()).ConfigureAwait(false);
+            foreach (var write in group) Settle(write, fenced);
             return;
         }
         catch (PostgresException ex) when (group.Count > 1 && ex.SqlState is UniqueViolation or DeadlockDetected)
@@ -114,8 +129,7 @@ internal sealed class PostgresJournal : IJournal
         {
             try
             {
-                await InsertAsync(write.Events).ConfigureAwait(false);
-                write.Completion.TrySetResult();
+                Settle(write, await InsertAsync(write.Events).ConfigureAwait(false));
             }
             catch (Exception ex)
             {
@@ -124,12 +138,24 @@ internal sealed class PostgresJournal : IJournal
         }
     }
 
+    /// <summary>What a fenced statement inserted: the token each persistence id was written with, and the ids that went in.</summary>
+    private sealed record FencedInsert(Dictionary<string, PostgresFencingToken?> Tokens, HashSet<string> Inserted);
+
+    private void Settle(PendingWrite write, FencedInsert? fenced)
+    {
+        var first = write.Events[0];
+        if (fenced is not null && fenced.Tokens[first.PersistenceId] is { } token && !fenced.Inserted.Contains(first.PersistenceId))
+            write.Completion.TrySetException(new FencedException(first.PersistenceId, first.SequenceNr, token.LeaseKey, token.Owner, token.Epoch, _store.Describe));
+        else write.Completion.TrySetResult();
+    }
+
     private Exception Translate(Exception ex, IReadOnlyList<PersistentRepr> events) =>
         ex is PostgresException { SqlState: UniqueViolation }
             ? new ConcurrentWriteException(events[0].PersistenceId, events[0].SequenceNr, events[^1].SequenceNr, _store.Describe, ex)
             : ex;
 
-    private async Task InsertAsync(IReadOnlyList<PersistentRepr> events)
+    /// <summary>Inserts the events in one statement; with fencing, returns which persistence ids went in.</summary>
+    private async Task<FencedInsert?> InsertAsync(IReadOnlyList<PersistentRepr> events)
     {
         var n = events.Count;
         var pids = new string[n];
@@ -155,7 +181,28 @@ internal sealed class PostgresJournal : IJournal
         command.Parameters.Add(new NpgsqlParameter<string[]>("manifests", manifests));
         command.Parameters.Add(new NpgsqlParameter<string[]>("payloads", payloads));
         command.Parameters.Add(new NpgsqlParameter<string[]>("tags", tags));
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        if (_store.Options.Fencing is not { } fencing)
+        {
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            return null;
+        }
+        // One token per persistence id and statement: all its rows are checked against the same lease.
+        var tokens = new Dictionary<string, PostgresFencingToken?>(StringComparer.Ordinal);
+        var keys = new string?[n];
+        var owners = new string?[n];
+        var epochs = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (!tokens.TryGetValue(pids[i], out var token)) tokens[pids[i]] = token = fencing.TokenOf(pids[i]);
+            (keys[i], owners[i], epochs[i]) = (token?.LeaseKey, token?.Owner, token?.Epoch ?? 0);
+        }
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("fkeys", keys));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("fowners", owners));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("fepochs", epochs));
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
+            while (await reader.ReadAsync().ConfigureAwait(false)) inserted.Add(reader.GetString(0));
+        return new FencedInsert(tokens, inserted);
     }
 
     public async IAsyncEnumerable<PersistentRepr> ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max,

@@ -27,6 +27,11 @@ public sealed partial record PostgresOptions
     /// <summary>At most this many events in one group-commit statement.</summary>
     public int MaxEventsPerStatement { get; init; } = 10_000;
 
+    /// <summary>Checks every journal write against a lease table (fencing tokens); null (default) writes unchecked.</summary>
+    public PostgresFencing? Fencing { get; init; }
+
+    public PostgresOptions WithFencing(PostgresFencing? fencing) => this with { Fencing = fencing };
+
     public PostgresOptions WithWriterConnections(int connections) =>
         connections >= 1 ? this with { WriterConnections = connections } : throw new ArgumentOutOfRangeException(nameof(connections), connections, "must be at least 1");
 

@@ -48,12 +48,6 @@ internal static class SharedOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public static Option<string?> Postgres() => new("--postgres")
-    {
-        Description = "Work on a cluster: its PostgreSQL (Npgsql keyword form; 'Search Path' picks the schema) instead of the local journal (default: the config's postgres)",
-        HelpName = "CONN",
-    };
-
     public static Option<string?> Workspace() => new("--workspace", "-w")
     {
         Description = "One directory file tools read and write in (default: read in the workflow's directory or the current one, write in <data-dir>/workspace)",

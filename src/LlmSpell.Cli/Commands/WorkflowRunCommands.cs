@@ -43,11 +43,11 @@ internal static partial class WorkflowRunCommands
         var name = new Option<string?>("--name", "-n") { Description = "Only runs of this workflow (its name, case-insensitive)", HelpName = "NAME" };
         var since = new Option<string?>("--since") { Description = "Only runs started at or after this date or time (ISO 8601; UTC unless it says otherwise)", HelpName = "DATE" };
         var output = OutputFormatOption.Create();
-        var postgres = SharedOptions.Postgres();
-        var command = new Command("list", "List the journaled runs, newest first: id, workflow, status, start time, steps done") { status, name, since, output, postgres };
+        var cluster = new ClusterCliOptions();
+        var command = new Command("list", "List the journaled runs, newest first: id, workflow, status, start time, steps done") { status, name, since, output, cluster.Postgres, cluster.Schema };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UsePostgres(parse.GetValue(postgres));
+            session.UseCluster(cluster.ReadIfGiven(parse, session.Config));
             var wanted = parse.GetValue(status)?.Trim().ToLowerInvariant().Replace('-', '_');
             if (wanted is not null && !StatusNamesAccepted.Contains(wanted))
                 throw new CliException($"unknown status '{parse.GetValue(status)}'; use one of: {string.Join(", ", StatusNamesAccepted)}");
@@ -121,11 +121,11 @@ internal static partial class WorkflowRunCommands
     {
         var id = RunIdArgument();
         var output = OutputFormatOption.Create();
-        var postgres = SharedOptions.Postgres();
-        var command = new Command("show", "Show a run: status, workflow, each step's status, attempts, duration and output, and the signal it waits for") { id, output, postgres };
+        var cluster = new ClusterCliOptions();
+        var command = new Command("show", "Show a run: status, workflow, each step's status, attempts, duration and output, and the signal it waits for") { id, output, cluster.Postgres, cluster.Schema };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UsePostgres(parse.GetValue(postgres));
+            session.UseCluster(cluster.ReadIfGiven(parse, session.Config));
             var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
             if (parse.GetValue(output) == OutputFormat.Json)
@@ -167,11 +167,11 @@ internal static partial class WorkflowRunCommands
     {
         var id = RunIdArgument();
         var output = OutputFormatOption.Create();
-        var postgres = SharedOptions.Postgres();
-        var command = new Command("history", "List a run's journaled events in order, with sequence numbers and times") { id, output, postgres };
+        var cluster = new ClusterCliOptions();
+        var command = new Command("history", "List a run's journaled events in order, with sequence numbers and times") { id, output, cluster.Postgres, cluster.Schema };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UsePostgres(parse.GetValue(postgres));
+            session.UseCluster(cluster.ReadIfGiven(parse, session.Config));
             var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
             var runId = parse.GetValue(id)!;
             await LoadAsync(engine, runId, ct).ConfigureAwait(false);
@@ -208,16 +208,16 @@ internal static partial class WorkflowRunCommands
         var id = RunIdArgument();
         var output = OutputFormatOption.Create();
         var workspace = SharedOptions.Workspace();
-        var postgres = SharedOptions.Postgres();
+        var cluster = new ClusterCliOptions();
         var command = new Command("resume",
             "Continue an unfinished run in this process (steps that completed are not run again); reports like 'run'. With --postgres, a live node of the cluster takes it up")
         {
-            id, output, workspace, postgres,
+            id, output, workspace, cluster.Postgres, cluster.Schema,
         };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UsePostgres(parse.GetValue(postgres));
-            if (session.Postgres is not null) return await ResumeInClusterAsync(session, parse.GetValue(id)!, ct).ConfigureAwait(false);
+            session.UseCluster(cluster.ReadIfGiven(parse, session.Config));
+            if (session.Cluster is not null) return await ResumeInClusterAsync(session, parse.GetValue(id)!, ct).ConfigureAwait(false);
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
             var engine = await session.CreateEngineAsync(session.CreateTools(roots), roots, ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
@@ -244,18 +244,18 @@ internal static partial class WorkflowRunCommands
         };
         var output = OutputFormatOption.Create();
         var workspace = SharedOptions.Workspace();
-        var postgres = SharedOptions.Postgres();
+        var cluster = new ClusterCliOptions();
         var command = new Command("signal",
             "Deliver a signal to a run paused on a wait step, and continue the run in this process; reports like 'run'. With --postgres, the signal goes to the node that runs it")
         {
-            id, name, data, output, workspace, postgres,
+            id, name, data, output, workspace, cluster.Postgres, cluster.Schema,
         };
         runner.SetAction(command, async (parse, session, ct) =>
         {
             var signal = parse.GetValue(name)!;
             var payload = parse.GetValue(data) is { } raw ? ParamValues.Parse(raw, "--data") : null;
-            session.UsePostgres(parse.GetValue(postgres));
-            if (session.Postgres is not null) return await SignalInClusterAsync(session, parse.GetValue(id)!, signal, payload, ct).ConfigureAwait(false);
+            session.UseCluster(cluster.ReadIfGiven(parse, session.Config));
+            if (session.Cluster is not null) return await SignalInClusterAsync(session, parse.GetValue(id)!, signal, payload, ct).ConfigureAwait(false);
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
             var engine = await session.CreateEngineAsync(session.CreateTools(roots), roots, ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
@@ -307,22 +307,22 @@ internal static partial class WorkflowRunCommands
     {
         var id = RunIdArgument();
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the journal)", HelpName = "TEXT" };
-        var postgres = SharedOptions.Postgres();
+        var cluster = new ClusterCliOptions();
         var command = new Command("cancel",
             "Cancel an unfinished run that no process is running: the cancel is recorded in its journal, so it is never resumed. With --postgres, the node that runs it cancels it")
         {
-            id, reason, postgres,
+            id, reason, cluster.Postgres, cluster.Schema,
         };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UsePostgres(parse.GetValue(postgres));
+            session.UseCluster(cluster.ReadIfGiven(parse, session.Config));
             var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
             if (view.Status is not ("unfinished" or "paused"))
                 throw new CliException($"run {view.RunId} has already finished ({view.Status}); only unfinished runs can be cancelled");
             var why = parse.GetValue(reason) ?? "cancelled with 'llmspell workflow cancel'";
             // In a cluster, a run a node holds is cancelled by that node; one no node holds is cancelled in its journal, as here.
-            if (session.Postgres is not null && await CancelInClusterAsync(session, view, why, ct).ConfigureAwait(false) is { } done) return done;
+            if (session.Cluster is not null && await CancelInClusterAsync(session, view, why, ct).ConfigureAwait(false) is { } done) return done;
             try
             {
                 await engine.CancelAsync(view.RunId, why, ct).ConfigureAwait(false);

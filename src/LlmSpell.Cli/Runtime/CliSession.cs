@@ -2,7 +2,6 @@ using LlmSpell.Actors;
 using LlmSpell.Actors.Cluster;
 using LlmSpell.Actors.Cluster.Messaging;
 using LlmSpell.Actors.Persistence;
-using LlmSpell.Actors.Persistence.Postgres;
 using LlmSpell.Actors.Persistence.Sqlite;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Cli.Configuration;
@@ -44,9 +43,9 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     private ChatClientProvider? _llm;
     private ActorSystem? _system;
     private SqliteStore? _store;
-    private PostgresStore? _postgresStore;
-    private NpgsqlDataSource? _clusterSource;
-    private ClusterClient? _cluster;
+    private ClusterStore? _clusterStore;
+    private ClusterClient? _clusterClient;
+    private ClusterNode? _node;
     private WorkflowEngine? _engine;
     private IAgentExecutor? _agents;
 
@@ -120,14 +119,14 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     /// <summary>The journal of durable runs: <c>&lt;data-dir&gt;/llmspell.db</c>.</summary>
     public string DatabasePath => Path.Combine(DataDir, "llmspell.db");
 
-    /// <summary>The cluster's PostgreSQL connection string when the command works on the cluster; null: the local SQLite journal.</summary>
-    public string? Postgres { get; private set; }
+    /// <summary>The cluster when the command works on one (<c>--postgres</c>, <c>$LLMSPELL_POSTGRES</c> or the config's <c>postgres</c>); null: the local SQLite journal.</summary>
+    public ClusterOptions? Cluster { get; private set; }
 
-    /// <summary>Makes this command work on the cluster at <paramref name="option"/> (<c>--postgres</c>), else the config's <c>postgres</c>, if any.</summary>
-    public void UsePostgres(string? option)
+    /// <summary>Makes this command work on the cluster's shared journal (null: the local one); before the engine is created.</summary>
+    public void UseCluster(ClusterOptions? options)
     {
         if (_system is not null) throw new InvalidOperationException("Choose the journal before the engine is created.");
-        Postgres = string.IsNullOrWhiteSpace(option) ? Config.Postgres : option;
+        Cluster = options;
     }
 
     /// <summary>Where the runs are journaled, for messages: the SQLite file, or the cluster's server and schema (never its password).</summary>
@@ -135,9 +134,9 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     {
         get
         {
-            if (Postgres is null) return DatabasePath;
-            var builder = new NpgsqlConnectionStringBuilder(Postgres);
-            return $"the cluster journal at {builder.Host}:{builder.Port}/{builder.Database} (schema {ClusterSchema.SchemaOf(Postgres)})";
+            if (Cluster is null) return DatabasePath;
+            var builder = new NpgsqlConnectionStringBuilder(Cluster.ConnectionString);
+            return $"the cluster journal at {builder.Host}:{builder.Port}/{builder.Database} (schema {Cluster.Schema})";
         }
     }
 
@@ -149,22 +148,71 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     public async Task<WorkflowEngine> CreateEngineAsync(IToolRegistry tools, ToolRoots roots, CancellationToken cancellationToken = default)
     {
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
-        var journal = Postgres is null
+        var journal = Cluster is null
             ? await OpenSqliteJournalAsync(cancellationToken).ConfigureAwait(false)
-            : await OpenPostgresJournalAsync(Postgres, cancellationToken).ConfigureAwait(false);
-        _system = ActorSystem.Create("llmspell", ActorSystemSettings.Default.WithLoggerFactory(Loggers));
-        var services = new WorkflowServices
-        {
-            Agents = Agents,
-            Tools = tools,
-            // A tool step that names no tool: the default model chooses one from the step's description.
-            // Created on first use: tool-only runs never touch the model (a missing local model must not fail them).
-            ToolResolver = new ToolResolver(tools, new LazyChatClient(() => Llm.GetClient(ModelSpec.Parse(Config.DefaultModel)))),
-            WorkspaceDirectory = roots.Write,
-            LoggerFactory = Loggers,
-        };
+            : (await OpenClusterStoreAsync(Cluster, cancellationToken).ConfigureAwait(false)).Journal.Journal;
         var options = WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(journal).WithResumeOnStart(false));
-        return _engine = new WorkflowEngine(_system, services, options);
+        return _engine = new WorkflowEngine(CreateSystem(), CreateServices(tools, roots), options);
+    }
+
+    private ActorSystem CreateSystem()
+    {
+        if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
+        return _system = ActorSystem.Create("llmspell", ActorSystemSettings.Default.WithLoggerFactory(Loggers));
+    }
+
+    private WorkflowServices CreateServices(IToolRegistry tools, ToolRoots roots) => new()
+    {
+        Agents = Agents,
+        Tools = tools,
+        // A tool step that names no tool: the default model chooses one from the step's description.
+        // Created on first use: tool-only runs never touch the model (a missing local model must not fail them).
+        ToolResolver = new ToolResolver(tools, new LazyChatClient(() => Llm.GetClient(ModelSpec.Parse(Config.DefaultModel)))),
+        WorkspaceDirectory = roots.Write,
+        LoggerFactory = Loggers,
+    };
+
+    /// <summary>
+    /// Joins the cluster as a node running runs with the configured agents and <paramref name="tools"/>; the caller
+    /// leaves it (<see cref="ClusterNode.LeaveAsync"/>) before the session ends.
+    /// </summary>
+    public async Task<ClusterNode> StartClusterNodeAsync(ClusterOptions options, IToolRegistry tools, ToolRoots roots,
+        IEnumerable<IClusterNodeService>? nodeServices = null, CancellationToken cancellationToken = default)
+    {
+        var system = CreateSystem();
+        try
+        {
+            return _node = await ClusterNode.StartAsync(options, system, CreateServices(tools, roots), nodeServices, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (PersistenceException ex)
+        {
+            throw new CliException(ex.Message.TrimEnd('.'), ExitCodes.Failed, ex);
+        }
+        catch (ClusterException ex)
+        {
+            throw new CliException(ex.Message.TrimEnd('.'), ExitCodes.Usage, ex);
+        }
+    }
+
+    /// <summary>A client of the cluster (not a node): submits runs to the nodes and reads the shared journal; nothing runs here.</summary>
+    public async Task<(ClusterSubmitter Submitter, WorkflowEngine Engine)> OpenClusterSubmitterAsync(ClusterOptions options, CancellationToken cancellationToken = default)
+    {
+        UseCluster(options);
+        var engine = await CreateOperationsEngineAsync(cancellationToken).ConfigureAwait(false);
+        return (new ClusterSubmitter(_clusterStore!, engine), engine);
+    }
+
+    // The journal a client writes is fenced like a node's, as a writer holding no lease: it may record a run only while no node owns it.
+    private async Task<ClusterStore> OpenClusterStoreAsync(ClusterOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return _clusterStore = await ClusterStore.OpenAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ArgumentException or PersistenceException or NpgsqlException or TimeoutException)
+        {
+            throw new CliException($"cannot open the cluster journal: {ex.Message.TrimEnd('.')}; check --postgres (or $LLMSPELL_POSTGRES, or the config's postgres)", ExitCodes.Failed, ex);
+        }
     }
 
     private async Task<IJournal> OpenSqliteJournalAsync(CancellationToken cancellationToken)
@@ -181,35 +229,18 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
         }
     }
 
-    private async Task<IJournal> OpenPostgresJournalAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        try
-        {
-            _postgresStore = await PostgresStore.OpenAsync(new PostgresOptions(connectionString).WithSchema(ClusterSchema.SchemaOf(connectionString)), cancellationToken)
-                .ConfigureAwait(false);
-            return _postgresStore.Journal;
-        }
-        catch (Exception ex) when (ex is ArgumentException or PersistenceException or NpgsqlException)
-        {
-            throw new CliException($"cannot open the cluster journal: {ex.Message.TrimEnd('.')}; check --postgres (or the config's postgres)", ExitCodes.Failed, ex);
-        }
-    }
-
     /// <summary>
     /// A client of the cluster (created on first use, after the engine): it reaches runs on the nodes that own them.
-    /// Requires <see cref="Postgres"/>.
+    /// Requires <see cref="Cluster"/>.
     /// </summary>
     public async Task<ClusterClient> ClusterClientAsync(CancellationToken cancellationToken = default)
     {
-        if (_cluster is not null) return _cluster;
-        if (Postgres is null || _postgresStore is null) throw new InvalidOperationException("The cluster client needs --postgres and the engine opened first.");
+        if (_clusterClient is not null) return _clusterClient;
+        if (_clusterStore is null) throw new InvalidOperationException("The cluster client needs --postgres and the engine opened first.");
         try
         {
-            _clusterSource = NpgsqlDataSource.Create(Postgres);
-            var schema = ClusterSchema.SchemaOf(Postgres);
-            await ClusterSchema.MigrateAsync(_clusterSource, schema, cancellationToken).ConfigureAwait(false);
-            return _cluster = await ClusterClient.StartAsync(_clusterSource, schema, _postgresStore.Journal, logger: Loggers.CreateLogger<ClusterClient>(),
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+            return _clusterClient = await ClusterClient.StartAsync(_clusterStore.DataSource, _clusterStore.Schema, _clusterStore.Journal.Journal,
+                logger: Loggers.CreateLogger<ClusterClient>(), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
         {
@@ -223,13 +254,14 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A node still up leaves before its actor system stops, handing its runs over rather than letting them lapse.
+        if (_node is not null) await _node.DisposeAsync().ConfigureAwait(false);
         if (_system is not null) await _system.Terminate().ConfigureAwait(false);
         // Runs stopped with the actor system stay unfinished in the journal; their last writes land before it closes.
         if (_engine is not null) await _engine.FlushJournalsAsync().ConfigureAwait(false);
         if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);
-        if (_cluster is not null) await _cluster.DisposeAsync().ConfigureAwait(false);
-        if (_clusterSource is not null) await _clusterSource.DisposeAsync().ConfigureAwait(false);
-        if (_postgresStore is not null) await _postgresStore.DisposeAsync().ConfigureAwait(false);
+        if (_clusterClient is not null) await _clusterClient.DisposeAsync().ConfigureAwait(false);
+        if (_clusterStore is not null) await _clusterStore.DisposeAsync().ConfigureAwait(false);
         _llm?.Dispose();
         if (_serilog is not null) _loggers?.Dispose();
         if (_serilog is not null) await _serilog.DisposeAsync().ConfigureAwait(false);

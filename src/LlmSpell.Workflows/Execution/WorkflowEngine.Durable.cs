@@ -72,12 +72,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     private async Task<RunContext> BeginDurableRunAsync(DurableRunOptions durability, string runId, WorkflowDefinition definition, JsonNode? input, CancellationToken cancellationToken)
     {
         var journal = Track(new RunJournal(runId, durability.Journal, _serializer, highestSequenceNr: 0));
-        var started = new WorkflowStarted(definition.Name, WorkflowJson.SerializeDefinition(definition), input?.DeepClone())
-        {
-            RunId = runId,
-            Timestamp = _system.Settings.TimeProvider.GetUtcNow(),
-        };
-        await journal.AppendAsync(started).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await journal.AppendAsync(StartedEvent(runId, definition, input)).WaitAsync(cancellationToken).ConfigureAwait(false);
         return ForgetWhenDone(new RunContext(runId, _services, _system) { Journal = journal });
     }
 

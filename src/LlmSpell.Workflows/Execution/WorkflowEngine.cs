@@ -77,12 +77,14 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
     /// <summary>The <c>/user/workflows</c> supervisor of this engine's runs.</summary>
     public IActorRef Supervisor => _supervisor;
 
-    public async Task<IWorkflowRun> StartAsync(WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default)
+    public Task<IWorkflowRun> StartAsync(WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default) =>
+        StartAsync(_options.RunIdGenerator(), definition, input, cancellationToken);
+
+    /// <summary>Starts a run under an id the caller chose (e.g. one it holds a cluster lease for).</summary>
+    public async Task<IWorkflowRun> StartAsync(string runId, WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(definition);
-        var errors = WorkflowValidator.Validate(definition);
-        if (errors.Count > 0) throw new WorkflowValidationException(errors, source: null);
-        var runId = _options.RunIdGenerator();
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        Validate(definition);
         if (_options.Durability is { } durability)
         {
             return await ReservedAsync(runId, async () => await StartRunAsync(

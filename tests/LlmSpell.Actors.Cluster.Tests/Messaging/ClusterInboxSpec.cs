@@ -8,9 +8,9 @@ namespace LlmSpell.Actors.Cluster.Tests.Messaging;
 [Collection(PostgresCollection.Name)]
 public sealed class ClusterInboxSpec(PostgresFixture postgres) : IAsyncLifetime
 {
-    private ClusterHarness _cluster = null!;
+    private MessagingHarness _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await ClusterHarness.StartAsync(postgres, nameof(ClusterInboxSpec));
+    public async Task InitializeAsync() => _cluster = await MessagingHarness.StartAsync(postgres, nameof(ClusterInboxSpec));
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
@@ -48,7 +48,7 @@ public sealed class ClusterInboxSpec(PostgresFixture postgres) : IAsyncLifetime
         await first.StartAsync();
         var id = Guid.NewGuid();
         await _cluster.Inbox.SendAsync(InboxTarget.Node(me), "work", new JsonObject(), null, id);
-        await started.Task.WaitAsync(ClusterHarness.Limit);
+        await started.Task.WaitAsync(MessagingHarness.Limit);
         await first.DisposeAsync();
         (await DeliveredAtAsync(id)).Should().BeNull("the handler never finished");
 
@@ -129,7 +129,7 @@ public sealed class ClusterInboxSpec(PostgresFixture postgres) : IAsyncLifetime
         pid.Should().NotBeNull("the receiver's LISTEN connection is found by its last statement");
         (await _cluster.ScalarAsync<bool>("SELECT pg_terminate_backend($1)", pid!.Value)).Should().BeTrue();
         // Sent once that connection is gone, so its notification reaches no one.
-        var until = DateTime.UtcNow + ClusterHarness.Limit;
+        var until = DateTime.UtcNow + MessagingHarness.Limit;
         while (await _cluster.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid.Value) > 0)
         {
             if (DateTime.UtcNow > until) throw new TimeoutException($"backend {pid} did not end");
@@ -180,7 +180,7 @@ public sealed class ClusterInboxSpec(PostgresFixture postgres) : IAsyncLifetime
             return Task.CompletedTask;
         }
 
-        public Task Seen(Guid id) => Source(id).Task.WaitAsync(ClusterHarness.Limit);
+        public Task Seen(Guid id) => Source(id).Task.WaitAsync(MessagingHarness.Limit);
 
         public int Count(Guid id) => _handled.Count(m => m.MessageId == id);
 

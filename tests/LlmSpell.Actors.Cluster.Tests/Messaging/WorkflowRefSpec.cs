@@ -6,7 +6,7 @@ using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Execution;
 using LlmSpell.Workflows.Results;
 using LlmSpell.Workflows.Tests.Execution;
-using static LlmSpell.Actors.Cluster.Tests.Messaging.ClusterHarness;
+using static LlmSpell.Actors.Cluster.Tests.Messaging.MessagingHarness;
 
 namespace LlmSpell.Actors.Cluster.Tests.Messaging;
 
@@ -14,9 +14,9 @@ namespace LlmSpell.Actors.Cluster.Tests.Messaging;
 [Collection(PostgresCollection.Name)]
 public sealed class WorkflowRefSpec(PostgresFixture postgres) : IAsyncLifetime
 {
-    private ClusterHarness _cluster = null!;
+    private MessagingHarness _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await ClusterHarness.StartAsync(postgres, nameof(WorkflowRefSpec));
+    public async Task InitializeAsync() => _cluster = await MessagingHarness.StartAsync(postgres, nameof(WorkflowRefSpec));
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 

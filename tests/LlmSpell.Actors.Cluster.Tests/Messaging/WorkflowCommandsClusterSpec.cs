@@ -6,22 +6,22 @@ using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Results;
 using LlmSpell.Workflows.Tests.Execution;
 using Npgsql;
-using static LlmSpell.Actors.Cluster.Tests.Messaging.ClusterHarness;
+using static LlmSpell.Actors.Cluster.Tests.Messaging.MessagingHarness;
 
 namespace LlmSpell.Actors.Cluster.Tests.Messaging;
 
 /// <summary><c>llmspell workflow … --postgres</c> as a real process, against runs on a node of a real cluster.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class ClusterCliSpec(PostgresFixture postgres) : IAsyncLifetime
+public sealed class WorkflowCommandsClusterSpec(PostgresFixture postgres) : IAsyncLifetime
 {
     private readonly TempDirectory _data = new();
-    private ClusterHarness _cluster = null!;
+    private MessagingHarness _cluster = null!;
     private CliRunner _cli = null!;
     private string _connection = "";
 
     public async Task InitializeAsync()
     {
-        _cluster = await ClusterHarness.StartAsync(postgres, nameof(ClusterCliSpec));
+        _cluster = await MessagingHarness.StartAsync(postgres, nameof(WorkflowCommandsClusterSpec));
         _connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { SearchPath = _cluster.Schema }.ConnectionString;
         _cli = new CliRunner(_data.Path);
     }

@@ -17,13 +17,13 @@ namespace LlmSpell.Actors.Cluster.Tests.Messaging;
 /// (the membership part of the cluster does that in production). Names carry a per-test suffix, since the tests of a
 /// class share a schema.
 /// </summary>
-public sealed class ClusterHarness : IAsyncDisposable
+public sealed class MessagingHarness : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _disposables = [];
     private readonly List<ActorSystem> _systems = [];
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..6];
 
-    private ClusterHarness(PostgresStore store, NpgsqlDataSource dataSource)
+    private MessagingHarness(PostgresStore store, NpgsqlDataSource dataSource)
     {
         Store = store;
         DataSource = dataSource;
@@ -36,12 +36,12 @@ public sealed class ClusterHarness : IAsyncDisposable
     public string Schema => Store.Options.Schema;
     public ClusterInbox Inbox => new(DataSource, Schema);
 
-    public static async Task<ClusterHarness> StartAsync(PostgresFixture postgres, string key)
+    public static async Task<MessagingHarness> StartAsync(PostgresFixture postgres, string key)
     {
         var store = await postgres.StoreAsync(key);
         var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
         await ClusterSchema.MigrateAsync(dataSource, store.Options.Schema);
-        var harness = new ClusterHarness(store, dataSource);
+        var harness = new MessagingHarness(store, dataSource);
         harness._disposables.Add(dataSource);
         return harness;
     }
@@ -143,7 +143,7 @@ public sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>A node of the harness.</summary>
-    public sealed class Node(ClusterHarness harness, string name, WorkflowEngine engine, ActorSystem system)
+    public sealed class Node(MessagingHarness harness, string name, WorkflowEngine engine, ActorSystem system)
     {
         /// <summary>Stops the node's runs as a crash would leave them: unfinished in the journal, its lease still naming it.</summary>
         public async Task StopAsync()

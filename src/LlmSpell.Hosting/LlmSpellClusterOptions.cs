@@ -20,8 +20,8 @@ public sealed record LlmSpellClusterOptions
     /// <summary>Shown by <c>llmspell node list</c>, e.g. the service's URL; default the machine name.</summary>
     public string? Address { get; init; }
 
-    /// <summary>The PostgreSQL schema of the shared journal and the cluster tables.</summary>
-    public string Schema { get; init; } = "public";
+    /// <summary>The PostgreSQL schema of the shared journal and the cluster tables; default the connection string's Search Path, else <c>public</c>.</summary>
+    public string? Schema { get; init; }
 
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -32,7 +32,8 @@ public sealed record LlmSpellClusterOptions
     /// <summary>The cluster options of a node on <paramref name="connectionString"/>; throws <see cref="ArgumentException"/> naming a bad value.</summary>
     public ClusterOptions ToClusterOptions(string connectionString)
     {
-        var options = new ClusterOptions(connectionString).WithSchema(Schema).WithLeases(HeartbeatInterval, LeaseExpiry).WithPlacement(Placement);
+        var options = new ClusterOptions(connectionString).WithLeases(HeartbeatInterval, LeaseExpiry).WithPlacement(Placement);
+        if (Schema is not null) options = options.WithSchema(Schema);
         if (NodeName is not null) options = options.WithNodeName(NodeName);
         if (Address is not null) options = options.WithAddress(Address);
         return options;

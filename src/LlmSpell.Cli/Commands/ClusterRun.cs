@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LlmSpell.Actors.Cluster;
+using LlmSpell.Actors.Cluster.Messaging;
 using LlmSpell.Cli.Output;
 using LlmSpell.Cli.Runtime;
 using LlmSpell.Workflows.Definitions;
@@ -11,17 +12,14 @@ namespace LlmSpell.Cli.Commands;
 /// <summary><c>llmspell run FILE --postgres CONN</c>: the run goes to the least-loaded live node; this process only waits for its end.</summary>
 internal static class ClusterRun
 {
-    // Waiting reads the run's journal, a few times a second: the run may move between nodes (failover) on its way.
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
-
     public static async Task<int> SubmitAsync(CliSession session, ClusterOptions options, WorkflowDefinition definition, JsonNode? input,
         OutputFormat format, bool detach, CancellationToken cancellationToken)
     {
-        var (client, engine) = await session.OpenClusterSubmitterAsync(options, cancellationToken).ConfigureAwait(false);
+        var (submitter, _) = await session.OpenClusterSubmitterAsync(options, cancellationToken).ConfigureAwait(false);
         string runId, node;
         try
         {
-            (runId, node) = await client.SubmitAsync(definition, input, cancellationToken).ConfigureAwait(false);
+            (runId, node) = await submitter.SubmitAsync(definition, input, cancellationToken).ConfigureAwait(false);
         }
         catch (ClusterException ex)
         {
@@ -36,7 +34,7 @@ internal static class ClusterRun
         WorkflowEvent end;
         try
         {
-            end = await WaitForEndAsync(engine, runId, cancellationToken).ConfigureAwait(false);
+            end = await WaitForEndAsync(await session.ClusterClientAsync(cancellationToken).ConfigureAwait(false), runId, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -70,13 +68,11 @@ internal static class ClusterRun
         return status is RunStatus.Completed or RunStatus.PartiallyCompleted ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    private static async Task<WorkflowEvent> WaitForEndAsync(Workflows.Execution.WorkflowEngine engine, string runId, CancellationToken cancellationToken)
+    // The run's journal is watched (woken by the NOTIFY of each write), wherever the run moves on its way (failover).
+    private static async Task<WorkflowEvent> WaitForEndAsync(ClusterClient client, string runId, CancellationToken cancellationToken)
     {
-        while (true)
-        {
-            var history = await engine.GetHistoryAsync(runId, cancellationToken).ConfigureAwait(false);
-            if (history.Count > 0 && history[^1].Event is RunCompleted or RunFailed or RunCancelled or RunTimedOut) return history[^1].Event;
-            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-        }
+        await foreach (var @event in client.Run(runId).WatchAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            if (@event is RunCompleted or RunFailed or RunCancelled or RunTimedOut) return @event;
+        throw new CliException($"the journal of run {runId} ended without the run's end; 'llmspell workflow show {runId} --postgres …' shows it", ExitCodes.Failed);
     }
 }

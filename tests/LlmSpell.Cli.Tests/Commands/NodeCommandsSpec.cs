@@ -12,7 +12,7 @@ public sealed class NodeCommandsSpec(OllamaFixture ollama) : CliSpec(ollama)
         var list = await Cli.With("LLMSPELL_POSTGRES", null).RunAsync("node", "list");
 
         start.ExitCode.Should().Be(2, start.ToString());
-        start.Stderr.Should().Contain("error: no cluster given: pass --postgres CONN").And.Contain("or set LLMSPELL_POSTGRES");
+        start.Stderr.Should().Contain("error: no cluster given: pass --postgres CONN").And.Contain("set LLMSPELL_POSTGRES, or set postgres in the config");
         list.ExitCode.Should().Be(2, list.ToString());
         list.Stderr.Should().Contain("error: no cluster given");
     }

@@ -11,21 +11,14 @@ public sealed class ClusterCliSpec(PostgresFixture postgres) : IAsyncLifetime
 
     public async Task InitializeAsync() => _cluster = await ClusterHarness.StartAsync(postgres, nameof(ClusterCliSpec), TimeSpan.Zero);
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> CliAsync(params string[] args)
-    {
-        await using var cli = NodeProcess.Launch("cli", [.. args, "--postgres", _cluster.ConnectionString, "--schema", _cluster.Db.Schema],
-            _cluster.Llm.BaseUrl, Path.Combine(_cluster.Root, "cli"));
-        return await cli.ExitAsync();
-    }
-
     [Fact]
     public async Task Without_a_live_node_run_fails_saying_to_start_one_and_node_list_says_there_are_none()
     {
         var file = Path.Combine(_cluster.Root, "lonely.json");
         await File.WriteAllTextAsync(file, ClusterRuns.Json("lonely", 1).ToJsonString());
 
-        var run = await CliAsync("run", file);
-        var list = await CliAsync("node", "list");
+        var run = await _cluster.CliAsync("run", file);
+        var list = await _cluster.CliAsync("node", "list");
 
         run.ExitCode.Should().Be(1, run.Stderr);
         run.Stderr.Trim().Should().Be(

@@ -13,13 +13,6 @@ public sealed class NodeMessagesSpec(PostgresFixture postgres) : IAsyncLifetime
 
     public async Task InitializeAsync() => _cluster = await ClusterHarness.StartAsync(postgres, nameof(NodeMessagesSpec), TimeSpan.Zero);
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> CliAsync(params string[] args)
-    {
-        await using var cli = NodeProcess.Launch("cli", [.. args, "--postgres", _cluster.ConnectionString, "--schema", _cluster.Db.Schema],
-            _cluster.Llm.BaseUrl, Path.Combine(_cluster.Root, "cli"));
-        return await cli.ExitAsync();
-    }
-
     private async Task<string> OwnerAsync(string runId)
     {
         await ClusterDb.UntilAsync(async () => (await _cluster.Db.LeasesAsync()).ContainsKey(runId), $"run {runId} to have an owner");
@@ -35,7 +28,7 @@ public sealed class NodeMessagesSpec(PostgresFixture postgres) : IAsyncLifetime
         (await OwnerAsync(runId)).Should().Be("m1");
         await _cluster.AskedAsync(ClusterRuns.Prompt("cancelme", 1));
 
-        var (code, stdout, stderr) = await CliAsync("workflow", "cancel", runId, "--reason", "not needed");
+        var (code, stdout, stderr) = await _cluster.CliAsync("workflow", "cancel", runId, "--reason", "not needed");
 
         code.Should().Be(0, stderr + _cluster.Logs);
         stdout.Should().Contain(runId);
@@ -63,7 +56,7 @@ public sealed class NodeMessagesSpec(PostgresFixture postgres) : IAsyncLifetime
         (await OwnerAsync(runId)).Should().Be("m2");
         await ClusterDb.UntilAsync(async () => (await _cluster.Db.JournalAsync(runId)).Any(e => e.Manifest == "signal-awaited.v1"), "the run to wait for its signal");
 
-        var (code, stdout, stderr) = await CliAsync("workflow", "signal", runId, "approved", "--data", """{"who": "ada"}""");
+        var (code, stdout, stderr) = await _cluster.CliAsync("workflow", "signal", runId, "approved", "--data", """{"who": "ada"}""");
 
         code.Should().Be(0, stderr + _cluster.Logs);
         stdout.Should().Contain("m2");

@@ -46,6 +46,13 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     public async Task<NodeProcess[]> StartNodesAsync(params string[] names) => await Task.WhenAll(names.Select(StartNodeAsync));
 
+    /// <summary>Runs the CLI against this cluster as another machine would (a process of its own) and waits for it to exit.</summary>
+    public async Task<(int ExitCode, string Stdout, string Stderr)> CliAsync(params string[] args)
+    {
+        await using var cli = NodeProcess.Launch("cli", [.. args, "--postgres", ConnectionString, "--schema", Db.Schema], Llm.BaseUrl, Path.Combine(Root, "cli"));
+        return await cli.ExitAsync();
+    }
+
     /// <summary>
     /// Holds every call whose prompt contains <paramref name="containing"/> until the returned source is completed, so
     /// that runs are surely mid-flight (a call in progress) when a node is killed, paused or leaves.

@@ -38,8 +38,8 @@ public sealed class SchedulerSpec : TestKit
         ticks.Cancel();
 
         ticks.IsCancellationRequested.Should().BeTrue();
-        // A tick already on its way when Cancel ran may still arrive; nothing after it.
-        await ExpectSilenceAfterAtMostOneStraggler();
+        // Ticks already on their way when Cancel ran may still arrive; nothing after them.
+        await ExpectSilenceAfterStragglers();
     }
 
     [Fact]
@@ -112,16 +112,24 @@ public sealed class SchedulerSpec : TestKit
         await act.Should().ThrowAsync<TimeoutException>();
     }
 
-    /// <summary>Allows one message that was already on its way, then expects silence.</summary>
-    private async Task ExpectSilenceAfterAtMostOneStraggler()
+    /// <summary>
+    /// Allows the few ticks already on their way or queued when Cancel ran (a loaded machine delays the test between the
+    /// last expectation and the cancel, not the timer), then expects silence. A timer that kept firing every 50 ms would
+    /// break every one of these silences and fail.
+    /// </summary>
+    private async Task ExpectSilenceAfterStragglers()
     {
-        try
+        for (var stragglers = 0; ; stragglers++)
         {
-            await ExpectNoMsgAsync(Ms(250));
-        }
-        catch (TestKitAssertionException)
-        {
-            await ExpectNoMsgAsync(Ms(250));
+            try
+            {
+                await ExpectNoMsgAsync(Ms(250));
+                return;
+            }
+            catch (TestKitAssertionException) when (stragglers < 4)
+            {
+                // One more tick that was already sent; look for silence again.
+            }
         }
     }
 }

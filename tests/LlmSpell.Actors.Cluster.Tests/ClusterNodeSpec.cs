@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using LlmSpell.Actors.Cluster.Messaging;
 using LlmSpell.Actors.Cluster.Tests.Support;
 using LlmSpell.Actors.Persistence;
 using LlmSpell.Actors.Persistence.Tests.Support;
@@ -117,6 +118,24 @@ public sealed class ClusterNodeSpec(PostgresFixture postgres) : IAsyncLifetime
         result.Output!["result"]!.ToJsonString().Should().Be("42");
         (await _db.JournalAsync(run.Id)).Select(e => e.Manifest).Should().NotContain("workflow-resumed.v1", "it started here, it was not adopted");
         await ClusterDb.UntilAsync(async () => !(await _db.LeasesAsync()).ContainsKey(run.Id), "its lease to be dropped");
+    }
+
+    [Fact]
+    public async Task A_client_connected_from_anywhere_reaches_a_run_on_a_node_status_and_signal_included()
+    {
+        var node = await StartNodeAsync(Options("reached"));
+        var run = await node.Workflows.StartAsync(Calculation("waits", waitForGo: true));
+        await ClusterDb.UntilAsync(async () => (await _db.JournalAsync(run.Id)).Any(e => e.Manifest == "signal-awaited.v1"), "the run to wait for 'go'");
+
+        await using var client = await ClusterClient.ConnectAsync(new ClusterOptions(postgres.ConnectionString).WithSchema(_db.Schema));
+        var status = await client.Run(run.Id).Ask<RunStatusReply>(RunMessage.GetStatus.Instance, TimeSpan.FromSeconds(30));
+        await client.Run(run.Id).Ask<Acknowledged>(new RunMessage.Signal("go", JsonValue.Create("now")), TimeSpan.FromSeconds(30));
+
+        status.Node.Should().Be("reached");
+        status.State.Should().Be(RunState.Unfinished);
+        var result = await run.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        result.Step("go")!.Output!.GetValue<string>().Should().Be("now");
     }
 
     public async Task DisposeAsync()

@@ -25,6 +25,7 @@ public sealed class ClusterClient : IAsyncDisposable
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<JsonObject>> _pending = new();
     private readonly ILogger _logger;
     private InboxReceiver? _receiver;
+    private ClusterStore? _ownedStore;
 
     private ClusterClient(NpgsqlDataSource dataSource, string schema, IJournal journal, string name, ILogger logger)
     {
@@ -56,6 +57,29 @@ public sealed class ClusterClient : IAsyncDisposable
             throw;
         }
         return client;
+    }
+
+    /// <summary>
+    /// Connects to the cluster at <paramref name="options"/> from any process that is not a node (a service, a tool):
+    /// opens the shared journal (fenced: this client may write a run only while no node owns it) and the cluster tables,
+    /// and listens for its answers. Disposing the client closes them.
+    /// <code>await using var cluster = await ClusterClient.ConnectAsync(new ClusterOptions(conn));
+    /// var status = await cluster.Run(runId).Ask&lt;RunStatusReply&gt;(RunMessage.GetStatus.Instance, TimeSpan.FromSeconds(5));</code>
+    /// </summary>
+    public static async Task<ClusterClient> ConnectAsync(ClusterOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        var store = await ClusterStore.OpenAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var client = await StartAsync(store.DataSource, store.Schema, store.Journal.Journal, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
+            client._ownedStore = store;
+            return client;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>This client's name: answers go to <c>node:&lt;Name&gt;</c>.</summary>
@@ -189,5 +213,6 @@ public sealed class ClusterClient : IAsyncDisposable
         {
             _logger.LogDebug(ex, "Client {Client}: could not delete its leftover messages", Name);
         }
+        if (_ownedStore is not null) await _ownedStore.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -25,5 +25,11 @@ public interface ITool
     /// <summary>Other names the tool answers to; the registry adds them when the tool is registered.</summary>
     IReadOnlyList<string> Aliases => [];
 
+    /// <summary>
+    /// Whether a model choosing the tool for a step that names none may be offered this one. False for tools that stand
+    /// for one particular step (a Lua function used as a step): they run only where they are named.
+    /// </summary>
+    bool OfferedToModels => true;
+
     Task<JsonNode?> InvokeAsync(JsonObject parameters, ToolContext context, CancellationToken cancellationToken);
 }

@@ -18,6 +18,9 @@ public abstract class Tool : ITool
     {
     }
 
+    /// <inheritdoc />
+    public bool OfferedToModels { get; init; } = true;
+
     protected Tool(string name, string description, JsonObject parametersSchema, JsonObject? outputSchema = null, IReadOnlyList<string>? aliases = null)
     {
         ToolNames.EnsureValid(name, name, "name");

@@ -41,12 +41,13 @@ internal sealed class LuaSteps
             if (f.Equals(function)) return tool;
         var name = $"{Prefix}{_runNumber}-{_registered.Count + 1}";
         var schema = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["input"] = new JsonObject() } };
+        // It stands for its own step only: never offered to a model choosing a tool for another step.
         _tools.AddTool(new DelegateTool(name, "A Lua function of the script, run as a workflow step", schema, (args, context, ct) =>
             _run.OnScriptThread(() =>
             {
                 var result = _run.Call(function, _run.Marshaller.ToLua(args.Node("input")), ToolGlobal.Context(_run, context));
                 return _run.Marshaller.ToJson(result.Length > 0 ? result[0] : null, $"the result of step '{context.StepName}'");
-            })));
+            })) { OfferedToModels = false });
         _registered.Add((function, name));
         return name;
     }

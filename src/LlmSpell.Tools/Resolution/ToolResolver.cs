@@ -52,7 +52,7 @@ public sealed class ToolResolver(IToolRegistry tools, IChatClient? chatClient = 
 
     private async Task<ToolResolution> ChooseAsync(IChatClient client, ToolRequest request, CancellationToken cancellationToken)
     {
-        var available = tools.All.ToArray();
+        var available = tools.All.Where(t => t.OfferedToModels).ToArray();
         if (available.Length == 0)
             throw new ToolResolutionException(request.StepName, "names no tool, and there is no registered tool for a model to choose", []);
 
@@ -77,8 +77,8 @@ public sealed class ToolResolver(IToolRegistry tools, IChatClient? chatClient = 
 
         // One step runs one tool: the first call is the model's choice.
         var call = calls[0];
-        var tool = tools.Find(call.Name)
-            ?? throw new ToolResolutionException(request.StepName,
+        var tool = tools.Find(call.Name) is { OfferedToModels: true } found ? found
+            : throw new ToolResolutionException(request.StepName,
                 $"names no tool, and the model chose '{call.Name}', which is not a registered tool; name the tool in the step", tools.Names(), call.Name);
         if (call.Exception is { } parseError)
             throw new ToolResolutionException(request.StepName,

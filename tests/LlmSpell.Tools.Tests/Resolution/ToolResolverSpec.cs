@@ -86,6 +86,25 @@ public sealed class ToolResolverSpec
     }
 
     [Fact]
+    public async Task A_tool_that_stands_for_one_step_is_never_offered_to_a_model_nor_taken_from_it()
+    {
+        var tools = new ToolRegistry()
+            .AddTool(Tool("hash", """{"type":"object","properties":{"text":{"type":"string"}}}"""))
+            .AddTool(new DelegateTool("lua-step-1-1", "A Lua step.", new JsonObject { ["type"] = "object" }, (_, _, _) => Task.FromResult<JsonNode?>(null)) { OfferedToModels = false });
+        var offering = ScriptedChatClient.Calls("hash", new Dictionary<string, object?> { ["text"] = "x" });
+        await new ToolResolver(tools, offering).ResolveAsync(new ToolRequest { StepName = "digest", Description = "Hash it" }, default);
+        var offered = offering.Requests.Single().Options!.Tools!.Select(t => t.Name);
+
+        var guessing = ScriptedChatClient.Calls("lua-step-1-1", new Dictionary<string, object?>());
+        var act = () => new ToolResolver(tools, guessing).ResolveAsync(new ToolRequest { StepName = "digest", Description = "Hash it" }, default);
+
+        offered.Should().Equal("hash");
+        (await act.Should().ThrowAsync<ToolResolutionException>()).Which.Message.Should().Contain("'lua-step-1-1', which is not a registered tool");
+        (await new ToolResolver(tools).ResolveAsync(new ToolRequest { StepName = "s", ToolName = "lua-step-1-1" }, default)).Tool.Name
+            .Should().Be("lua-step-1-1", "named, it runs");
+    }
+
+    [Fact]
     public async Task A_model_that_calls_no_tool_gets_an_error_listing_the_tools()
     {
         var act = () => new ToolResolver(Tools, ScriptedChatClient.Says("I would rather chat.")).ResolveAsync(

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmSpell.Actors.Persistence.Postgres;
 using Npgsql;
 
 namespace LlmSpell.Actors.Cluster;
@@ -104,39 +105,16 @@ public static class ClusterSchema
     public static int LatestVersion => Migrations.Length;
 
     /// <summary>Creates or upgrades the cluster tables in <paramref name="schema"/> (idempotent, safe from many processes at once).</summary>
-    public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken = default)
+    public static Task MigrateAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentException.ThrowIfNullOrWhiteSpace(schema);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock(hashtext('llmspell-cluster-schema:{schema}'))", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {schema}", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, transaction,
-            $"CREATE TABLE IF NOT EXISTS {schema}.cluster_schema_version (version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())",
-            cancellationToken).ConfigureAwait(false);
-        await using (var read = new NpgsqlCommand($"SELECT COALESCE(MAX(version), 0) FROM {schema}.cluster_schema_version", connection, transaction))
-        {
-            var current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            if (current > LatestVersion)
-                throw new InvalidOperationException(
-                    $"The cluster tables in PostgreSQL schema '{schema}' have version {current}, newer than this build knows ({LatestVersion}). Upgrade every node to the same LlmSpell version.");
-            for (var version = current + 1; version <= LatestVersion; version++)
-            {
-                await ExecuteAsync(connection, transaction, Format(Migrations[version - 1], schema), cancellationToken).ConfigureAwait(false);
-                await ExecuteAsync(connection, transaction, $"INSERT INTO {schema}.cluster_schema_version (version) VALUES ({version})", cancellationToken).ConfigureAwait(false);
-            }
-        }
-        await ExecuteAsync(connection, transaction, Format(AttachJournalTrigger, schema), cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return PostgresMigrator.ApplyAsync(dataSource, schema, "cluster_schema_version", "llmspell-cluster-schema",
+            Migrations.Select(m => Format(m, schema)).ToArray(),
+            (current, known) => new InvalidOperationException(
+                $"The cluster tables in PostgreSQL schema '{schema}' have version {current}, newer than this build knows ({known}). Upgrade every node to the same LlmSpell version."),
+            thenSql: Format(AttachJournalTrigger, schema), cancellationToken);
     }
 
     private static string Format(string sql, string schema) =>
         string.Format(CultureInfo.InvariantCulture, sql, schema, Messaging.ClusterChannels.JournalOf(schema));
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
 }

@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace LlmSpell.Actors.Persistence.Postgres;
 
-/// <summary>The tables, created or migrated on open under an advisory lock; <c>schema_version</c> records what was applied.</summary>
+/// <summary>The tables, created or migrated on open (<see cref="PostgresMigrator"/>); <c>schema_version</c> records what was applied.</summary>
 internal static class PostgresSchema
 {
     // Append only: a released migration never changes. {0} is the schema.
@@ -36,37 +36,11 @@ internal static class PostgresSchema
         """,
     ];
 
-    public static int LatestVersion => Migrations.Length;
-
-    public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // Serializes concurrent openers (several processes or nodes starting at once).
-        await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock(hashtext('llmspell-schema:{schema}'))", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {schema}", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, transaction,
-            $"CREATE TABLE IF NOT EXISTS {schema}.schema_version (version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())",
-            cancellationToken).ConfigureAwait(false);
-        await using (var read = new NpgsqlCommand($"SELECT COALESCE(MAX(version), 0) FROM {schema}.schema_version", connection, transaction))
-        {
-            var current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-            if (current > LatestVersion)
-                throw new PersistenceStoreException(
-                    $"The PostgreSQL schema '{schema}' has version {current}, newer than this build knows ({LatestVersion}). Upgrade LlmSpell, or use another schema.");
-            for (var version = current + 1; version <= LatestVersion; version++)
-            {
-                await ExecuteAsync(connection, transaction, string.Format(System.Globalization.CultureInfo.InvariantCulture, Migrations[version - 1], schema), cancellationToken)
-                    .ConfigureAwait(false);
-                await ExecuteAsync(connection, transaction, $"INSERT INTO {schema}.schema_version (version) VALUES ({version})", cancellationToken).ConfigureAwait(false);
-            }
-        }
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    // The lock name and the version table are those of the first release: older and newer builds serialize on them.
+    public static Task MigrateAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken) =>
+        PostgresMigrator.ApplyAsync(dataSource, schema, "schema_version", "llmspell-schema",
+            Migrations.Select(m => string.Format(System.Globalization.CultureInfo.InvariantCulture, m, schema)).ToArray(),
+            (current, known) => new PersistenceStoreException(
+                $"The PostgreSQL schema '{schema}' has version {current}, newer than this build knows ({known}). Upgrade LlmSpell, or use another schema."),
+            cancellationToken: cancellationToken);
 }

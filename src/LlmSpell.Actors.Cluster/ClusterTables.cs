@@ -124,11 +124,15 @@ internal sealed class ClusterTables(NpgsqlDataSource dataSource, ClusterOptions 
     }
 
     /// <summary>The live node owning the fewest runs (ties broken at random, so that a burst of submissions spreads), or null.</summary>
-    public async Task<string?> LeastLoadedAsync(string? except, CancellationToken cancellationToken)
+    public Task<string?> LeastLoadedAsync(string? except, CancellationToken cancellationToken) => LeastLoadedAsync(dataSource, _s, except, cancellationToken);
+
+    /// <inheritdoc cref="LeastLoadedAsync(string?, CancellationToken)"/>
+    /// <remarks>For readers of the tables that are not nodes (a messaging client).</remarks>
+    public static async Task<string?> LeastLoadedAsync(NpgsqlDataSource dataSource, string schema, string? except, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT n.name FROM {_s}.nodes n WHERE n.state = 'up' AND n.expires_at > now() AND n.name IS DISTINCT FROM $1 " +
-            $"ORDER BY (SELECT count(*) FROM {_s}.run_leases l WHERE l.owner = n.name), random() LIMIT 1");
+            $"SELECT n.name FROM {schema}.nodes n WHERE n.state = 'up' AND n.expires_at > now() AND n.name IS DISTINCT FROM $1 " +
+            $"ORDER BY (SELECT count(*) FROM {schema}.run_leases l WHERE l.owner = n.name), random() LIMIT 1");
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = except, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }

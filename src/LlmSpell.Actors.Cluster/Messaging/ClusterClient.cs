@@ -10,9 +10,6 @@ namespace LlmSpell.Actors.Cluster.Messaging;
 /// <summary>Who holds a run's lease, and whether that node's heartbeat is current.</summary>
 public sealed record RunOwner(string RunId, string Node, long Epoch, bool NodeAlive);
 
-/// <summary>A node whose heartbeat is current, with the number of runs it holds.</summary>
-public sealed record LiveNode(string Name, long Runs);
-
 /// <summary>
 /// A sender of in-cluster messages from any process (a node, a CLI, a service): it has an inbox address of its own
 /// (<c>node:&lt;name&gt;</c>) where answers to its asks arrive, correlated by message id.
@@ -111,19 +108,9 @@ public sealed class ClusterClient : IAsyncDisposable
             : null;
     }
 
-    /// <summary>The nodes whose heartbeat is current, least loaded first.</summary>
-    public async Task<IReadOnlyList<LiveNode>> LiveNodesAsync(CancellationToken cancellationToken = default)
-    {
-        await using var command = _dataSource.CreateCommand(
-            $"""
-            SELECT n.name, (SELECT count(*) FROM {Schema}.run_leases l WHERE l.owner = n.name) AS runs
-            FROM {Schema}.nodes n WHERE n.expires_at > now() AND n.state = 'up' ORDER BY runs, n.name
-            """);
-        var nodes = new List<LiveNode>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) nodes.Add(new LiveNode(reader.GetString(0), reader.GetInt64(1)));
-        return nodes;
-    }
+    /// <summary>The live node owning the fewest runs, or null when no node's heartbeat is current.</summary>
+    public Task<string?> LeastLoadedNodeAsync(CancellationToken cancellationToken = default) =>
+        ClusterTables.LeastLoadedAsync(_dataSource, Schema, except: null, cancellationToken);
 
     /// <summary>Asks node <paramref name="node"/> to take over and resume the unfinished run <paramref name="runId"/>.</summary>
     public async Task<Acknowledged> ResumeOnAsync(string node, string runId, TimeSpan timeout, CancellationToken cancellationToken = default)

@@ -49,12 +49,11 @@ internal static partial class WorkflowRunCommands
         var client = await session.ClusterClientAsync(ct).ConfigureAwait(false);
         if (await client.OwnerOfAsync(view.RunId, ct).ConfigureAwait(false) is { NodeAlive: true } owner)
             throw new CliException($"run {view.RunId} is already running on node {owner.Node}; 'llmspell workflow show {view.RunId} --postgres …' shows it");
-        var nodes = await client.LiveNodesAsync(ct).ConfigureAwait(false);
-        if (nodes.Count == 0)
-            throw new CliException(
+        var node = await client.LeastLoadedNodeAsync(ct).ConfigureAwait(false)
+            ?? throw new CliException(
                 $"no node of the cluster is running (none has a current heartbeat), so none can take run {view.RunId} up; start one with 'llmspell node start --postgres …' (it resumes unfinished runs)",
                 ExitCodes.Failed);
-        var ack = await AskAsync(() => client.ResumeOnAsync(nodes[0].Name, view.RunId, ClusterAnswerTimeout, ct), view.RunId, "resumed").ConfigureAwait(false);
+        var ack = await AskAsync(() => client.ResumeOnAsync(node, view.RunId, ClusterAnswerTimeout, ct), view.RunId, "resumed").ConfigureAwait(false);
         Console.Out.WriteLine($"Run {view.RunId} resumes on node {ack.Node} (workflow '{view.Workflow}', {view.StepsDone} step{(view.StepsDone == 1 ? "" : "s")} done are not run again); 'llmspell workflow show {view.RunId} --postgres …' follows it.");
         return ExitCodes.Ok;
     }

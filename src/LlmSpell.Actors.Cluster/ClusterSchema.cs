@@ -95,7 +95,7 @@ public static class ClusterSchema
         catch (ArgumentException ex)
         {
             throw new ArgumentException(
-                $"The PostgreSQL connection string is not valid: {ex.Message}. Use the keyword form, e.g. 'Host=localhost;Username=llmspell;Database=llmspell;Search Path=llmspell'.", ex);
+                $"The PostgreSQL connection string is not valid: {ex.Message.TrimEnd('.')}. Use the keyword form, e.g. 'Host=localhost;Username=llmspell;Database=llmspell;Search Path=llmspell'.", ex);
         }
         var first = builder.SearchPath?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         return string.IsNullOrEmpty(first) ? "public" : first.Trim('"');

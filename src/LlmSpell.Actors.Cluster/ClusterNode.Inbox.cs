@@ -33,6 +33,9 @@ public sealed partial class ClusterNode
             var epoch = await _store.Tables.ClaimAsync(runId, Name, cancellationToken).ConfigureAwait(false)
                 ?? throw new ClusterException($"run {runId} is held by another live node; send it there (its lease names the owner)");
             await AdoptAsync(runId, epoch, "resumed on request by", cancellationToken).ConfigureAwait(false);
+            // Adopting logs why it failed; the lease stays here and the next heartbeat tries again.
+            if (!_local.ContainsKey(runId))
+                throw new ClusterException($"node {Name} took the lease of run {runId} but could not resume it yet (its log says why); it tries again at its next heartbeat");
         }
         finally
         {

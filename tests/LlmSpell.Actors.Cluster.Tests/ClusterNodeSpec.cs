@@ -138,6 +138,20 @@ public sealed class ClusterNodeSpec(PostgresFixture postgres) : IAsyncLifetime
         result.Step("go")!.Output!.GetValue<string>().Should().Be("now");
     }
 
+    [Fact]
+    public async Task A_node_asked_to_resume_a_run_another_live_node_holds_answers_why_it_does_not()
+    {
+        var holder = await StartNodeAsync(Options("holder"));
+        await StartNodeAsync(Options("asked"));
+        var run = await holder.Workflows.StartAsync(Calculation("held", waitForGo: true));
+        await using var client = await ClusterClient.ConnectAsync(new ClusterOptions(postgres.ConnectionString).WithSchema(_db.Schema));
+
+        var act = () => client.ResumeOnAsync("asked", run.Id, TimeSpan.FromSeconds(30));
+
+        (await act.Should().ThrowAsync<ClusterMessageException>()).Which.Message.Should().Contain($"run {run.Id} is held by another live node");
+        (await _db.LeasesAsync())[run.Id].Owner.Should().Be("holder");
+    }
+
     public async Task DisposeAsync()
     {
         foreach (var item in _cleanup) await item.DisposeAsync();

@@ -67,7 +67,7 @@ public sealed class InboxDispatcher : IAsyncDisposable
                 ? await ApplyToRunAsync(message.Target[InboxTarget.RunPrefix.Length..], delivery, cancellationToken).ConfigureAwait(false)
                 : await ApplyToNodeAsync(message, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or RunJournalException or ArgumentException)
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or RunJournalException or ArgumentException or ClusterException)
         {
             answer = ClusterWire.Failure(NodeName, ex.Message);
         }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using LlmSpell.Bench.Cli;
 using LlmSpell.Bench.Cluster;
-using LlmSpell.Bench.Kernel;
+using LlmSpell.Bench.Actors;
 using LlmSpell.Bench.Llm;
 using LlmSpell.Bench.Persistence;
 using LlmSpell.Bench.Scripting;
@@ -15,9 +15,9 @@ public static class BenchRunner
 {
     private static readonly Dictionary<string, (string Description, Func<BenchArgs, Task> Run)> Benchmarks = new()
     {
-        ["pingpong"] = ("actor pairs exchanging messages: msgs_per_s", PingPongBench.RunAsync),
-        ["spawn"] = ("actors created and started per second: actors_per_s", SpawnBench.RunAsync),
-        ["idle-memory"] = ("heap bytes per idle actor: bytes_per_actor", IdleMemoryBench.RunAsync),
+        ["pingpong"] = ("Akka.NET actor pairs exchanging messages (reference): msgs_per_s", PingPongBench.RunAsync),
+        ["spawn"] = ("Akka.NET actors created and started per second: actors_per_s", SpawnBench.RunAsync),
+        ["idle-memory"] = ("heap bytes per idle Akka.NET actor: bytes_per_actor", IdleMemoryBench.RunAsync),
         ["seq"] = ("sequential workflow of --n no-op steps (--store none|memory|sqlite: durable runs): p50_us, p99_us", WorkflowShapeBench.SeqAsync),
         ["fanout"] = ("parallel workflow of --n branches, then join: p50_us, p99_us", WorkflowShapeBench.FanoutAsync),
         ["loop"] = ("loop of --n iterations over one step: p50_us, p99_us", WorkflowShapeBench.LoopAsync),

@@ -10,7 +10,7 @@ public sealed partial class ClusterNode
 
     private async Task StartInboxAsync(CancellationToken cancellationToken)
     {
-        _inbox = new InboxDispatcher(DataSource, Schema, Name, Workflows, Engine, _system.LoggerFactory.CreateLogger<InboxDispatcher>(),
+        _inbox = new InboxDispatcher(DataSource, Schema, Name, Workflows, Engine, _loggers.CreateLogger<InboxDispatcher>(),
             resumeRun: ResumeOnRequestAsync);
         await _inbox.StartAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using LlmSpell.Workflows.Definitions;
@@ -19,6 +20,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
 {
     private readonly ClusterStore _store;
     private readonly ActorSystem _system;
+    private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
     private readonly IReadOnlyList<IClusterNodeService> _services;
     private readonly ConcurrentDictionary<string, LocalRun> _local = new(StringComparer.Ordinal);
@@ -37,13 +39,14 @@ public sealed partial class ClusterNode : IAsyncDisposable
         public bool Lost { get; set; }
     }
 
-    private ClusterNode(ClusterOptions options, ClusterStore store, ActorSystem system, IReadOnlyList<IClusterNodeService> services)
+    private ClusterNode(ClusterOptions options, ClusterStore store, ActorSystem system, IReadOnlyList<IClusterNodeService> services, ILoggerFactory loggers)
     {
+        _loggers = loggers;
         Options = options;
         _store = store;
         _system = system;
         _services = services;
-        _log = system.LoggerFactory.CreateLogger<ClusterNode>();
+        _log = loggers.CreateLogger<ClusterNode>();
     }
 
     public ClusterOptions Options { get; }
@@ -103,7 +106,7 @@ public sealed partial class ClusterNode : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(services);
         ClusterNode? node = null;
         var store = await ClusterStore.OpenAsync(options, options.NodeName, runId => node?.EpochOf(runId), cancellationToken).ConfigureAwait(false);
-        node = new ClusterNode(options, store, system, nodeServices?.ToArray() ?? []);
+        node = new ClusterNode(options, store, system, nodeServices?.ToArray() ?? [], services.LoggerFactory);
         var registered = false;
         try
         {

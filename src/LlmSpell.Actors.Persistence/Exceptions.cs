@@ -82,20 +82,6 @@ public sealed class UnregisteredEventTypeException(Type type)
     }
 }
 
-/// <summary>Recovery of a persistent actor failed; the actor stops. Names the persistence id and where it failed.</summary>
-public sealed class RecoveryFailedException(string persistenceId, long sequenceNr, string stage, Exception inner)
-    : PersistenceException($"Recovery of persistence id '{persistenceId}' failed at sequence number {sequenceNr} ({stage}): {inner.Message}", inner)
-{
-    public string PersistenceId { get; } = persistenceId;
-    public long SequenceNr { get; } = sequenceNr;
-}
-
-/// <summary>A persistent actor was created in an actor system that has no journal registered.</summary>
-public sealed class PersistenceNotRegisteredException(string systemName)
-    : PersistenceException(
-        $"Actor system '{systemName}' has no persistence registered. Call PersistenceExtension.Register(system, journal, snapshotStore, serializer) " +
-        "before creating persistent actors (e.g. with the journal and snapshot store of SqliteStore.OpenAsync).");
-
 /// <summary>A journal or snapshot store could not be opened or migrated.</summary>
 public sealed class PersistenceStoreException(string message, Exception? inner = null) : PersistenceException(message, inner);
 

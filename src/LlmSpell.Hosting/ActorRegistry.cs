@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using LlmSpell.Actors;
+using Akka.Actor;
 
 namespace LlmSpell.Hosting;
 

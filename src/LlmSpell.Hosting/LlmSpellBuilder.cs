@@ -1,4 +1,4 @@
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Templates;
 using LlmSpell.Tools;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +13,7 @@ public sealed class LlmSpellBuilder
     public IServiceCollection Services { get; }
 
     internal List<Func<LlmSpellOptions, LlmSpellOptions>> OptionChanges { get; } = [];
-    internal List<Func<ActorSystemSettings, ActorSystemSettings>> SettingsChanges { get; } = [];
+    internal List<string> Hocon { get; } = [];
     internal List<Action<ToolRegistry, IServiceProvider>> ToolSetups { get; } = [];
     internal List<Action<TemplateRegistry>> TemplateSetups { get; } = [];
     internal List<Action<ActorSystem, ActorRegistry, IServiceProvider>> Starters { get; } = [];
@@ -25,10 +25,11 @@ public sealed class LlmSpellBuilder
         return this;
     }
 
-    public LlmSpellBuilder WithActorSystem(string name, Func<ActorSystemSettings, ActorSystemSettings>? settings = null)
+    /// <summary>Names the actor system; <paramref name="hocon"/> adds Akka configuration of the app's own (it wins over ours).</summary>
+    public LlmSpellBuilder WithActorSystem(string name, string? hocon = null)
     {
         Configure(o => o.WithSystemName(name));
-        if (settings is not null) SettingsChanges.Add(settings);
+        if (hocon is not null) Hocon.Add(hocon);
         return this;
     }
 

@@ -1,7 +1,7 @@
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Actors.Cluster;
 using LlmSpell.Actors.Persistence;
-using LlmSpell.Actors.Shutdown;
+
 using LlmSpell.Actors.Persistence.Postgres;
 using LlmSpell.Actors.Persistence.Sqlite;
 using LlmSpell.Llm;
@@ -93,12 +93,17 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
                 break;
         }
         Directory.CreateDirectory(Options.ResolvedWorkspace);
-        var settings = ActorSystemSettings.Default.WithLoggerFactory(_loggers);
-        foreach (var change in _builder.SettingsChanges) settings = change(settings);
-        _system = ActorSystem.Create(Options.SystemName, settings);
+        var config = _builder.Hocon.Aggregate(Akka.Configuration.Config.Empty,
+            (all, hocon) => Akka.Configuration.ConfigurationFactory.ParseString(hocon).WithFallback(all));
+        _system = ActorSystem.Create(Options.SystemName, config.WithFallback(Akka.Configuration.ConfigurationFactory.ParseString("""
+            akka.loglevel = WARNING
+            akka.log-dead-letters-during-shutdown = off
+            # The host stops the runtime (LlmSpellHostedService), not the process exit.
+            akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+            """)));
         // Before the engine: runs it resumes at once are traced and counted too.
         var listener = _system.ActorOf(Telemetry.WorkflowEventListener.Props(_loggers), "llmspell-telemetry");
-        _system.EventStream.Subscribe<Workflows.Events.WorkflowEvent>(listener);
+        _system.EventStream.Subscribe(listener, typeof(Workflows.Events.WorkflowEvent));
         var services = new WorkflowServices
         {
             // An app (or a test) may run agent steps its own way by registering an IAgentExecutor.
@@ -132,7 +137,7 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
         // A node leaves first: its runs go to the other nodes rather than waiting for its leases to lapse.
         if (_node is not null) await _node.DisposeAsync().ConfigureAwait(false);
         _node = null;
-        if (_system is not null) await _system.CoordinatedShutdown.Run(CoordinatedShutdown.ActorSystemTerminateReason.Instance).ConfigureAwait(false);
+        if (_system is not null) await CoordinatedShutdown.Get(_system).Run(CoordinatedShutdown.ActorSystemTerminateReason.Instance).ConfigureAwait(false);
         if (_engine is not null) await _engine.FlushJournalsAsync().ConfigureAwait(false);
         if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);
         _store = null;

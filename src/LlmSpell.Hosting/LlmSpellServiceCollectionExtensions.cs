@@ -1,4 +1,4 @@
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Llm;
 using LlmSpell.Templates;
 using LlmSpell.Tools;

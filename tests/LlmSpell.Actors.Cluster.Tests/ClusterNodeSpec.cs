@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using LlmSpell.Actors.Cluster.Messaging;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Hosting;
 using LlmSpell.Llm;
 using LlmSpell.Tools;

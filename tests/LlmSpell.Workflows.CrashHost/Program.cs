@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Actors.Persistence.Sqlite;
 using LlmSpell.Workflows.CrashHost;
 using LlmSpell.Workflows.Durability;
@@ -13,7 +13,7 @@ if (args.Length != 2)
     return 2;
 }
 await using var store = await SqliteStore.OpenAsync(SqliteOptions.Default.WithDataDirectory(args[0]));
-await using var system = ActorSystem.Create("crash-host", ActorSystemSettings.Default.WithRunCoordinatedShutdownOnProcessExit(false));
+using var system = ActorSystem.Create("crash-host", "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
 var tools = CrashWorkflow.Tools(args[1], hangIn: "two");
 var options = WorkflowEngineOptions.Default
     .WithDurability(new DurableRunOptions(store.Journal).WithResumeOnStart(false))

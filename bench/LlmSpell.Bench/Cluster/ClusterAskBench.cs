@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Actors.Cluster;
 using LlmSpell.Actors.Cluster.Messaging;
 using LlmSpell.Bench.Persistence;
@@ -49,7 +49,7 @@ public static class ClusterAskBench
         await using var dataSource = NpgsqlDataSource.Create(store.ConnectionString!);
         var schema = store.Schema!;
         await ClusterSchema.MigrateAsync(dataSource, schema);
-        var system = ActorSystem.Create("cluster-ask", ActorSystemSettings.Default.WithRunCoordinatedShutdownOnProcessExit(false));
+        var system = ActorSystem.Create("cluster-ask", "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
         try
         {
             var engine = new WorkflowEngine(system, new WorkflowServices { Agents = new WorkflowShapeBench.NoAgents(), Tools = new ToolRegistry() },

@@ -1,4 +1,4 @@
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Actors.Persistence;
 using LlmSpell.Actors.Persistence.Postgres;
 using LlmSpell.Actors.Persistence.Sqlite;
@@ -82,13 +82,6 @@ public sealed class BenchStore : IAsyncDisposable
             }
             if (server is not null) await server.DisposeAsync();
         }, connection, schema);
-    }
-
-    public ActorSystem NewSystem(string name)
-    {
-        var system = ActorSystem.Create(name, ActorSystemSettings.Default.WithRunCoordinatedShutdownOnProcessExit(false));
-        PersistenceExtension.Register(system, Journal, Snapshots, Serializer());
-        return system;
     }
 
     public ValueTask DisposeAsync() => _dispose();

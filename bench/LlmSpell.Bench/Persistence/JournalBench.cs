@@ -1,14 +1,13 @@
 using System.Diagnostics;
-using LlmSpell.Actors;
 using LlmSpell.Actors.Persistence;
 
 namespace LlmSpell.Bench.Persistence;
 
 /// <summary>
-/// Persist throughput through persistent actors, each event durable before its handler runs:
-/// <c>single</c> — one actor, one Persist per command (every event waits for its own commit);
-/// <c>batch</c> — one actor, PersistAll of <c>--batch</c> events per command;
-/// <c>concurrent</c> — <c>--actors</c> actors persisting one event per command at once (group commit).
+/// Write throughput of the journal, each write durable before the writer goes on:
+/// <c>single</c> — one writer, one event per write (every event waits for its own commit);
+/// <c>batch</c> — one writer, <c>--batch</c> events per write;
+/// <c>concurrent</c> — <c>--actors</c> writers of one event per write at once (group commit).
 /// <c>--modes</c> picks some of them (default all three).
 /// </summary>
 public static class JournalBench
@@ -22,14 +21,13 @@ public static class JournalBench
         var runs = args.Int("runs", 3);
         var modes = args.String("modes", "single,batch,concurrent").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         await using var store = await BenchStore.OpenAsync(args);
-        await using var system = store.NewSystem("journalbench");
 
-        await RunAsync(system, 1, 200, 1); // warm-up: JIT, connections, statement caches; not reported
+        await RunAsync(store, 1, 200, 1); // warm-up: JIT, connections, statement caches; not reported
         for (var r = 1; r <= runs; r++)
         {
-            if (modes.Contains("single")) Emit(store, "single", r, single, 1, 1, await RunAsync(system, 1, single, 1));
-            if (modes.Contains("batch")) Emit(store, "batch", r, events, 1, batch, await RunAsync(system, 1, events / batch, batch));
-            if (modes.Contains("concurrent")) Emit(store, "concurrent", r, events, actors, 1, await RunAsync(system, actors, events / actors, 1));
+            if (modes.Contains("single")) Emit(store, "single", r, single, 1, 1, await RunAsync(store, 1, single, 1));
+            if (modes.Contains("batch")) Emit(store, "batch", r, events, 1, batch, await RunAsync(store, 1, events / batch, batch));
+            if (modes.Contains("concurrent")) Emit(store, "concurrent", r, events, actors, 1, await RunAsync(store, actors, events / actors, 1));
         }
     }
 
@@ -41,68 +39,27 @@ public static class JournalBench
             events_per_s = Math.Round(events / elapsed.TotalSeconds),
         });
 
-    /// <summary>Each of <paramref name="actors"/> actors gets <paramref name="commands"/> commands of <paramref name="batch"/> events.</summary>
-    private static async Task<TimeSpan> RunAsync(ActorSystem system, int actors, int commands, int batch)
+    /// <summary>Each of <paramref name="writers"/> writers makes <paramref name="commands"/> writes of <paramref name="batch"/> events, each durable before the next.</summary>
+    private static async Task<TimeSpan> RunAsync(BenchStore store, int writers, int commands, int batch)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var counter = system.ActorOf(Props.Create(() => new AckCounter((long)actors * commands * batch, done)));
-        var recovered = new CountdownEvent(actors);
-        var writers = Enumerable.Range(0, actors)
-            .Select(_ => system.ActorOf(Props.Create(() => new Writer($"bench-{Guid.NewGuid():N}", recovered))))
-            .ToList();
-        await Task.Run(() => recovered.Wait());
-
+        var serializer = BenchStore.Serializer();
         var sw = Stopwatch.StartNew();
-        var note = BenchEvent.DefaultNote;
-        for (var c = 0; c < commands; c++)
-            foreach (var writer in writers) writer.Tell(new Writer.Write(batch, note), counter);
-        await done.Task;
-        sw.Stop();
-        foreach (var writer in writers) system.Stop(writer);
-        system.Stop(counter);
-        return sw.Elapsed;
-    }
-
-    private sealed class Writer : ReceivePersistentActor
-    {
-        public sealed record Write(int Events, string Note);
-
-        private long _value;
-
-        public Writer(string persistenceId, CountdownEvent recovered)
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
         {
-            PersistenceId = persistenceId;
-            Recover<RecoveryCompleted>(_ => recovered.Signal());
-            Command<Write>(w =>
+            var pid = $"bench-{Guid.NewGuid():N}";
+            var seq = 0L;
+            for (var c = 0; c < commands; c++)
             {
-                if (w.Events == 1)
+                var events = new PersistentRepr[batch];
+                for (var i = 0; i < batch; i++)
                 {
-                    Persist(new BenchEvent(++_value, w.Note), e => Sender.Tell(1L));
-                    return;
+                    var value = serializer.Serialize(new BenchEvent(++seq, BenchEvent.DefaultNote));
+                    events[i] = new PersistentRepr(pid, seq, value.Manifest, value.Payload, DateTimeOffset.UtcNow);
                 }
-                var events = new BenchEvent[w.Events];
-                for (var i = 0; i < events.Length; i++) events[i] = new BenchEvent(++_value, w.Note);
-                var left = events.Length;
-                PersistAll(events, _ =>
-                {
-                    if (--left == 0) Sender.Tell((long)events.Length);
-                });
-            });
-        }
-
-        public override string PersistenceId { get; }
-    }
-
-    private sealed class AckCounter(long expected, TaskCompletionSource done) : ActorBase
-    {
-        private long _acked;
-
-        protected override bool Receive(object message)
-        {
-            if (message is not long n) return false;
-            _acked += n;
-            if (_acked >= expected) done.TrySetResult();
-            return true;
-        }
+                await store.Journal.WriteAsync(events);
+            }
+        })));
+        sw.Stop();
+        return sw.Elapsed;
     }
 }

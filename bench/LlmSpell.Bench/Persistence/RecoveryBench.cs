@@ -1,10 +1,9 @@
 using System.Diagnostics;
-using LlmSpell.Actors;
 using LlmSpell.Actors.Persistence;
 
 namespace LlmSpell.Bench.Persistence;
 
-/// <summary>Recovery throughput: <c>--n</c> events of one persistence id replayed (read, deserialized, applied) into a fresh actor.</summary>
+/// <summary>Recovery throughput: <c>--n</c> events of one persistence id replayed from the journal and deserialized.</summary>
 public static class RecoveryBench
 {
     public static async Task RunAsync(BenchArgs args)
@@ -12,7 +11,6 @@ public static class RecoveryBench
         var events = args.Int("n", 100_000);
         var runs = args.Int("runs", 3);
         await using var store = await BenchStore.OpenAsync(args);
-        await using var system = store.NewSystem("recoverybench");
         var serializer = BenchStore.Serializer();
 
         var pid = $"bench-{Guid.NewGuid():N}";
@@ -28,10 +26,10 @@ public static class RecoveryBench
             await store.Journal.WriteAsync(chunk);
         }
 
-        await RecoverAsync(system, pid, events); // warm-up: not reported
+        await RecoverAsync(store, pid, events); // warm-up: not reported
         for (var r = 1; r <= runs; r++)
         {
-            var elapsed = await RecoverAsync(system, pid, events);
+            var elapsed = await RecoverAsync(store, pid, events);
             BenchRunner.Emit(new
             {
                 bench = "recovery", store = store.Kind, run = r, events,
@@ -41,29 +39,15 @@ public static class RecoveryBench
         }
     }
 
-    private static async Task<TimeSpan> RecoverAsync(ActorSystem system, string pid, long expected)
+    private static async Task<TimeSpan> RecoverAsync(BenchStore store, string pid, long expected)
     {
-        var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var serializer = BenchStore.Serializer();
         var sw = Stopwatch.StartNew();
-        var actor = system.ActorOf(Props.Create(() => new Replayer(pid, done)));
-        var sum = await done.Task;
+        var sum = 0L;
+        await foreach (var repr in store.Journal.ReplayAsync(pid, 1, long.MaxValue, long.MaxValue))
+            sum += ((BenchEvent)serializer.Deserialize(repr.Manifest, repr.Payload)).Value;
         sw.Stop();
-        system.Stop(actor);
         if (sum != expected * (expected + 1) / 2) throw new InvalidOperationException($"recovered sum {sum}, expected {expected * (expected + 1) / 2}");
         return sw.Elapsed;
-    }
-
-    private sealed class Replayer : ReceivePersistentActor
-    {
-        private long _sum;
-
-        public Replayer(string persistenceId, TaskCompletionSource<long> done)
-        {
-            PersistenceId = persistenceId;
-            Recover<BenchEvent>(e => _sum += e.Value);
-            Recover<RecoveryCompleted>(_ => done.TrySetResult(_sum));
-        }
-
-        public override string PersistenceId { get; }
     }
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Scripting.Lua.Globals;
 using LlmSpell.Scripting.Lua.Hosting;
 using LlmSpell.Tools;
@@ -22,7 +22,7 @@ public static class LuaBench
         var n = args.Int("n", 10);
         var runs = args.Int("runs", 200);
         var loop = args.Int("loop", 50_000_000);
-        await using var system = ActorSystem.Create("bench", ActorSystemSettings.Default.WithRunCoordinatedShutdownOnProcessExit(false));
+        using var system = ActorSystem.Create("bench", "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
         var tools = new ToolRegistry().AddTool("noop", "does nothing", new System.Text.Json.Nodes.JsonObject { ["type"] = "object" },
             (_, _, _) => Task.FromResult<System.Text.Json.Nodes.JsonNode?>(null));
         var environment = new LuaEnvironment

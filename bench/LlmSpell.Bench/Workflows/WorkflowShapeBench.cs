@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Actors.Persistence;
 using LlmSpell.Actors.Persistence.Sqlite;
 using LlmSpell.Tools;
@@ -53,7 +53,7 @@ public static class WorkflowShapeBench
         var warmup = args.Int("warmup", Math.Max(200, runs / 5));
         var store = args.String("store", "none");
         await using var journal = await OpenJournalAsync(store);
-        await using var system = ActorSystem.Create("bench", ActorSystemSettings.Default.WithRunCoordinatedShutdownOnProcessExit(false));
+        using var system = ActorSystem.Create("bench", "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
         var engine = NewEngine(system, new NoOpTool(), journal.Journal);
         var definition = build(n);
         for (var i = 0; i < warmup; i++) await RunCheckedAsync(engine, definition);
@@ -73,7 +73,7 @@ public static class WorkflowShapeBench
         var n = args.Int("n", 1000);
         var delayMs = args.Int("delay-ms", 50);
         var runs = args.Int("runs", 3);
-        await using var system = ActorSystem.Create("bench", ActorSystemSettings.Default.WithRunCoordinatedShutdownOnProcessExit(false));
+        using var system = ActorSystem.Create("bench", "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
         var engine = NewEngine(system, new DelayTool(TimeSpan.FromMilliseconds(delayMs)));
         var definition = new WorkflowDefinition
         {

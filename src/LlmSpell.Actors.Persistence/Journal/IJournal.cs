@@ -3,8 +3,7 @@ namespace LlmSpell.Actors.Persistence;
 /// <summary>
 /// Where events are stored. One writer per persistence id is enforced by the store: a write whose
 /// sequence numbers already exist fails with <see cref="ConcurrentWriteException"/> and writes nothing.
-/// Implementations are thread-safe; a persistent actor uses the journal its system registered
-/// (<see cref="PersistenceExtension"/>).
+/// Implementations are thread-safe.
 /// </summary>
 public interface IJournal
 {

@@ -1,4 +1,4 @@
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Actors.Cluster;
 using LlmSpell.Actors.Cluster.Messaging;
 using LlmSpell.Actors.Persistence;
@@ -158,7 +158,8 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     private ActorSystem CreateSystem()
     {
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
-        return _system = ActorSystem.Create("llmspell", ActorSystemSettings.Default.WithLoggerFactory(Loggers));
+        _ = Loggers; // sets up Serilog when --verbose
+        return _system = CliActorSystem.Create("llmspell", _serilog);
     }
 
     private WorkflowServices CreateServices(IToolRegistry tools, ToolRoots roots) => new()

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Results;
@@ -23,7 +23,7 @@ public sealed class WorkflowEventListener : ReceiveActor
         public Dictionary<string, Activity?> Steps { get; } = new(StringComparer.Ordinal);
     }
 
-    public static Props Props(ILoggerFactory loggers) => Actors.Props.Create(() => new WorkflowEventListener(loggers));
+    public static Props Props(ILoggerFactory loggers) => Akka.Actor.Props.Create(() => new WorkflowEventListener(loggers));
 
     public WorkflowEventListener(ILoggerFactory loggers)
     {

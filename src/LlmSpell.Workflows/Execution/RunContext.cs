@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Tools.Resolution;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Events;
@@ -33,7 +33,7 @@ internal sealed class RunContext
     public ActorSystem System { get; }
     public RunEventLog Events { get; } = new();
     public Task<WorkflowResult> Completion => _completion.Task;
-    public TimeProvider Clock => System.Settings.TimeProvider;
+    public TimeProvider Clock => Services.Clock;
 
     /// <summary>Signal name → the coordinator whose wait step expects it.</summary>
     public ConcurrentDictionary<string, IActorRef> Waiters { get; } = new(StringComparer.Ordinal);

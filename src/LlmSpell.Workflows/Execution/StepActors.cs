@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Tools;
 using LlmSpell.Tools.Resolution;
 using LlmSpell.Workflows.Agents;
@@ -25,9 +25,9 @@ internal sealed class AgentStep : ReceiveActor
 
     private sealed record Faulted(long AttemptId, Exception Cause);
 
-    public static Props Props(RunContext run, string path) => Actors.Props.Create(() => new AgentStep(run, path));
+    public static Props Props(RunContext run, string path) => Akka.Actor.Props.Create(() => new AgentStep(run, path));
 
-    private AgentStep(RunContext run, string path)
+    public AgentStep(RunContext run, string path)
     {
         Receive<Execute>(msg =>
         {
@@ -71,9 +71,9 @@ internal sealed class ToolStep : ReceiveActor
 
     private sealed record Faulted(long AttemptId, Exception Cause);
 
-    public static Props Props() => Actors.Props.Create(() => new ToolStep());
+    public static Props Props() => Akka.Actor.Props.Create(() => new ToolStep());
 
-    private ToolStep()
+    public ToolStep()
     {
         Receive<Execute>(msg =>
         {

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using LlmSpell.Actors;
-using LlmSpell.Actors.Routing;
+using Akka.Actor;
+using Akka.Routing;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Results;
 
@@ -35,8 +35,8 @@ internal sealed partial class WorkflowCoordinator
         _branchOutputs = [];
         var size = Math.Max(1, Math.Min(ConcurrencyLimit, branches.Count));
         // Branch runners never fail by themselves; if one does, stop it (its branch then counts as failed).
-        _pool = Context.ActorOf(Actors.Props.Create(() => new BranchRunner())
-            .WithRouter(new RoundRobinPool(size, Actors.SupervisorStrategy.StoppingStrategy)), "pool");
+        _pool = Context.ActorOf(Akka.Actor.Props.Create(() => new BranchRunner())
+            .WithRouter(new RoundRobinPool(size).WithSupervisorStrategy(Akka.Actor.SupervisorStrategy.StoppingStrategy)), "pool");
         Context.Watch(_pool);
         DispatchBranches();
     }
@@ -148,5 +148,5 @@ internal sealed class BranchRunner : ReceiveActor
     }
 
     // A branch coordinator that throws is a bug, not a step failure: stop it and report the branch failed.
-    protected override SupervisorStrategy SupervisorStrategy() => Actors.SupervisorStrategy.StoppingStrategy;
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Tools;
 using LlmSpell.Tools.Resolution;
 using LlmSpell.Workflows.Agents;
@@ -297,7 +297,7 @@ internal sealed partial class WorkflowCoordinator
         var written = Emit(Stamp(new SignalReceived(attempt.Run.Step.Name, attempt.Run.Key, signal.Name, signal.Payload?.DeepClone())));
         // The sender hears success once the signal is durable (at once in memory).
         if (written.IsCompletedSuccessfully) Sender.Tell(new Status.Success(null), Self);
-        else written.PipeTo(Sender, Self);
+        else written.PipeTo(Sender, Self, () => new Status.Success(null));
         Succeed(attempt.Id, signal.Payload, r => r);
     }
 

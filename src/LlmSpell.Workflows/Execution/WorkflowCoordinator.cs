@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Workflows.Agents;
 using LlmSpell.Workflows.Data;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Results;
-using Microsoft.Extensions.Logging;
+using Akka.Event;
 
 namespace LlmSpell.Workflows.Execution;
 
@@ -82,9 +82,10 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(CoordinatorSpec spec) => Actors.Props.Create(() => new WorkflowCoordinator(spec));
+    public static Props Props(CoordinatorSpec spec) => Akka.Actor.Props.Create(() => new WorkflowCoordinator(spec));
 
-    private WorkflowCoordinator(CoordinatorSpec spec)
+    // Public: Akka creates actors through their public constructors.
+    public WorkflowCoordinator(CoordinatorSpec spec)
     {
         _spec = spec;
         _run = spec.Run;
@@ -134,14 +135,14 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
         }
         catch (Exception ex) when (!_finished)
         {
-            Log.LogError(ex, "Workflow '{Workflow}' of run {RunId} failed unexpectedly", _definition.Name, _run.RunId);
+            Context.GetLogger().Error(ex, "Workflow '{0}' of run {1} failed unexpectedly", _definition.Name, _run.RunId);
             Finish(RunStatus.Failed, null, $"the workflow '{_definition.Name}' failed unexpectedly: {ex.Message}");
         }
     }
 
     // Every failure of a child is decided here: record it, stop the child; its Terminated then
     // drives retry or failure. Nothing ever restarts a step actor in place.
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, null, cause =>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, -1, cause =>
     {
         if (cause is StepAttemptException sae) _failures[sae.AttemptId] = sae.InnerException ?? sae;
         else _unexpectedFailure = cause;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Actors.Persistence;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Durability;
@@ -90,7 +90,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
         return ReservedAsync(record.RunId, async () =>
         {
             var journal = Track(new RunJournal(record.RunId, Durable.Journal, _serializer, record.HighestSequenceNr));
-            var now = _system.Settings.TimeProvider.GetUtcNow();
+            var now = _services.Clock.GetUtcNow();
             await journal.AppendAsync(new RunResumed(record.HighestSequenceNr, record.CompletedSteps.Count) { RunId = record.RunId, Timestamp = now })
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
             var run = ForgetWhenDone(new RunContext(record.RunId, _services, _system)
@@ -144,7 +144,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
 
     public async Task<IReadOnlyList<string>> PurgeAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
     {
-        var cutoff = _system.Settings.TimeProvider.GetUtcNow() - olderThan;
+        var cutoff = _services.Clock.GetUtcNow() - olderThan;
         var purged = new List<string>();
         foreach (var record in await ReadRecordsAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -161,7 +161,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
         if (record is null || record.State != RunState.Unfinished)
             throw new KeyNotFoundException($"No unfinished run with id '{runId}'. It may have finished already; finished runs cannot be cancelled.");
         var journal = new RunJournal(runId, durability.Journal, _serializer, record.HighestSequenceNr);
-        var now = _system.Settings.TimeProvider.GetUtcNow();
+        var now = _services.Clock.GetUtcNow();
         await journal.AppendAsync(new RunCancelled(reason, now - record.Started.Timestamp) { RunId = runId, Timestamp = now })
             .WaitAsync(cancellationToken).ConfigureAwait(false);
     }

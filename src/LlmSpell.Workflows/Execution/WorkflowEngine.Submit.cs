@@ -32,6 +32,6 @@ public sealed partial class WorkflowEngine
         new(definition.Name, WorkflowJson.SerializeDefinition(definition), input?.DeepClone())
         {
             RunId = runId,
-            Timestamp = _system.Settings.TimeProvider.GetUtcNow(),
+            Timestamp = _services.Clock.GetUtcNow(),
         };
 }

@@ -22,4 +22,7 @@ public sealed record WorkflowServices
     public string WorkspaceDirectory { get; init; } = Directory.GetCurrentDirectory();
 
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>The clock of event timestamps (a fake one in specs).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

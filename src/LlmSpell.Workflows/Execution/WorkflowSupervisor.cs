@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LlmSpell.Actors;
+using Akka.Actor;
 
 namespace LlmSpell.Workflows.Execution;
 
@@ -14,9 +14,9 @@ internal sealed class WorkflowSupervisor : ReceiveActor
     private readonly Dictionary<string, (IActorRef Coordinator, RunContext Run)> _runs = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _byCoordinator = [];
 
-    public static Props Props() => Actors.Props.Create(() => new WorkflowSupervisor());
+    public static Props Props() => Akka.Actor.Props.Create(() => new WorkflowSupervisor());
 
-    private WorkflowSupervisor()
+    public WorkflowSupervisor()
     {
         Receive<StartRun>(start =>
         {
@@ -94,5 +94,5 @@ internal sealed class WorkflowSupervisor : ReceiveActor
     }
 
     // A coordinator that throws is a bug: stop it (its PostStop completes the run as cancelled) rather than restart it.
-    protected override SupervisorStrategy SupervisorStrategy() => Actors.SupervisorStrategy.StoppingStrategy;
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 }

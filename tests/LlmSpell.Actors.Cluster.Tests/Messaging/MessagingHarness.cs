@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Text.Json.Nodes;
 using LlmSpell.Actors.Cluster.Messaging;
 using LlmSpell.Actors.Persistence.Postgres;
@@ -54,7 +55,7 @@ public sealed class MessagingHarness : IAsyncDisposable
     {
         var nodeName = Name(name);
         await ExecuteAsync($"INSERT INTO {Schema}.nodes (name, expires_at) VALUES ($1, now() + interval '1 hour')", nodeName);
-        var system = ActorSystem.Create($"node-{name}", ActorSystemSettings.Default.WithRunCoordinatedShutdownOnProcessExit(false));
+        var system = ActorSystem.Create($"node-{name}", "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
         _systems.Add(system);
         var runIds = 0;
         var engine = new WorkflowEngine(system, new WorkflowServices { Tools = tools, Agents = new ScriptedAgents() },

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using LlmSpell.Actors.Persistence.Tests.Support;
 using LlmSpell.TestServers;
 using Npgsql;

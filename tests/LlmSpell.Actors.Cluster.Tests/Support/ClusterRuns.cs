@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Text.Json.Nodes;
 using LlmSpell.Tools;
 using LlmSpell.Workflows.Agents;

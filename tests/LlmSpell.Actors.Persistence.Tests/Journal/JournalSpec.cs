@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using LlmSpell.Actors.Persistence.Tests.Support;
-using LlmSpell.Actors.Testing;
 
 namespace LlmSpell.Actors.Persistence.Tests.Journal;
 
@@ -8,7 +7,7 @@ namespace LlmSpell.Actors.Persistence.Tests.Journal;
 /// The journal contract, as Akka's JournalSpec: every <see cref="IJournal"/> passes it. A concrete spec
 /// opens its store in <see cref="OpenAsync"/>; tests use fresh persistence ids, so a store may be shared by a class.
 /// </summary>
-public abstract class JournalSpec : TestKit
+public abstract class JournalSpec : IAsyncLifetime
 {
     protected IJournal Journal { get; private set; } = null!;
 
@@ -17,13 +16,9 @@ public abstract class JournalSpec : TestKit
     /// <summary>The journal and snapshot store under test.</summary>
     protected abstract Task<(IJournal Journal, ISnapshotStore Snapshots)> OpenAsync();
 
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        var (journal, snapshots) = await OpenAsync();
-        Journal = journal;
-        PersistenceExtension.Register(Sys, journal, snapshots, Serializer);
-    }
+    public virtual async Task InitializeAsync() => (Journal, _) = await OpenAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
 
     private async Task<List<PersistentRepr>> ReplayAsync(string pid, long from = 1, long to = long.MaxValue, long max = long.MaxValue)
     {
@@ -208,122 +203,5 @@ public abstract class JournalSpec : TestKit
                 return ex;
             }
         }
-    }
-
-    [Fact]
-    public async Task A_second_actor_persisting_for_the_same_id_fails_and_stops_and_the_first_actors_events_stay()
-    {
-        var pid = TestSerializer.NewPersistenceId();
-        var first = Sys.ActorOf(Counter.Props(pid, TestActor));
-        await ExpectMsgAsync<Counter.Recovered>();
-        var second = Sys.ActorOf(Counter.Props(pid, TestActor));
-        await ExpectMsgAsync<Counter.Recovered>();
-        Watch(second);
-
-        first.Tell(new Counter.Add(1));
-        (await ExpectMsgAsync<Counter.Ack>()).SequenceNr.Should().Be(1);
-        second.Tell(new Counter.Add(100));
-
-        var failed = await ExpectMsgAsync<Counter.PersistFailed>();
-        failed.Cause.Should().BeOfType<ConcurrentWriteException>().Which.PersistenceId.Should().Be(pid);
-        failed.SequenceNr.Should().Be(1);
-        await ExpectTerminatedAsync(second);
-
-        Sys.ActorOf(Counter.Props(pid, TestActor));
-        var recovered = await ExpectMsgAsync<Counter.Recovered>();
-        recovered.Total.Should().Be(1);
-        recovered.LastSequenceNr.Should().Be(1);
-    }
-
-    [Fact]
-    public async Task An_event_with_an_unknown_manifest_fails_recovery_naming_the_id_and_sequence_nr_and_stops_the_actor()
-    {
-        var pid = TestSerializer.NewPersistenceId();
-        var events = TestSerializer.Events(pid, 1, 3);
-        events[1] = events[1] with { Manifest = "no-such-event.v1" };
-        await Journal.WriteAsync(events);
-
-        var counter = Watch(Sys.ActorOf(Counter.Props(pid, TestActor)));
-
-        var failed = await ExpectMsgAsync<Counter.RecoveryFailed>();
-        var error = failed.Cause.Should().BeOfType<EventDeserializationException>().Which;
-        (error.PersistenceId, error.SequenceNr, error.Manifest).Should().Be((pid, 2L, "no-such-event.v1"));
-        error.Message.Should().Contain(pid).And.Contain("event 2").And.Contain("no-such-event.v1");
-        error.InnerException.Should().BeOfType<UnknownManifestException>();
-        await ExpectTerminatedAsync(counter);
-    }
-
-    [Fact]
-    public async Task An_event_whose_payload_does_not_fit_its_type_fails_recovery_naming_the_id_and_sequence_nr()
-    {
-        var pid = TestSerializer.NewPersistenceId();
-        var events = TestSerializer.Events(pid, 1, 2);
-        events[0] = events[0] with { Payload = "{\"value\":\"not a number\"}" };
-        await Journal.WriteAsync(events);
-
-        var counter = Watch(Sys.ActorOf(Counter.Props(pid, TestActor)));
-
-        var error = (await ExpectMsgAsync<Counter.RecoveryFailed>()).Cause.Should().BeOfType<EventDeserializationException>().Which;
-        (error.PersistenceId, error.SequenceNr, error.Manifest).Should().Be((pid, 1L, TestSerializer.AddedManifest));
-        await ExpectTerminatedAsync(counter);
-    }
-
-    [Fact]
-    public async Task An_actor_with_10000_events_recovers_all_of_them_in_order()
-    {
-        const int n = 10_000;
-        var pid = TestSerializer.NewPersistenceId();
-        for (var from = 1; from <= n; from += 1000) await Journal.WriteAsync(TestSerializer.Events(pid, from, from + 999));
-
-        var counter = Sys.ActorOf(Counter.Props(pid, TestActor));
-
-        var recovered = await ExpectMsgAsync<Counter.Recovered>(TimeSpan.FromSeconds(20));
-        recovered.Count.Should().Be(n);
-        recovered.Total.Should().Be(n * (n + 1) / 2);
-        recovered.LastSequenceNr.Should().Be(n);
-        recovered.InOrder.Should().BeTrue();
-        counter.Tell(new Counter.Add(1));
-        (await ExpectMsgAsync<Counter.Ack>()).SequenceNr.Should().Be(n + 1);
-    }
-
-    [Fact]
-    public async Task An_actor_recovers_what_it_persisted_after_it_stopped()
-    {
-        var pid = TestSerializer.NewPersistenceId();
-        var counter = Watch(Sys.ActorOf(Counter.Props(pid, TestActor)));
-        await ExpectMsgAsync<Counter.Recovered>();
-        counter.Tell(new Counter.Add(2));
-        counter.Tell(new Counter.AddAll([3, 4]));
-        await ReceiveNAsync(3);
-        counter.Tell(PoisonPill.Instance);
-        await ExpectTerminatedAsync(counter);
-
-        Sys.ActorOf(Counter.Props(pid, TestActor));
-
-        var recovered = await ExpectMsgAsync<Counter.Recovered>();
-        (recovered.Total, recovered.Count, recovered.LastSequenceNr).Should().Be((9, 3, 3L));
-    }
-
-    [Fact]
-    public async Task Snapshots_shorten_recovery_to_the_events_after_them()
-    {
-        var pid = TestSerializer.NewPersistenceId();
-        var counter = Watch(Sys.ActorOf(Counter.Props(pid, TestActor)));
-        await ExpectMsgAsync<Counter.Recovered>();
-        counter.Tell(new Counter.AddAll([1, 2]));
-        await ReceiveNAsync(2);
-        counter.Tell(Counter.Snap.Instance);
-        (await ExpectMsgAsync<SaveSnapshotSuccess>()).Metadata.SequenceNr.Should().Be(2);
-        counter.Tell(new Counter.Add(3));
-        await ExpectMsgAsync<Counter.Ack>();
-        counter.Tell(PoisonPill.Instance);
-        await ExpectTerminatedAsync(counter);
-
-        Sys.ActorOf(Counter.Props(pid, TestActor));
-
-        var recovered = await ExpectMsgAsync<Counter.Recovered>();
-        recovered.SnapshotSequenceNr.Should().Be(2);
-        recovered.Replayed.Should().Equal(3);
-        (recovered.Total, recovered.LastSequenceNr).Should().Be((6, 3L));
     }
 }

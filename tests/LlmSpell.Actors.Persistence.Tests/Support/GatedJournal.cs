@@ -34,7 +34,7 @@ public sealed class GatedJournal : IJournal
     /// <summary>The next write that is being held.</summary>
     public async Task<HeldWrite> NextHeldWriteAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(Testing.TestKitSettings.Dilated(timeout ?? TimeSpan.FromSeconds(3)));
+        using var cts = new CancellationTokenSource(LlmSpell.Testing.TestTime.Dilated(timeout ?? TimeSpan.FromSeconds(3)));
         return await _held.Reader.ReadAsync(cts.Token);
     }
 

@@ -1,4 +1,5 @@
-using LlmSpell.Actors.Testing;
+using Akka.TestKit.Xunit2;
+using LlmSpell.Testing;
 using LlmSpell.Llm.Local.Provider;
 using LlmSpell.Llm.Local.Tests.Support;
 using LlmSpell.Tools;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LlmSpell.Actors.Testing;
+using Akka.TestKit.Xunit2;
+using LlmSpell.Testing;
 using LlmSpell.Llm.Ollama;
 using LlmSpell.Tools;
 using LlmSpell.Workflows.Agents;

@@ -1,4 +1,5 @@
-using LlmSpell.Actors.Testing;
+using Akka.TestKit.Xunit2;
+using LlmSpell.Testing;
 using LlmSpell.Llm.Pricing;
 using LlmSpell.TestServers;
 using LlmSpell.Tools;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using LlmSpell.Actors.Testing;
+using Akka.TestKit.Xunit2;
+using LlmSpell.Testing;
 using LlmSpell.TestServers;
 using LlmSpell.Tools;
 using LlmSpell.Tools.BuiltIn;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Templates.Parameters;
 using LlmSpell.Templates.WorkflowOrchestrator;
 using LlmSpell.Tools;

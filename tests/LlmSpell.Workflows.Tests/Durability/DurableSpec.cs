@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LlmSpell.Actors;
+using Akka.Actor;
 using LlmSpell.Actors.Persistence;
 using LlmSpell.Actors.Persistence.Sqlite;
 using LlmSpell.Workflows.Definitions;
@@ -50,7 +50,7 @@ public abstract class DurableSpec : IAsyncLifetime
 
     protected ActorSystem NewSystem()
     {
-        var system = ActorSystem.Create($"durable-{++_systemCount}", ActorSystemSettings.Default.WithRunCoordinatedShutdownOnProcessExit(false));
+        var system = ActorSystem.Create($"durable-{++_systemCount}", "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
         _systems.Add(system);
         return system;
     }

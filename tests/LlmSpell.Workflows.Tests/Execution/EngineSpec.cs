@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
-using LlmSpell.Actors;
-using LlmSpell.Actors.Testing;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using LlmSpell.Testing;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Execution;
@@ -9,7 +11,7 @@ using LlmSpell.Workflows.Results;
 namespace LlmSpell.Workflows.Tests.Execution;
 
 /// <summary>Base of engine specs: a fresh actor system per test and helpers to build definitions.</summary>
-public abstract class EngineSpec : TestKit
+public abstract class EngineSpec() : TestKit(TestTime.AkkaConfig)
 {
     protected ScriptedTools Tools { get; } = new();
     protected ScriptedAgents Agents { get; } = new();
@@ -19,7 +21,7 @@ public abstract class EngineSpec : TestKit
     protected WorkflowEngine Engine => _engine ??= new WorkflowEngine(Sys, new WorkflowServices { Agents = Agents, Tools = Tools });
 
     /// <summary>How long a spec waits for a run to end before it fails (a hung run is a failure, never a hung test).</summary>
-    protected static TimeSpan RunLimit => Dilated(TimeSpan.FromSeconds(10));
+    protected static TimeSpan RunLimit => TestTime.Dilated(TimeSpan.FromSeconds(10));
 
     /// <summary>Runs <paramref name="definition"/> to its end on <see cref="Engine"/>.</summary>
     protected Task<WorkflowResult> Run(WorkflowDefinition definition, JsonNode? input = null) =>

@@ -38,7 +38,7 @@ public sealed class EventsSpec : EngineSpec
         var run = await Engine.StartAsync(Sequential("wf", Tool("a"), Tool("b", onError: LlmSpell.Workflows.Definitions.ErrorStrategy.Continue)));
         var events = await EventsOf(run);
 
-        var published = await probe.ReceiveNAsync(events.Count);
+        var published = probe.ReceiveN(events.Count);
 
         published.Should().Equal(events);
         await probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(50));
@@ -96,7 +96,7 @@ public sealed class EventsSpec : EngineSpec
         var completed = IndexOf(events, e => e is StepCompleted { Step: "write" });
         events.Select((e, i) => (e, i)).Where(x => x.e is StepProgress).Should().OnlyContain(x => x.i > started && x.i < completed);
         result.Output!.GetValue<string>().Should().Be("Once upon a time");
-        (await probe.ReceiveNAsync(3)).Cast<StepProgress>().Select(p => p.Text).Should().Equal("Once ", "upon ", "a time");
+        probe.ReceiveN(3).Cast<StepProgress>().Select(p => p.Text).Should().Equal("Once ", "upon ", "a time");
     }
 
     [Fact]

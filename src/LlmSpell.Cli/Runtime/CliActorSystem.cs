@@ -1,0 +1,32 @@
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace LlmSpell.Cli.Runtime;
+
+/// <summary>
+/// The CLI's own ActorSystem: local actors only (no remoting, nothing the command does not need), so a cold process
+/// starts it cheaply. Akka's logs go to the CLI's Serilog logger with --verbose and nowhere otherwise.
+/// </summary>
+internal static class CliActorSystem
+{
+    public static ActorSystem Create(string name, Serilog.ILogger? serilog)
+    {
+        if (serilog is not null) Serilog.Log.Logger = serilog;
+        var logging = serilog is null
+            ? "akka.loglevel = OFF\nakka.loggers = []"
+            : """
+              akka.loglevel = DEBUG
+              akka.loggers = ["Akka.Logger.Serilog.SerilogLogger, Akka.Logger.Serilog"]
+              akka.logger-formatter = "Akka.Logger.Serilog.SerilogLogMessageFormatter, Akka.Logger.Serilog"
+              """;
+        var config = ConfigurationFactory.ParseString($"""
+            {logging}
+            akka.stdout-loglevel = OFF
+            akka.log-dead-letters = off
+            akka.log-dead-letters-during-shutdown = off
+            # The CLI decides how a command ends (Ctrl+C is exit 130); the runtime must not terminate on its own.
+            akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+            """);
+        return ActorSystem.Create(name, config);
+    }
+}

@@ -52,7 +52,7 @@ public sealed partial class ClusterNode
     {
         try
         {
-            _system.Stop(Engine.Supervisor);
+            _system.Stop(Engine.Runs);
             await Engine.FlushJournalsAsync().WaitAsync(Options.LeaseExpiry).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or ObjectDisposedException)

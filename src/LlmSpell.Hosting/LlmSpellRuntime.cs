@@ -124,7 +124,7 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
             var engineOptions = WorkflowEngineOptions.Default.WithDurability(durability?.WithResumeOnStart(Options.ResumeOnStart));
             _engine = new WorkflowEngine(_system, services, engineOptions);
         }
-        Actors.Register<WorkflowSupervisorKey>(_engine.Supervisor);
+        Actors.Register<WorkflowSupervisorKey>(_engine.Runs);
         foreach (var start in _builder.Starters) start(_system, Actors, _provider);
     }
 

@@ -77,7 +77,7 @@ public sealed class HostingSpec : HostSpec
         tools.Find("app-tool").Should().NotBeNull("tools registered in DI join the registry");
         tools.Find("file-read").Should().NotBeNull("built-in tools are on by default");
         var supervisor = host.Services.GetRequiredService<IRequiredActor<WorkflowSupervisorKey>>().ActorRef;
-        supervisor.Path.ToString().Should().EndWith("/user/workflows");
+        supervisor.Path.ToString().Should().EndWith("/user/llmspell-runs");
         host.Services.GetRequiredService<ActorRegistry>().Get<WorkflowSupervisorKey>().Should().BeSameAs(supervisor);
 
         var result = await host.Services.GetRequiredService<IWorkflowEngine>().RunAsync(Sequential("one", Tool("app-tool"))).WaitAsync(Limit);

@@ -22,6 +22,7 @@ internal static class CliActorSystem
         var config = ConfigurationFactory.ParseString($"""
             {logging}
             akka.stdout-loglevel = OFF
+            akka.stdout-logger-class = "LlmSpell.Cli.Runtime.StandardErrorLogger, llmspell"
             akka.log-dead-letters = off
             akka.log-dead-letters-during-shutdown = off
             # The CLI decides how a command ends (Ctrl+C is exit 130); the runtime must not terminate on its own.

@@ -9,6 +9,7 @@ using LlmSpell.Workflows.Data;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Results;
+using LlmSpell.Workflows.Runs;
 using Microsoft.Extensions.Logging;
 
 namespace LlmSpell.Workflows.Execution;
@@ -291,13 +292,16 @@ internal sealed partial class WorkflowCoordinator
         var attempt = _attempts.Values.FirstOrDefault(a => a.Signal == signal.Name);
         if (attempt is null)
         {
-            Sender.Tell(new Status.Failure(new InvalidOperationException($"Run {_run.RunId} is not waiting for signal '{signal.Name}'.")), Self);
+            var reason = $"Run {_run.RunId} is not waiting for signal '{signal.Name}'.";
+            Sender.Tell(new RunRejected(_run.RunId, RejectionKind.NotApplicable, reason) { Cause = new InvalidOperationException(reason) }, Self);
             return;
         }
         var written = Emit(Stamp(new SignalReceived(attempt.Run.Step.Name, attempt.Run.Key, signal.Name, signal.Payload?.DeepClone())));
         // The sender hears success once the signal is durable (at once in memory).
-        if (written.IsCompletedSuccessfully) Sender.Tell(new Status.Success(null), Self);
-        else written.PipeTo(Sender, Self, () => new Status.Success(null));
+        var accepted = new SignalAccepted(_run.RunId, signal.Name);
+        if (written.IsCompletedSuccessfully) Sender.Tell(accepted, Self);
+        else written.PipeTo(Sender, Self, () => accepted,
+            ex => new RunRejected(_run.RunId, RejectionKind.Journal, ex.Message) { Cause = ex });
         Succeed(attempt.Id, signal.Payload, r => r);
     }
 

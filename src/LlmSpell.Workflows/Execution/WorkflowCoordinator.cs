@@ -31,7 +31,7 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
     /// <summary>Cancels the run (or this nested workflow); in-flight calls see their cancellation tokens fire.</summary>
     public sealed record Cancel(string Reason);
 
-    /// <summary>Delivers a signal to a waiting wait step; replies Status.Success or Status.Failure.</summary>
+    /// <summary>Delivers a signal to a waiting wait step; replies <see cref="Runs.SignalAccepted"/> or <see cref="Runs.RunRejected"/>.</summary>
     public sealed record Signal(string Name, JsonNode? Payload);
 
     /// <summary>A step attempt succeeded (from a step actor).</summary>

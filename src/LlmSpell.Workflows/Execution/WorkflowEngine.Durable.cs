@@ -4,6 +4,7 @@ using LlmSpell.Actors.Persistence;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Events;
+using LlmSpell.Workflows.Runs;
 
 namespace LlmSpell.Workflows.Execution;
 
@@ -12,15 +13,6 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
 {
     private readonly IEventSerializer _serializer = WorkflowJson.CreateEventSerializer();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<RunJournal, byte> _journals = new();
-
-    /// <summary>Ids of the durable runs this engine runs (or is starting): reserved before their first write.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _active = new(StringComparer.Ordinal);
-
-    private void Reserve(string runId)
-    {
-        if (!_active.TryAdd(runId, 0))
-            throw new InvalidOperationException($"A run with id '{runId}' is already active on this engine.");
-    }
 
     /// <summary>
     /// Completes when every event this engine's runs appended so far is written. After the actor system stops,
@@ -39,27 +31,8 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     {
         if (run.Journal is { } journal)
             _ = run.Completion.ContinueWith(_ => journal.WhenIdle(), TaskScheduler.Default).Unwrap()
-                .ContinueWith(_ =>
-                {
-                    _journals.TryRemove(journal, out var _);
-                    _active.TryRemove(run.RunId, out var _);
-                }, TaskScheduler.Default);
+                .ContinueWith(_ => _journals.TryRemove(journal, out var _), TaskScheduler.Default);
         return run;
-    }
-
-    /// <summary>Runs <paramref name="start"/> with <paramref name="runId"/> reserved; a failed start releases it.</summary>
-    private async Task<T> ReservedAsync<T>(string runId, Func<Task<T>> start)
-    {
-        Reserve(runId);
-        try
-        {
-            return await start().ConfigureAwait(false);
-        }
-        catch
-        {
-            _active.TryRemove(runId, out _);
-            throw;
-        }
     }
 
     /// <summary>The runs resumed when the engine started (empty unless durable with resume on start).</summary>
@@ -69,37 +42,32 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
         ?? throw new InvalidOperationException("This workflow engine is not durable: give WorkflowEngineOptions.Durability a journal to use run operations.");
 
     // The first event is durable before the run starts; a second writer of the same id fails here.
-    private async Task<RunContext> BeginDurableRunAsync(DurableRunOptions durability, string runId, WorkflowDefinition definition, JsonNode? input, CancellationToken cancellationToken)
+    private async Task<PreparedRun> BeginDurableRunAsync(DurableRunOptions durability, string runId, WorkflowDefinition definition, JsonNode? input)
     {
         var journal = Track(new RunJournal(runId, durability.Journal, _serializer, highestSequenceNr: 0));
-        await journal.AppendAsync(StartedEvent(runId, definition, input)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return ForgetWhenDone(new RunContext(runId, _services, _system) { Journal = journal });
+        await journal.AppendAsync(StartedEvent(runId, definition, input)).ConfigureAwait(false);
+        return new PreparedRun(ForgetWhenDone(new RunContext(runId, _services, _system) { Journal = journal, WorkflowName = definition.Name }), definition, input);
     }
 
-    public async Task<IWorkflowRun> ResumeAsync(string runId, CancellationToken cancellationToken = default)
-    {
-        var record = await ReadRecordAsync(runId, cancellationToken).ConfigureAwait(false);
-        return await ResumeAsync(record, cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Continues an unfinished run from its journal (through the runs actor's <see cref="ResumeRun"/>); completed steps are not run again.</summary>
+    public Task<IWorkflowRun> ResumeAsync(string runId, CancellationToken cancellationToken = default) =>
+        SendAsync(observer => new ResumeRun(runId) { Subscriber = observer }, cancellationToken);
 
-    private Task<IWorkflowRun> ResumeAsync(RunRecord record, CancellationToken cancellationToken)
+    async Task<PreparedRun> IRunPreparer.PrepareResumeAsync(string runId)
     {
+        var record = await ReadRecordAsync(runId, CancellationToken.None).ConfigureAwait(false);
         if (record.State != RunState.Unfinished)
             throw new InvalidOperationException($"Run '{record.RunId}' has already finished ({record.State}); only unfinished runs can be resumed.");
-        // Reserved first: resuming a run this engine is running would write into its journal under it.
-        return ReservedAsync(record.RunId, async () =>
+        var journal = Track(new RunJournal(record.RunId, Durable.Journal, _serializer, record.HighestSequenceNr));
+        var now = _services.Clock.GetUtcNow();
+        await journal.AppendAsync(new RunResumed(record.HighestSequenceNr, record.CompletedSteps.Count) { RunId = record.RunId, Timestamp = now }).ConfigureAwait(false);
+        var run = ForgetWhenDone(new RunContext(record.RunId, _services, _system)
         {
-            var journal = Track(new RunJournal(record.RunId, Durable.Journal, _serializer, record.HighestSequenceNr));
-            var now = _services.Clock.GetUtcNow();
-            await journal.AppendAsync(new RunResumed(record.HighestSequenceNr, record.CompletedSteps.Count) { RunId = record.RunId, Timestamp = now })
-                .WaitAsync(cancellationToken).ConfigureAwait(false);
-            var run = ForgetWhenDone(new RunContext(record.RunId, _services, _system)
-            {
-                Journal = journal,
-                Recorded = record.CompletedSteps,
-            });
-            return await StartRunAsync(run, record.Definition, record.Started.Input, cancellationToken).ConfigureAwait(false);
+            Journal = journal,
+            Recorded = record.CompletedSteps,
+            WorkflowName = record.Definition.Name,
         });
+        return new PreparedRun(run, record.Definition, record.Started.Input);
     }
 
     public async Task<IReadOnlyList<IWorkflowRun>> ResumeUnfinishedAsync(CancellationToken cancellationToken = default)
@@ -110,7 +78,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
             if (record.State != RunState.Unfinished) continue;
             try
             {
-                resumed.Add(await ResumeAsync(record, cancellationToken).ConfigureAwait(false));
+                resumed.Add(await ResumeAsync(record.RunId, cancellationToken).ConfigureAwait(false));
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested &&
                 (ex is InvalidOperationException || ex is RunJournalException { InnerException: ConcurrentWriteException }))

@@ -5,6 +5,7 @@ using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Results;
+using LlmSpell.Workflows.Runs;
 
 namespace LlmSpell.Workflows.Execution;
 
@@ -57,87 +58,109 @@ public sealed record WorkflowEngineOptions
     public WorkflowEngineOptions WithDurability(DurableRunOptions? durability) => this with { Durability = durability };
 }
 
-/// <summary>The workflow engine on an actor system: a <c>/user/workflows</c> supervisor with a coordinator per run.</summary>
-public sealed partial class WorkflowEngine : IWorkflowEngine
+/// <summary>
+/// The workflow engine on an actor system: the runs actor (<c>/user/llmspell-runs</c>) with a coordinator per run. This API
+/// rides on the runs actor's public protocol (<see cref="Runs"/>, docs/actors.md), as any actor of the app may.
+/// </summary>
+public sealed partial class WorkflowEngine : IWorkflowEngine, IRunPreparer
 {
+    /// <summary>The runs actor's name under <c>/user</c> unless the engine is given another.</summary>
+    public const string DefaultRunsActorName = "llmspell-runs";
+
     private readonly ActorSystem _system;
     private readonly WorkflowServices _services;
     private readonly WorkflowEngineOptions _options;
-    private readonly IActorRef _supervisor;
+    private readonly IActorRef _runs;
 
-    public WorkflowEngine(ActorSystem system, WorkflowServices services, WorkflowEngineOptions? options = null, string supervisorName = "workflows")
+    public WorkflowEngine(ActorSystem system, WorkflowServices services, WorkflowEngineOptions? options = null, string runsActorName = DefaultRunsActorName)
     {
         _system = system;
         _services = services;
         _options = options ?? WorkflowEngineOptions.Default;
-        _supervisor = system.ActorOf(WorkflowSupervisor.Props(), supervisorName);
+        _runs = system.ActorOf(RunsActor.Props(this, _options.RunIdGenerator), runsActorName);
         Recovery = _options.Durability is { ResumeOnStart: true } ? ResumeUnfinishedAsync() : Task.FromResult<IReadOnlyList<IWorkflowRun>>([]);
     }
 
-    /// <summary>The <c>/user/workflows</c> supervisor of this engine's runs.</summary>
-    public IActorRef Supervisor => _supervisor;
+    /// <summary>The runs actor: send it <see cref="StartRun"/>, <see cref="CancelRun"/>, <see cref="SignalRun"/>, <see cref="GetRunStatus"/>, <see cref="SubscribeToRun"/>.</summary>
+    public IActorRef Runs => _runs;
 
     public Task<IWorkflowRun> StartAsync(WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default) =>
         StartAsync(_options.RunIdGenerator(), definition, input, cancellationToken);
 
     /// <summary>Starts a run under an id the caller chose (e.g. one it holds a cluster lease for).</summary>
-    public async Task<IWorkflowRun> StartAsync(string runId, WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default)
+    public Task<IWorkflowRun> StartAsync(string runId, WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        // Validated here too, so that a bad definition throws before anything is sent.
         Validate(definition);
-        if (_options.Durability is { } durability)
-        {
-            return await ReservedAsync(runId, async () => await StartRunAsync(
-                await BeginDurableRunAsync(durability, runId, definition, input, cancellationToken).ConfigureAwait(false),
-                definition, input, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
-        }
-        return await StartRunAsync(new RunContext(runId, _services, _system), definition, input, cancellationToken).ConfigureAwait(false);
+        return SendAsync(observer => new StartRun(definition, input?.DeepClone()) { RunId = runId, Subscriber = observer }, cancellationToken);
     }
 
-    private async Task<IWorkflowRun> StartRunAsync(RunContext run, WorkflowDefinition definition, JsonNode? input, CancellationToken cancellationToken)
+    /// <summary>Sends a start or resume with a fresh observer as its subscriber; the observer is the run's handle.</summary>
+    private async Task<IWorkflowRun> SendAsync(Func<IActorRef, object> message, CancellationToken cancellationToken)
     {
-        var spec = new CoordinatorSpec(run, definition, RunScope.Empty with { Input = input?.DeepClone() }, "", definition.Workflows, IsRoot: true);
-        await _supervisor.Ask<WorkflowSupervisor.RunAccepted>(new WorkflowSupervisor.StartRun(spec), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
-        return new WorkflowRun(this, run);
+        var observer = new RunObserver(_system);
+        var reply = await _runs.Ask<IRunMessage>(message(observer), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
+        return reply is RunAccepted accepted ? new WorkflowRun(this, accepted.RunId, observer) : throw Refusal(reply);
     }
+
+    /// <summary>The exception a refused request throws: the refusal's own cause in-process, else one of its kind.</summary>
+    internal static Exception Refusal(object reply) => reply switch
+    {
+        RunRejected { Cause: { } cause } => cause,
+        RunRejected { Kind: RejectionKind.NotFound } r => new KeyNotFoundException(r.Reason),
+        RunRejected { Kind: RejectionKind.Journal } r => new RunJournalException(r.Reason),
+        RunRejected r => new InvalidOperationException(r.Reason),
+        _ => new InvalidOperationException($"The runs actor answered {reply.GetType().Name}, which this request does not expect."),
+    };
 
     public async Task<WorkflowResult> RunAsync(WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default)
     {
-        var run = await StartAsync(definition, input, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        // Not the caller's token: a cancel while the start is answered would leave the run going with nobody to cancel it.
+        var run = await StartAsync(definition, input, CancellationToken.None).ConfigureAwait(false);
         await using var cancel = cancellationToken.Register(() => _ = run.CancelAsync("the caller cancelled the run"));
         return await run.Completion.ConfigureAwait(false);
     }
 
-    public Task SignalAsync(string runId, string signal, JsonNode? payload = null, CancellationToken cancellationToken = default) =>
-        _supervisor.Ask(new WorkflowSupervisor.SignalRun(runId, signal, payload?.DeepClone()), _options.ControlTimeout, cancellationToken);
+    public async Task SignalAsync(string runId, string signal, JsonNode? payload = null, CancellationToken cancellationToken = default)
+    {
+        var reply = await _runs.Ask<IRunMessage>(new SignalRun(runId, signal, payload?.DeepClone()), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
+        if (reply is not SignalAccepted) throw Refusal(reply);
+    }
 
     public async Task CancelAsync(string runId, string reason = "cancelled by request", CancellationToken cancellationToken = default)
     {
-        try
-        {
-            await _supervisor.Ask(new WorkflowSupervisor.CancelRun(runId, reason), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KeyNotFoundException) when (_options.Durability is { } durability)
+        var reply = await _runs.Ask<IRunMessage>(new CancelRun(runId, reason), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
+        if (reply is RunCancelling) return;
+        if (reply is RunRejected { Kind: RejectionKind.NotFound } && _options.Durability is { } durability)
         {
             // Not active here: an interrupted durable run is cancelled in its journal.
             await CancelInJournalAsync(durability, runId, reason, cancellationToken).ConfigureAwait(false);
+            return;
         }
+        throw Refusal(reply);
     }
 
-    private sealed class WorkflowRun(WorkflowEngine engine, RunContext run) : IWorkflowRun
+    Task<PreparedRun> IRunPreparer.PrepareStartAsync(string runId, WorkflowDefinition definition, JsonNode? input) =>
+        _options.Durability is { } durability
+            ? BeginDurableRunAsync(durability, runId, definition, input)
+            : Task.FromResult(new PreparedRun(new RunContext(runId, _services, _system) { WorkflowName = definition.Name }, definition, input));
+
+    private sealed class WorkflowRun(WorkflowEngine engine, string runId, RunObserver observer) : IWorkflowRun
     {
-        public string Id => run.RunId;
-        public IAsyncEnumerable<WorkflowEvent> Events => run.Events.ReadAllAsync();
-        public Task<WorkflowResult> Completion => run.Completion;
+        public string Id => runId;
+        public IAsyncEnumerable<WorkflowEvent> Events => observer.Events.ReadAllAsync();
+        public Task<WorkflowResult> Completion => observer.Completion;
 
         public async Task CancelAsync(string reason = "cancelled by request")
         {
-            if (run.Completion.IsCompleted) return;
+            if (Completion.IsCompleted) return;
             try
             {
-                await engine.CancelAsync(run.RunId, reason).ConfigureAwait(false);
+                await engine.CancelAsync(runId, reason).ConfigureAwait(false);
             }
-            catch (KeyNotFoundException) when (run.Completion.IsCompleted)
+            catch (KeyNotFoundException) when (Completion.IsCompleted)
             {
                 // It finished while the cancel was on its way: nothing to cancel.
             }

@@ -43,7 +43,7 @@ public sealed class LuaEngine : IAsyncLifetime
             ToolResolver = new ToolResolver(tools, _llm.GetClient(ModelSpec.Parse("ollama/llama3.2:3b"))),
             WorkspaceDirectory = Workspace,
         };
-        var engine = new WorkflowEngine(_system, services, supervisorName: "workflows-" + Guid.NewGuid().ToString("N"));
+        var engine = new WorkflowEngine(_system, services, runsActorName: "workflows-" + Guid.NewGuid().ToString("N"));
         var environment = new LuaEnvironment { Engine = engine, Tools = tools, Agents = agents, WorkspaceDirectory = Workspace, OutputDirectory = outputDirectory };
         return (LuaGlobals.Host(environment), tools);
     }

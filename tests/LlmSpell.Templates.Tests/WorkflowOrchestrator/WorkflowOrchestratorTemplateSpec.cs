@@ -24,7 +24,7 @@ public sealed class WorkflowOrchestratorTemplateSpec : IAsyncLifetime
     private TemplateContext Context(string? outputDirectory = null) => new()
     {
         Engine = new WorkflowEngine(_system, new WorkflowServices { Agents = _agents, Tools = _tools, WorkspaceDirectory = Path.GetTempPath() },
-            supervisorName: "workflows-" + Guid.NewGuid().ToString("N")),
+            runsActorName: "workflows-" + Guid.NewGuid().ToString("N")),
         Tools = _tools,
         OutputDirectory = outputDirectory,
         Progress = new Recorder(_events),

@@ -52,7 +52,7 @@ public sealed class EngineFaultSpec : EngineSpec
         var ids = new Queue<string>(["order/42", "order_42"]);
         var engine = new WorkflowEngine(Sys, new WorkflowServices { Agents = Agents, Tools = Tools },
             WorkflowEngineOptions.Default.WithRunIdGenerator(() => ids.Dequeue()) with { ControlTimeout = TimeSpan.FromSeconds(3) },
-            supervisorName: "id-workflows");
+            runsActorName: "id-workflows");
         var gate = new TaskCompletionSource();
         Tools.WaitsFor("hold", gate.Task);
 
@@ -67,7 +67,7 @@ public sealed class EngineFaultSpec : EngineSpec
     }
 
     private WorkflowEngine EngineWith(IToolRegistry tools) =>
-        new(Sys, new WorkflowServices { Agents = Agents, Tools = tools }, supervisorName: "faulty-workflows");
+        new(Sys, new WorkflowServices { Agents = Agents, Tools = tools }, runsActorName: "faulty-workflows");
 
     /// <summary>Throws when asked for one tool, as a registry backed by an unavailable service would.</summary>
     private sealed class BrokenRegistry(IToolRegistry inner, string brokenFor) : IToolRegistry

@@ -1,0 +1,15 @@
+using Akka.Event;
+
+namespace LlmSpell.Cli.Runtime;
+
+/// <summary>
+/// Akka's fallback logger (while the system starts and after its loggers stop) writing to stderr instead of stdout, so
+/// that stdout keeps only the command's result (e.g. the JSON of --output json).
+/// </summary>
+public sealed class StandardErrorLogger : MinimalLogger
+{
+    protected override void Log(object message)
+    {
+        if (message is LogEvent e) Console.Error.WriteLine($"[{e.LogLevel().ToString().ToUpperInvariant()}] {e.LogSource}: {e.Message}");
+    }
+}

@@ -1,9 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Akka.Actor;
+using Akka.Hosting;
 using LlmSpell.Hosting;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Execution;
+using LlmSpell.Workflows.Runs;
 
 namespace LlmSpell.Samples.WebService;
 
@@ -22,7 +25,15 @@ public static class SampleApp
         builder.Configuration.AddLlmSpellConfiguration(args);
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<RunStore>();
-        builder.Services.AddLlmSpell();
+        // The service's own actor system (Akka.Hosting) hosts LlmSpell: its runs actor is in the ActorRegistry.
+        builder.Services.AddLlmSpell(b => b.UseAppActorSystem());
+        builder.Services.AddAkka("llmspell-sample", (akka, _) => akka
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithLlmSpell());
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -59,11 +70,18 @@ public static class SampleApp
         }
     }
 
-    private static async Task<IResult> GetRunAsync(string id, RunStore runs, IServiceProvider services, CancellationToken ct)
+    private static async Task<IResult> GetRunAsync(string id, RunStore runs, IRequiredActor<LlmSpellRuns> runsActor, IServiceProvider services, CancellationToken ct)
     {
         if (runs.Find(id) is { } run)
         {
-            if (!run.Completion.IsCompleted) return Results.Ok(new { runId = id, status = "running" });
+            if (!run.Completion.IsCompleted)
+            {
+                // Where it is, asked of the run itself through the runs actor's protocol.
+                var reply = await runsActor.ActorRef.Ask<IRunMessage>(new GetRunStatus(id), TimeSpan.FromSeconds(5), ct);
+                return reply is RunStatusReport status
+                    ? Results.Ok(new { runId = id, status = status.IsWaiting ? "waiting" : "running", runningSteps = status.RunningSteps, waitingFor = status.WaitingFor, stepsCompleted = status.StepsCompleted })
+                    : Results.Ok(new { runId = id, status = "running" });
+            }
             var result = await run.Completion;
             return Results.Json(new { runId = id, status = result.Status, output = result.Output, error = result.Error, steps = result.Steps.Select(s => new { s.Name, s.Status, s.Model, s.Duration }) }, Json);
         }

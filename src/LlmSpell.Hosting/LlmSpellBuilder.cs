@@ -1,4 +1,4 @@
-using Akka.Actor;
+using Akka.Hosting;
 using LlmSpell.Templates;
 using LlmSpell.Tools;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,10 +13,10 @@ public sealed class LlmSpellBuilder
     public IServiceCollection Services { get; }
 
     internal List<Func<LlmSpellOptions, LlmSpellOptions>> OptionChanges { get; } = [];
-    internal List<string> Hocon { get; } = [];
+    internal List<Action<AkkaConfigurationBuilder, IServiceProvider>> AkkaSetups { get; } = [];
+    internal bool AppActorSystem { get; private set; }
     internal List<Action<ToolRegistry, IServiceProvider>> ToolSetups { get; } = [];
     internal List<Action<TemplateRegistry>> TemplateSetups { get; } = [];
-    internal List<Action<ActorSystem, ActorRegistry, IServiceProvider>> Starters { get; } = [];
 
     /// <summary>Changes the options (applied in order, after configuration binding).</summary>
     public LlmSpellBuilder Configure(Func<LlmSpellOptions, LlmSpellOptions> change)
@@ -25,11 +25,23 @@ public sealed class LlmSpellBuilder
         return this;
     }
 
-    /// <summary>Names the actor system; <paramref name="hocon"/> adds Akka configuration of the app's own (it wins over ours).</summary>
-    public LlmSpellBuilder WithActorSystem(string name, string? hocon = null)
+    /// <summary>Names the actor system that <c>AddLlmSpell</c> adds (through Akka.Hosting).</summary>
+    public LlmSpellBuilder WithActorSystem(string name) => Configure(o => o.WithSystemName(name));
+
+    /// <summary>Configures the actor system that <c>AddLlmSpell</c> adds: actors of the app, HOCON, extensions (Akka.Hosting's builder).</summary>
+    public LlmSpellBuilder WithAkka(Action<AkkaConfigurationBuilder, IServiceProvider> configure)
     {
-        Configure(o => o.WithSystemName(name));
-        if (hocon is not null) Hocon.Add(hocon);
+        AkkaSetups.Add(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// The app hosts LlmSpell in an actor system of its own: <c>AddLlmSpell</c> adds only LlmSpell's services, and the
+    /// app's <c>services.AddAkka(…, (akka, provider) =&gt; akka.WithLlmSpell())</c> starts it.
+    /// </summary>
+    public LlmSpellBuilder UseAppActorSystem()
+    {
+        AppActorSystem = true;
         return this;
     }
 
@@ -53,13 +65,6 @@ public sealed class LlmSpellBuilder
     public LlmSpellBuilder WithTemplate(ITemplate template)
     {
         TemplateSetups.Add(registry => registry.Register(template));
-        return this;
-    }
-
-    /// <summary>Runs <paramref name="start"/> when the actor system has started, e.g. to create and register actors.</summary>
-    public LlmSpellBuilder WithActors(Action<ActorSystem, ActorRegistry, IServiceProvider> start)
-    {
-        Starters.Add(start);
         return this;
     }
 }

@@ -1,3 +1,4 @@
+using Akka;
 using Akka.Actor;
 using LlmSpell.Actors.Cluster;
 using LlmSpell.Actors.Persistence;
@@ -40,7 +41,6 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
     }
 
     public LlmSpellOptions Options { get; }
-    public ActorRegistry Actors { get; } = new();
     public TemplateRegistry Templates { get; }
 
     public ActorSystem System => _system ?? throw NotStarted();
@@ -72,10 +72,11 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
     private static InvalidOperationException NotStarted() =>
         new("LlmSpell has not started: the host starts it (LlmSpellHostedService); resolve engine services after the host started.");
 
-    /// <summary>Opens the journal, creates the actor system and the engine; unfinished runs resume.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Opens the journal and starts the engine in <paramref name="system"/> (Akka.Hosting's); unfinished runs resume.</summary>
+    public async Task StartAsync(ActorSystem system, CancellationToken cancellationToken)
     {
         if (_engine is not null) return;
+        _system = system;
         DurableRunOptions? durability = null;
         // A cluster node opens the shared journal itself, fenced by its leases.
         switch (Options.Cluster.Enabled ? JournalKind.None : Options.Journal)
@@ -93,14 +94,6 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
                 break;
         }
         Directory.CreateDirectory(Options.ResolvedWorkspace);
-        var config = _builder.Hocon.Aggregate(Akka.Configuration.Config.Empty,
-            (all, hocon) => Akka.Configuration.ConfigurationFactory.ParseString(hocon).WithFallback(all));
-        _system = ActorSystem.Create(Options.SystemName, config.WithFallback(Akka.Configuration.ConfigurationFactory.ParseString("""
-            akka.loglevel = WARNING
-            akka.log-dead-letters-during-shutdown = off
-            # The host stops the runtime (LlmSpellHostedService), not the process exit.
-            akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
-            """)));
         // Before the engine: runs it resumes at once are traced and counted too.
         var listener = _system.ActorOf(Telemetry.WorkflowEventListener.Props(_loggers), "llmspell-telemetry");
         _system.EventStream.Subscribe(listener, typeof(Workflows.Events.WorkflowEvent));
@@ -124,20 +117,28 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
             var engineOptions = WorkflowEngineOptions.Default.WithDurability(durability?.WithResumeOnStart(Options.ResumeOnStart));
             _engine = new WorkflowEngine(_system, services, engineOptions);
         }
-        Actors.Register<WorkflowSupervisorKey>(_engine.Runs);
-        foreach (var start in _builder.Starters) start(_system, Actors, _provider);
+        // A node leaves first, while its actors still run: its runs go to the other nodes rather than waiting for its leases to lapse.
+        if (_node is { } node)
+            CoordinatedShutdown.Get(_system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "llmspell-cluster-leave", async () =>
+            {
+                await node.DisposeAsync().ConfigureAwait(false);
+                return Done.Instance;
+            });
     }
 
     /// <summary>
-    /// Runs coordinated shutdown. Runs in flight stop with the actor system but stay unfinished in the journal;
-    /// their last writes land before the journal closes, and the next start resumes them.
+    /// Runs coordinated shutdown (once, whoever asks first: this or Akka.Hosting's own service). Runs in flight stop with
+    /// the actor system but stay unfinished in the journal; their last writes land before the journal closes, and the
+    /// next start resumes them.
     /// </summary>
     public async Task StopAsync()
     {
-        // A node leaves first: its runs go to the other nodes rather than waiting for its leases to lapse.
-        if (_node is not null) await _node.DisposeAsync().ConfigureAwait(false);
+        if (_system is not null)
+        {
+            await CoordinatedShutdown.Get(_system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+            await _system.WhenTerminated.ConfigureAwait(false);
+        }
         _node = null;
-        if (_system is not null) await CoordinatedShutdown.Get(_system).Run(CoordinatedShutdown.ActorSystemTerminateReason.Instance).ConfigureAwait(false);
         if (_engine is not null) await _engine.FlushJournalsAsync().ConfigureAwait(false);
         if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);
         _store = null;

@@ -1,4 +1,6 @@
-using Akka.Actor;
+using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
 using LlmSpell.Llm;
 using LlmSpell.Templates;
 using LlmSpell.Tools;
@@ -14,6 +16,16 @@ namespace LlmSpell.Hosting;
 /// <summary><c>services.AddLlmSpell(builder =&gt; …)</c>.</summary>
 public static class LlmSpellServiceCollectionExtensions
 {
+    // Akka.Hosting names the system at registration: the name comes from WithActorSystem, else from the configuration
+    // already registered (LlmSpell:SystemName of a HostApplicationBuilder's), else the default.
+    private static string SystemName(IServiceCollection services, LlmSpellBuilder builder)
+    {
+        var configuration = services.LastOrDefault(d => d.ServiceType == typeof(IConfiguration))?.ImplementationInstance as IConfiguration;
+        var options = configuration is null ? LlmSpellOptions.Default : LlmSpellConfiguration.Bind(configuration.GetSection(LlmSpellConfiguration.SectionName));
+        foreach (var change in builder.OptionChanges) options = change(options);
+        return options.SystemName;
+    }
+
     /// <summary>
     /// Adds the actor system, the workflow engine, tools, LLM clients and templates, started with the host.
     /// Options come from the <c>LlmSpell</c> configuration section (when an <see cref="IConfiguration"/> is registered),
@@ -34,9 +46,6 @@ public static class LlmSpellServiceCollectionExtensions
         });
         services.AddSingleton(provider => new LlmSpellRuntime(builder, provider.GetRequiredService<LlmSpellOptions>(), provider,
             provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
-        services.AddSingleton(provider => provider.GetRequiredService<LlmSpellRuntime>().Actors);
-        services.AddSingleton(typeof(IRequiredActor<>), typeof(RequiredActor<>));
-        services.AddSingleton<ActorSystem>(provider => provider.GetRequiredService<LlmSpellRuntime>().System);
         services.AddSingleton<WorkflowEngine>(provider => provider.GetRequiredService<LlmSpellRuntime>().Engine);
         services.AddSingleton<LlmSpell.Actors.Cluster.ClusterNode>(provider => provider.GetRequiredService<LlmSpellRuntime>().Node);
         // On a cluster node, runs started through IWorkflowEngine take a lease on this node.
@@ -45,7 +54,28 @@ public static class LlmSpellServiceCollectionExtensions
         services.AddSingleton<IToolRegistry>(provider => provider.GetRequiredService<LlmSpellRuntime>().Tools);
         services.AddSingleton<IChatClientProvider>(provider => provider.GetRequiredService<LlmSpellRuntime>().Llm);
         services.AddSingleton<TemplateRegistry>(provider => provider.GetRequiredService<LlmSpellRuntime>().Templates);
+        // Registered before Akka's own hosted service, so that it stops after it: the journal closes last.
         services.AddHostedService<LlmSpellHostedService>();
+        if (!builder.AppActorSystem)
+        {
+            services.AddAkka(SystemName(services, builder), (akka, provider) =>
+            {
+                akka.ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    // Serilog as the host's logger (UseLlmSpellSerilog): Akka's logs go through it, secrets masked.
+                    if (provider.GetService<Logging.LlmSpellSecrets>() is not null) loggers.AddSerilogLogging();
+                    else loggers.AddLoggerFactory();
+                });
+                akka.AddHocon(ConfigurationFactory.ParseString("""
+                    akka.log-dead-letters-during-shutdown = off
+                    # The host stops the actor system (coordinated shutdown on host stop), not the process exit.
+                    akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+                    """), HoconAddMode.Append);
+                foreach (var setup in builder.AkkaSetups) setup(akka, provider);
+                akka.WithLlmSpell();
+            });
+        }
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Akka.Hosting;
 using LlmSpell.Hosting;
 using LlmSpell.Llm;
 using LlmSpell.Tools;
@@ -76,9 +77,9 @@ public sealed class HostingSpec : HostSpec
         var tools = host.Services.GetRequiredService<IToolRegistry>();
         tools.Find("app-tool").Should().NotBeNull("tools registered in DI join the registry");
         tools.Find("file-read").Should().NotBeNull("built-in tools are on by default");
-        var supervisor = host.Services.GetRequiredService<IRequiredActor<WorkflowSupervisorKey>>().ActorRef;
-        supervisor.Path.ToString().Should().EndWith("/user/llmspell-runs");
-        host.Services.GetRequiredService<ActorRegistry>().Get<WorkflowSupervisorKey>().Should().BeSameAs(supervisor);
+        var runs = host.Services.GetRequiredService<IRequiredActor<LlmSpellRuns>>().ActorRef;
+        runs.Path.ToString().Should().EndWith("/user/llmspell-runs");
+        host.Services.GetRequiredService<ActorRegistry>().Get<LlmSpellRuns>().Should().BeSameAs(runs);
 
         var result = await host.Services.GetRequiredService<IWorkflowEngine>().RunAsync(Sequential("one", Tool("app-tool"))).WaitAsync(Limit);
         result.Status.Should().Be(RunStatus.Completed, result.Error);
@@ -95,13 +96,14 @@ public sealed class HostingSpec : HostSpec
     [Fact]
     public async Task Actors_the_app_creates_at_start_are_required_by_key()
     {
-        using var host = BuildHost(b => b.WithInMemoryRuns().WithActors((system, registry, _) => registry.Register<EchoKey>(system.ActorOf(Props.Create<Echo>(), "echo"))));
+        using var host = BuildHost(b => b.WithInMemoryRuns().WithAkka((akka, _) =>
+            akka.WithActors((system, registry) => registry.Register<EchoKey>(system.ActorOf(Props.Create<Echo>(), "echo")))));
         await host.StartAsync();
 
         var echo = host.Services.GetRequiredService<IRequiredActor<EchoKey>>();
         (await echo.GetAsync().WaitAsync(Limit)).Path.ToString().Should().EndWith("/user/echo");
         var twice = () => host.Services.GetRequiredService<ActorRegistry>().Register<EchoKey>(echo.ActorRef);
-        twice.Should().Throw<InvalidOperationException>().WithMessage("*already registered*EchoKey*");
+        twice.Should().Throw<DuplicateActorRegistryException>().WithMessage("*EchoKey*");
         await host.StopAsync();
     }
 
@@ -110,7 +112,7 @@ public sealed class HostingSpec : HostSpec
     {
         var registry = new ActorRegistry();
         var get = () => registry.Get<HostingSpec>();
-        get.Should().Throw<KeyNotFoundException>().WithMessage("*HostingSpec*");
+        get.Should().Throw<MissingActorRegistryEntryException>().WithMessage("*HostingSpec*");
     }
 
     [Fact]

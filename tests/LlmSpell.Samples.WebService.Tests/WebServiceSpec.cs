@@ -67,12 +67,24 @@ public sealed class WebServiceSpec : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<string>();
     }
 
+    private async Task RunningStepsAsync(string runId, string[] expected)
+    {
+        while (true)
+        {
+            var status = (await _http.GetFromJsonAsync<JsonObject>($"/runs/{runId}"))!;
+            if (status["runningSteps"] is JsonArray steps && steps.Select(s => s!.GetValue<string>()).SequenceEqual(expected)) return;
+            await Task.Delay(20);
+        }
+    }
+
     [Fact]
     public async Task A_posted_run_streams_its_events_live_and_then_serves_its_result()
     {
         var runId = await StartAsync(Body("web-run"));
 
         (await _http.GetFromJsonAsync<JsonObject>($"/runs/{runId}"))!["status"]!.GetValue<string>().Should().Be("running");
+        // The run's own status (through the runs actor) names the step it is in, once that step has started.
+        await RunningStepsAsync(runId, ["wait"]).WaitAsync(Limit);
 
         using var stream = await _http.GetStreamAsync($"/runs/{runId}/events");
         using var reader = new StreamReader(stream);

@@ -55,6 +55,8 @@ public static class LlmSpellSerilogExtensions
             .CreateLogger();
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
+        // Akka.Logger.Serilog writes to Serilog's global logger: Akka's own logs get the same sinks and masking.
+        Log.Logger = logger;
         return builder;
     }
 }

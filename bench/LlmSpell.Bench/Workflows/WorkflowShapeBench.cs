@@ -53,7 +53,7 @@ public static class WorkflowShapeBench
         var warmup = args.Int("warmup", Math.Max(200, runs / 5));
         var store = args.String("store", "none");
         await using var journal = await OpenJournalAsync(store);
-        using var system = ActorSystem.Create("bench", "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
+        using var system = ActorSystem.Create("bench", "akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
         var engine = NewEngine(system, new NoOpTool(), journal.Journal);
         var definition = build(n);
         for (var i = 0; i < warmup; i++) await RunCheckedAsync(engine, definition);
@@ -73,7 +73,7 @@ public static class WorkflowShapeBench
         var n = args.Int("n", 1000);
         var delayMs = args.Int("delay-ms", 50);
         var runs = args.Int("runs", 3);
-        using var system = ActorSystem.Create("bench", "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
+        using var system = ActorSystem.Create("bench", "akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
         var engine = NewEngine(system, new DelayTool(TimeSpan.FromMilliseconds(delayMs)));
         var definition = new WorkflowDefinition
         {

@@ -35,7 +35,7 @@ internal sealed partial class WorkflowCoordinator
         _branchOutputs = [];
         var size = Math.Max(1, Math.Min(ConcurrencyLimit, branches.Count));
         // Branch runners never fail by themselves; if one does, stop it (its branch then counts as failed).
-        _pool = Context.ActorOf(Akka.Actor.Props.Create(() => new BranchRunner())
+        _pool = Context.ActorOf(BranchRunner.Props
             .WithRouter(new RoundRobinPool(size).WithSupervisorStrategy(Akka.Actor.SupervisorStrategy.StoppingStrategy)), "pool");
         Context.Watch(_pool);
         DispatchBranches();
@@ -121,7 +121,9 @@ internal sealed class BranchRunner : ReceiveActor
 
     private readonly Dictionary<IActorRef, (string Branch, IActorRef ReplyTo)> _running = [];
 
-    public BranchRunner()
+    public static readonly Props Props = ActorProps.Of(() => new BranchRunner());
+
+    private BranchRunner()
     {
         Receive<RunBranch>(run =>
         {

@@ -54,8 +54,21 @@ internal sealed partial class WorkflowCoordinator
 
     private readonly Dictionary<long, Attempt> _attempts = [];
     private readonly Dictionary<IActorRef, long> _attemptByChild = [];
-    private readonly Dictionary<long, Exception> _failures = [];
     private Exception? _unexpectedFailure;
+
+    /// <summary>Runs this coordinator's agent and tool attempts; created with the first one.</summary>
+    private IActorRef? _worker;
+
+    private IActorRef Worker
+    {
+        get
+        {
+            if (_worker is not null) return _worker;
+            _worker = Context.ActorOf(StepWorker.Props, "steps");
+            Context.Watch(_worker);
+            return _worker;
+        }
+    }
     private long _nextAttemptId;
 
     // ---- step lists ------------------------------------------------------------------------------
@@ -185,8 +198,7 @@ internal sealed partial class WorkflowCoordinator
                 ? _scope.Outputs.Select(o => KeyValuePair.Create(o.Key, Template.ToText(o.Value))).ToArray()
                 : [],
         };
-        Spawn(attempt, AgentStep.Props(_run, _spec.Path));
-        attempt.Child!.Tell(new AgentStep.Execute(attempt.Id, attempt.Run.Key, request, attempt.Cancellation.Token), Self);
+        Worker.Tell(new StepWorker.RunAgent(attempt.Id, attempt.Run.Key, _spec.Path, _run, request, attempt.Cancellation.Token), Self);
     }
 
     private void StartTool(Attempt attempt)
@@ -213,8 +225,7 @@ internal sealed partial class WorkflowCoordinator
         }
         var context = new ToolContext(_run.RunId, step.Name, _run.Services.WorkspaceDirectory,
             _run.Services.LoggerFactory.CreateLogger($"LlmSpell.Tools.{resolution?.Tool.Name ?? step.Name}"));
-        Spawn(attempt, ToolStep.Props());
-        attempt.Child!.Tell(new ToolStep.Execute(attempt.Id, resolution, request, resolver, context, attempt.Cancellation.Token), Self);
+        Worker.Tell(new StepWorker.RunTool(attempt.Id, resolution, request, resolver, context, attempt.Cancellation.Token), Self);
     }
 
     private void StartNestedWorkflow(Attempt attempt)
@@ -317,8 +328,23 @@ internal sealed partial class WorkflowCoordinator
         FailAttempt(msg.AttemptId, new TimeoutException($"step '{step.Name}' timed out after {Format(attempt.Limit ?? TimeSpan.Zero)}"), retryable: step.Kind != StepKind.Wait);
     }
 
+    private void OnAttemptFaulted(AttemptFaulted faulted)
+    {
+        if (_attempts.ContainsKey(faulted.AttemptId)) FailAttempt(faulted.AttemptId, faulted.Cause, retryable: true);
+    }
+
     private void OnChildTerminated(Terminated terminated)
     {
+        if (terminated.ActorRef.Equals(_worker))
+        {
+            // The worker itself failed (a bug, not a step's failure): every attempt it ran fails; a new worker serves the next.
+            _worker = null;
+            var cause = _unexpectedFailure ?? new InvalidOperationException("the step worker stopped before it reported a result");
+            _unexpectedFailure = null;
+            foreach (var lost in _attempts.Values.Where(a => a.Run.Step.Kind is StepKind.Agent or StepKind.Tool).Select(a => a.Id).ToArray())
+                FailAttempt(lost, cause, retryable: true);
+            return;
+        }
         if (_drainingChildren.Remove(terminated.ActorRef))
         {
             Drained([]);
@@ -326,10 +352,9 @@ internal sealed partial class WorkflowCoordinator
         }
         if (!_attemptByChild.TryGetValue(terminated.ActorRef, out var id)) return;
         if (!_attempts.ContainsKey(id)) return;
-        var cause = _failures.Remove(id, out var failure) ? failure
-            : _unexpectedFailure ?? new InvalidOperationException("the step's actor stopped before it reported a result");
+        var failure = _unexpectedFailure ?? new InvalidOperationException("the nested workflow's coordinator stopped before it reported a result");
         _unexpectedFailure = null;
-        FailAttempt(id, cause, retryable: true);
+        FailAttempt(id, failure, retryable: true);
     }
 
     private Attempt EndAttempt(long id, bool stopChild = true)

@@ -49,6 +49,9 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
 
     private sealed record StepTimedOut(long AttemptId);
 
+    /// <summary>A step attempt failed (decided by supervision).</summary>
+    private sealed record AttemptFaulted(long AttemptId, Exception Cause);
+
     /// <summary>An event this coordinator waited for is durable: go on.</summary>
     private sealed record Durable(Action Then);
 
@@ -82,10 +85,9 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(CoordinatorSpec spec) => Akka.Actor.Props.Create(() => new WorkflowCoordinator(spec));
+    public static Props Props(CoordinatorSpec spec) => ActorProps.Of(() => new WorkflowCoordinator(spec));
 
-    // Public: Akka creates actors through their public constructors.
-    public WorkflowCoordinator(CoordinatorSpec spec)
+    private WorkflowCoordinator(CoordinatorSpec spec)
     {
         _spec = spec;
         _run = spec.Run;
@@ -95,6 +97,7 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
         Receive<StepSucceeded>(Guarded<StepSucceeded>(OnStepSucceeded));
         Receive<Finished>(Guarded<Finished>(OnChildFinished));
         Receive<StepTimedOut>(Guarded<StepTimedOut>(OnStepTimedOut));
+        Receive<AttemptFaulted>(Guarded<AttemptFaulted>(OnAttemptFaulted));
         Receive<RetryStep>(Guarded<RetryStep>(r => StartAttempt(r.Run)));
         Receive<Signal>(Guarded<Signal>(OnSignal));
         Receive<Terminated>(Guarded<Terminated>(OnChildTerminated));
@@ -140,12 +143,17 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
         }
     }
 
-    // Every failure of a child is decided here: record it, stop the child; its Terminated then
-    // drives retry or failure. Nothing ever restarts a step actor in place.
+    // Every failure of a child is decided here. A step attempt's failure (from the worker) resumes the worker, which
+    // holds no state, and comes back as a message that drives retry or failure. Anything else is a bug of that child:
+    // it stops, and its Terminated fails what it ran.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, -1, cause =>
     {
-        if (cause is StepAttemptException sae) _failures[sae.AttemptId] = sae.InnerException ?? sae;
-        else _unexpectedFailure = cause;
+        if (cause is StepAttemptException sae)
+        {
+            Self.Tell(new AttemptFaulted(sae.AttemptId, sae.InnerException ?? sae), Self);
+            return Directive.Resume;
+        }
+        _unexpectedFailure = cause;
         return Directive.Stop;
     }, loggingEnabled: false);
 

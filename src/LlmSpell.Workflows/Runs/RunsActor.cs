@@ -35,9 +35,9 @@ internal sealed class RunsActor : ReceiveActor
     private readonly Dictionary<IActorRef, string> _byCoordinator = [];
 
     public static Props Props(IRunPreparer preparer, Func<string> newRunId) =>
-        Akka.Actor.Props.Create(() => new RunsActor(preparer, newRunId));
+        ActorProps.Of(() => new RunsActor(preparer, newRunId));
 
-    public RunsActor(IRunPreparer preparer, Func<string> newRunId)
+    private RunsActor(IRunPreparer preparer, Func<string> newRunId)
     {
         _preparer = preparer;
         _newRunId = newRunId;

@@ -1,17 +1,15 @@
 using LlmSpell.Llm.Local.Chat;
 using LlmSpell.Llm.Local.Tests.Support;
-using LlmSpell.Llm.Local.Tokenization;
 using Microsoft.Extensions.AI;
 
 namespace LlmSpell.Llm.Local.Tests.Chat;
 
-public sealed class ChatTemplateSpec
+/// <summary>Prompts as the model families' own templates render them, through llama.cpp's template application.</summary>
+public sealed class ChatPromptSpec
 {
-    private static readonly Vocabulary Vocab = new BpeModelFile { BosToken = "<|begin_of_text|>", EosToken = "<|endoftext|>" }.Load().Vocabulary;
-
     private static string Jinja(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Chat", "Templates", name + ".jinja"));
 
-    private static ChatTemplate Template(string name) => ChatTemplate.Detect(Jinja(name), Vocab, name, new FixedClock(new DateTimeOffset(2026, 3, 7, 12, 0, 0, TimeSpan.Zero)));
+    private static ChatPrompt Template(string name) => ChatPrompt.For(Jinja(name), name, new FixedClock(new DateTimeOffset(2026, 3, 7, 12, 0, 0, TimeSpan.Zero)));
 
     private static ChatMessage System(string text) => new(ChatRole.System, text);
 
@@ -24,7 +22,7 @@ public sealed class ChatTemplateSpec
     {
         var template = Template("smollm2-instruct");
 
-        template.Family.Should().Be("chatml");
+        template.HasTemplate.Should().BeTrue();
         template.Render([User("What is 2+2?")]).Should().Be(
             "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n" +
             "<|im_start|>user\nWhat is 2+2?<|im_end|>\n" +
@@ -47,7 +45,7 @@ public sealed class ChatTemplateSpec
     {
         var template = Template("qwen2.5-instruct");
 
-        template.Should().BeOfType<ChatMlTemplate>().Which.DefaultSystemPrompt.Should().Be("You are Qwen, created by Alibaba Cloud. You are a helpful assistant.");
+        template.DefaultSystemPrompt.Should().Be("You are Qwen, created by Alibaba Cloud. You are a helpful assistant.");
         template.Render([User(" Hello ")]).Should().Be(
             "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n" +
             "<|im_start|>user\n Hello <|im_end|>\n" +
@@ -59,20 +57,16 @@ public sealed class ChatTemplateSpec
     [Fact]
     public void A_ChatML_template_without_a_default_system_prompt_adds_none()
     {
-        var template = ChatTemplate.Detect("{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n'}}{% endfor %}", Vocab, "m");
+        var template = ChatPrompt.For("{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n'}}{% endfor %}", "m");
 
         template.Render([User("Hi")]).Should().Be("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
     }
 
     [Fact]
-    public void Llama_3_2_opens_with_BOS_and_a_dated_system_turn_and_trims_contents()
+    public void Llama_3_2_opens_with_a_dated_system_turn_and_trims_contents_leaving_BOS_to_the_tokenizer()
     {
-        var template = Template("llama-3.2-instruct");
-
-        template.Family.Should().Be("llama3");
-        template.AddBos.Should().BeFalse("the rendered text carries <|begin_of_text|> itself");
-        template.Render([System("  Be brief.\n"), User(" Hi!\n"), Assistant("Hello."), User("Bye")]).Should().Be(
-            "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n" +
+        Template("llama-3.2-instruct").Render([System("  Be brief.\n"), User(" Hi!\n"), Assistant("Hello."), User("Bye")]).Should().Be(
+            "<|start_header_id|>system<|end_header_id|>\n\n" +
             "Cutting Knowledge Date: December 2023\nToday Date: 07 Mar 2026\n\n" +
             "Be brief.<|eot_id|>" +
             "<|start_header_id|>user<|end_header_id|>\n\nHi!<|eot_id|>" +
@@ -85,7 +79,7 @@ public sealed class ChatTemplateSpec
     public void Llama_3_2_without_a_system_message_still_has_the_dated_system_turn()
     {
         Template("llama-3.2-instruct").Render([User("Hi")]).Should().Be(
-            "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n" +
+            "<|start_header_id|>system<|end_header_id|>\n\n" +
             "Cutting Knowledge Date: December 2023\nToday Date: 07 Mar 2026\n\n<|eot_id|>" +
             "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>" +
             "<|start_header_id|>assistant<|end_header_id|>\n\n");
@@ -96,7 +90,7 @@ public sealed class ChatTemplateSpec
     {
         var jinja = Jinja("llama-3.2-instruct").Replace("strftime_now is defined", "false", StringComparison.Ordinal).Replace("strftime_now(\"%d %b %Y\")", "\"\"", StringComparison.Ordinal);
 
-        ChatTemplate.Detect(jinja, Vocab, "llama-3.1", new FixedClock(DateTimeOffset.UnixEpoch)).Render([User("Hi")])
+        ChatPrompt.For(jinja, "llama-3.1", new FixedClock(DateTimeOffset.UnixEpoch)).Render([User("Hi")])
             .Should().Contain("Today Date: 26 Jul 2024\n\n");
     }
 
@@ -106,45 +100,39 @@ public sealed class ChatTemplateSpec
         var template = Template("llama-3-instruct");
 
         template.Render([User("Hi")]).Should().Be(
-            "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
-        template.Render([System("Sys"), User("Hi")]).Should().StartWith("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nSys<|eot_id|>");
+            "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
+        template.Render([System("Sys"), User("Hi")]).Should().StartWith("<|start_header_id|>system<|end_header_id|>\n\nSys<|eot_id|>");
     }
 
     [Fact]
-    public void Each_family_stops_on_its_end_of_turn_token_and_EOS()
+    public void Gemma_2_is_rendered_in_its_own_format_which_llama_cpp_knows()
     {
-        var file = new BpeModelFile { BosToken = "<|begin_of_text|>", EosToken = "<|endoftext|>" };
-
-        Template("qwen2.5-instruct").StopTokens(Vocab).Should().Equal(file.IdOf("<|endoftext|>"), file.IdOf("<|im_end|>"));
-        var imEndIsEos = new BpeModelFile { EosToken = "<|im_end|>" }.Load().Vocabulary;
-        Template("smollm2-instruct").StopTokens(imEndIsEos).Should().Equal(file.IdOf("<|im_end|>"), file.IdOf("<|endoftext|>"));
-        Template("llama-3.2-instruct").StopTokens(Vocab).Should().Equal(file.IdOf("<|endoftext|>"), file.IdOf("<|eot_id|>"));
-        ChatTemplate.Detect(null, Vocab, "m").StopTokens(Vocab).Should().Equal(file.IdOf("<|endoftext|>"));
+        Template("gemma-2-it").Render([User("Hi")]).Should().Be(
+            "<start_of_turn>user\nHi<end_of_turn>\n<start_of_turn>model\n");
     }
 
     [Fact]
     public void A_model_without_a_template_gets_a_plain_completion_prompt()
     {
-        var template = ChatTemplate.Detect(null, Vocab, "stories");
+        var template = ChatPrompt.For(null, "stories");
 
-        template.Should().BeSameAs(PlainCompletionTemplate.Instance);
-        template.ParseSpecial.Should().BeFalse();
+        template.HasTemplate.Should().BeFalse("plain text is never parsed for special tokens");
         template.Render([User("Once upon a time")]).Should().Be("Once upon a time");
     }
 
     [Fact]
-    public void An_unrecognised_template_is_an_error_naming_the_model_and_the_supported_families()
+    public void A_template_llama_cpp_does_not_recognise_is_an_error_naming_the_model()
     {
-        var act = () => ChatTemplate.Detect(Jinja("gemma-2-it"), Vocab, "gemma-2-2b-it");
+        var act = () => ChatPrompt.For("{{ messages | tojson }} <<MY_OWN_FORMAT>>", "custom-7b");
 
         act.Should().Throw<LlmConfigurationException>()
-            .WithMessage("*'gemma-2-2b-it'*chat template this runtime does not recognise*{{ bos_token }}*Llama 3*ChatML*Qwen*SmolLM*");
+            .WithMessage("*'custom-7b'*chat template llama.cpp does not recognise*MY_OWN_FORMAT*");
     }
 
     [Fact]
     public void Instructions_become_a_leading_system_message_and_empty_messages_are_dropped()
     {
-        var messages = ChatTemplate.WithInstructions([User("Hi"), Assistant("")], "Answer in French.");
+        var messages = ChatPrompt.WithInstructions([User("Hi"), Assistant("")], "Answer in French.");
 
         Template("smollm2-instruct").Render(messages).Should().Be(
             "<|im_start|>system\nAnswer in French.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");

@@ -1,6 +1,6 @@
-namespace LlmSpell.Llm.Local.Inference;
+namespace LlmSpell.Llm.Local.Chat;
 
-/// <summary>The session's KV cache has no room for another token.</summary>
+/// <summary>The prompt leaves no room in a sequence's context for an answer.</summary>
 public sealed class ContextFullException(int contextLength)
     : Exception($"The context is full ({contextLength} tokens). Start a new session, shorten the prompt, or ask for fewer tokens.")
 {

@@ -89,19 +89,23 @@ internal sealed class BatchedDecoder : IDisposable
                 }
                 if (_active.Count == 0) continue;
 
-                var sequences = _active.Count;
-                // Infer decodes one queued batch; prompts longer than a batch's room queue more than one.
-                DecodeResult result;
-                do result = await _executor.Infer(_shutdown.Token).ConfigureAwait(false);
-                while (result == DecodeResult.Ok && _executor.BatchQueueCount > 0);
+                // One queued batch per Infer: llama.cpp keeps only the last decode's logits, so the sequences it
+                // carried are sampled now; those whose prompt waits in a later batch (a batch holds ContextSize tokens) next time.
+                var result = await _executor.Infer(_shutdown.Token).ConfigureAwait(false);
                 if (result != DecodeResult.Ok)
                 {
                     FailAll(new InvalidOperationException($"llama.cpp could not decode the batch ({result}); {NativeBackend.LastError()}".TrimEnd(' ', ';')));
                     continue;
                 }
-                if (sequences > _peakBatchSequences) Volatile.Write(ref _peakBatchSequences, sequences);
+                var sampled = 0;
                 for (var i = _active.Count - 1; i >= 0; i--)
-                    if (!Step(_active[i])) Retire(i);
+                {
+                    var a = _active[i];
+                    if (a.Conversation.RequiresInference) continue;
+                    sampled++;
+                    if (!Step(a)) Retire(i);
+                }
+                if (sampled > _peakBatchSequences) Volatile.Write(ref _peakBatchSequences, sampled);
             }
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)

@@ -51,6 +51,31 @@ public sealed class BatchedDecodingSpec
     }
 
     [Fact]
+    public async Task Prompts_too_long_to_share_one_batch_go_in_successive_batches_and_each_answer_is_unchanged()
+    {
+        // A batch holds ContextSize (64) tokens: four ~40-token prompts need four batches in one step.
+        using var model = LocalModel.Load(TestModels.PathOf(TestModels.Stories260K), LocalModelOptions.Default.WithContextSize(64));
+        var prompts = TestModels.Golden().Cases.Take(4)
+            .Select(c => model.Tokenize(string.Join(' ', Enumerable.Repeat(c.Prompt, 16)), addBos: true, parseSpecial: false)[..40])
+            .ToArray();
+        var alone = new List<int[]>();
+        foreach (var p in prompts)
+        {
+            using var g = model.Generate(p, SamplingOptions.Greedy, 16, _ => false);
+            alone.Add(await Collect(g));
+        }
+        Generation[] generations;
+
+        using (model.Decoder.Hold())
+            generations = prompts.Select(p => model.Generate(p, SamplingOptions.Greedy, 16, _ => false)).ToArray();
+        var together = await Task.WhenAll(generations.Select(Collect));
+
+        for (var i = 0; i < prompts.Length; i++) together[i].Should().Equal(alone[i]);
+        model.PeakBatchSequences.Should().BeGreaterThan(1, "after the prompts, the sequences' next tokens share a batch");
+        foreach (var g in generations) g.Dispose();
+    }
+
+    [Fact]
     public async Task An_abandoned_request_stops_while_the_others_go_on()
     {
         using var model = LocalModel.Load(TestModels.PathOf(TestModels.Stories260K));

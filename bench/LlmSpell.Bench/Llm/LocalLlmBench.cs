@@ -75,11 +75,16 @@ public static class LocalLlmBench
 
         // Parallel steps: the same requests at once on the one loaded model.
         var aggregate = new List<double>();
+        var aggregateGeneration = new List<double>();
         for (var r = 0; r < Math.Max(1, runs / 2); r++)
         {
             clock.Restart();
-            var all = await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => ProviderRunAsync(client, prompt, options)));
+            var all = await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => ProviderRunAsync(client, prompt, options, clock)));
             aggregate.Add(all.Sum(a => a.Generated) / clock.Elapsed.TotalSeconds);
+            // The generation phase: from the last request's first piece (every prompt decoded) to the last piece.
+            var lastFirst = all.Max(a => a.PieceTimes[0]);
+            var end = all.Max(a => a.PieceTimes[^1]);
+            aggregateGeneration.Add(all.Sum(a => a.PieceTimes.Count(t => t > lastFirst)) / (end - lastFirst));
         }
         var parallelRate = Median(aggregate);
         BenchRunner.Emit(new
@@ -91,6 +96,8 @@ public static class LocalLlmBench
             aggregate_tokens_per_s = Math.Round(parallelRate, 1),
             one_request_tokens_per_s = Math.Round(single.EndToEnd, 1),
             speedup = Math.Round(parallelRate / single.EndToEnd, 2),
+            generation_phase_tokens_per_s = Math.Round(Median(aggregateGeneration), 1),
+            generation_phase_speedup = Math.Round(Median(aggregateGeneration) / single.Generation, 2),
             peak_batch_sequences = model.PeakBatchSequences,
             peak_rss_mb = PeakRssMb(),
         });
@@ -100,12 +107,14 @@ public static class LocalLlmBench
         // LLamaSharp's own executor on the same file, same threads and context.
         var threads = modelOptions.ResolveThreads();
         var parameters = new ModelParams(path) { ContextSize = (uint)model.ContextSize, Threads = threads, BatchThreads = threads, BatchSize = (uint)model.ContextSize };
+        clock.Restart();
         using var weights = LLamaWeights.LoadFromFile(parameters);
+        var rawWeightsMs = clock.Elapsed.TotalMilliseconds;
         var executor = new StatelessExecutor(weights, parameters);
         var rawPromptTokens = weights.Tokenize(prompt, true, false, Encoding.UTF8).Length;
         await MeasureAsync(() => RawRunAsync(executor, prompt, rawPromptTokens, tokens), 1);
         var raw = await MeasureAsync(() => RawRunAsync(executor, prompt, rawPromptTokens, tokens), runs);
-        Emit("raw-executor", path, raw, new { backend });
+        Emit("raw-executor", path, raw, new { backend, weights_load_ms = Math.Round(rawWeightsMs, 1) });
 
         BenchRunner.Emit(new
         {
@@ -115,6 +124,7 @@ public static class LocalLlmBench
             gen_vs_raw = Math.Round(single.Generation / raw.Generation, 3),
             prompt_vs_raw = Math.Round(single.Prompt / raw.Prompt, 3),
             parallel_speedup = Math.Round(parallelRate / single.EndToEnd, 2),
+            parallel_generation_speedup = Math.Round(Median(aggregateGeneration) / single.Generation, 2),
             load_ms = Math.Round(loadMs, 1),
             peak_rss_mb_provider = rssSingleMb,
             load_average = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "",
@@ -122,25 +132,31 @@ public static class LocalLlmBench
         });
     }
 
-    private sealed record Run(int PromptTokens, int Generated, double PromptSeconds, double GenerationSeconds, double TotalSeconds);
+    private sealed record Run(int PromptTokens, int Generated, double PromptSeconds, double GenerationSeconds, double TotalSeconds)
+    {
+        /// <summary>When each streamed piece arrived, on the caller's clock (parallel runs share one).</summary>
+        public IReadOnlyList<double> PieceTimes { get; init; } = [];
+    }
 
     private sealed record Rates(int PromptTokens, int Generated, double Prompt, double Generation, double EndToEnd, double GenerationBest);
 
     /// <summary>Prompt time = start to the first token (the prompt's batch and the first token's sampling); generation = the tokens after it.</summary>
-    private static async Task<Run> ProviderRunAsync(IChatClient client, string prompt, ChatOptions options)
+    private static async Task<Run> ProviderRunAsync(IChatClient client, string prompt, ChatOptions options, Stopwatch? shared = null)
     {
         var clock = Stopwatch.StartNew();
         double first = 0;
         var pieces = 0;
+        var times = new List<double>();
         UsageDetails? usage = null;
         await foreach (var update in client.GetStreamingResponseAsync(prompt, options))
         {
             if (pieces++ == 0) first = clock.Elapsed.TotalSeconds;
+            if (update.Text.Length > 0) times.Add((shared ?? clock).Elapsed.TotalSeconds);
             foreach (var c in update.Contents)
                 if (c is UsageContent u) usage = u.Details;
         }
         var total = clock.Elapsed.TotalSeconds;
-        return new Run((int)usage!.InputTokenCount!, (int)usage.OutputTokenCount!, first, total - first, total);
+        return new Run((int)usage!.InputTokenCount!, (int)usage.OutputTokenCount!, first, total - first, total) { PieceTimes = times };
     }
 
     private static async Task<Run> RawRunAsync(StatelessExecutor executor, string prompt, int promptTokens, int tokens)

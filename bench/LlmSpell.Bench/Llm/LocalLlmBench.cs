@@ -12,9 +12,10 @@ namespace LlmSpell.Bench.Llm;
 
 /// <summary>
 /// A GGUF model (<c>--model PATH</c>) through the <c>local/…</c> provider and, in the same run, through LLamaSharp's own
-/// <see cref="StatelessExecutor"/>, both greedy for <c>--tokens</c> (default 128) new tokens after a ~200-token prompt,
+/// <see cref="StatelessExecutor"/>, both greedy for <c>--tokens</c> (default 128) new tokens after a 282-token prompt,
 /// median over <c>--runs</c> (default 5), <c>--threads</c> (default: one per core). Lines: <c>provider</c> (load_ms, prompt and generation tok/s, peak RSS),
-/// <c>raw-executor</c>, <c>parallel</c> (<c>--parallel</c> (default 4) concurrent requests: aggregate tok/s against one's),
+/// <c>raw-executor</c>, <c>parallel</c> and <c>parallel-short-prompt</c> (<c>--parallel</c> (default 4) concurrent requests:
+/// aggregate tok/s against one's, with the long prompt and with "Once upon a time"),
 /// and <c>summary</c> (ratios, load average). Targets on the ~104M Q4_0 model with 2 cores: provider ≥ 0.95× raw,
 /// prompt ≥ 700 tok/s, load ≤ 150 ms, peak RSS ≤ 200 MB, parallel ≥ 2.5×; stories260K ≥ 2,000 tok/s.
 /// </summary>
@@ -73,34 +74,12 @@ public static class LocalLlmBench
             peak_rss_mb = rssSingleMb,
         });
 
-        // Parallel steps: the same requests at once on the one loaded model.
-        var aggregate = new List<double>();
-        var aggregateGeneration = new List<double>();
-        for (var r = 0; r < Math.Max(1, runs / 2); r++)
-        {
-            clock.Restart();
-            var all = await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => ProviderRunAsync(client, prompt, options, clock)));
-            aggregate.Add(all.Sum(a => a.Generated) / clock.Elapsed.TotalSeconds);
-            // The generation phase: from the last request's first piece (every prompt decoded) to the last piece.
-            var lastFirst = all.Max(a => a.PieceTimes[0]);
-            var end = all.Max(a => a.PieceTimes[^1]);
-            aggregateGeneration.Add(all.Sum(a => a.PieceTimes.Count(t => t > lastFirst)) / (end - lastFirst));
-        }
-        var parallelRate = Median(aggregate);
-        BenchRunner.Emit(new
-        {
-            bench = "local-llm",
-            path = "parallel",
-            model = Path.GetFileName(path),
-            requests = parallel,
-            aggregate_tokens_per_s = Math.Round(parallelRate, 1),
-            one_request_tokens_per_s = Math.Round(single.EndToEnd, 1),
-            speedup = Math.Round(parallelRate / single.EndToEnd, 2),
-            generation_phase_tokens_per_s = Math.Round(Median(aggregateGeneration), 1),
-            generation_phase_speedup = Math.Round(Median(aggregateGeneration) / single.Generation, 2),
-            peak_batch_sequences = model.PeakBatchSequences,
-            peak_rss_mb = PeakRssMb(),
-        });
+        // Parallel steps: the same requests at once on the one loaded model, with the long prompt and with an agent
+        // step's short one (where batched generation, not the prompts, takes the time).
+        var parallelLong = await ParallelAsync(client, model, "parallel", path, prompt, options, parallel, runs, single);
+        var shortPrompt = "Once upon a time";
+        var singleShort = await MeasureAsync(() => ProviderRunAsync(client, shortPrompt, options), runs);
+        var parallelShort = await ParallelAsync(client, model, "parallel-short-prompt", path, shortPrompt, options, parallel, runs, singleShort);
         provider.Dispose();
         local.Dispose();
 
@@ -123,13 +102,47 @@ public static class LocalLlmBench
             model = Path.GetFileName(path),
             gen_vs_raw = Math.Round(single.Generation / raw.Generation, 3),
             prompt_vs_raw = Math.Round(single.Prompt / raw.Prompt, 3),
-            parallel_speedup = Math.Round(parallelRate / single.EndToEnd, 2),
-            parallel_generation_speedup = Math.Round(Median(aggregateGeneration) / single.Generation, 2),
+            parallel_speedup = parallelLong,
+            parallel_short_prompt_speedup = parallelShort,
             load_ms = Math.Round(loadMs, 1),
             peak_rss_mb_provider = rssSingleMb,
             load_average = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "",
             cores = Environment.ProcessorCount,
         });
+    }
+
+    /// <summary>Emits one parallel line; returns the end-to-end speedup of <paramref name="requests"/> at once over one alone.</summary>
+    private static async Task<double> ParallelAsync(IChatClient client, LocalModel model, string name, string path, string prompt, ChatOptions options, int requests, int runs, Rates one)
+    {
+        var aggregate = new List<double>();
+        var aggregateGeneration = new List<double>();
+        for (var r = 0; r < Math.Max(1, runs / 2); r++)
+        {
+            var clock = Stopwatch.StartNew();
+            var all = await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => ProviderRunAsync(client, prompt, options, clock)));
+            aggregate.Add(all.Sum(a => a.Generated) / clock.Elapsed.TotalSeconds);
+            // The generation phase: from the last request's first piece (every prompt decoded) to the last piece.
+            var lastFirst = all.Max(a => a.PieceTimes[0]);
+            var end = all.Max(a => a.PieceTimes[^1]);
+            aggregateGeneration.Add(all.Sum(a => a.PieceTimes.Count(t => t > lastFirst)) / (end - lastFirst));
+        }
+        var speedup = Math.Round(Median(aggregate) / one.EndToEnd, 2);
+        BenchRunner.Emit(new
+        {
+            bench = "local-llm",
+            path = name,
+            model = Path.GetFileName(path),
+            requests,
+            prompt_tokens = one.PromptTokens,
+            aggregate_tokens_per_s = Math.Round(Median(aggregate), 1),
+            one_request_tokens_per_s = Math.Round(one.EndToEnd, 1),
+            speedup,
+            generation_phase_tokens_per_s = Math.Round(Median(aggregateGeneration), 1),
+            generation_phase_speedup = Math.Round(Median(aggregateGeneration) / one.Generation, 2),
+            peak_batch_sequences = model.PeakBatchSequences,
+            peak_rss_mb = PeakRssMb(),
+        });
+        return speedup;
     }
 
     private sealed record Run(int PromptTokens, int Generated, double PromptSeconds, double GenerationSeconds, double TotalSeconds)

@@ -21,6 +21,8 @@ internal sealed class BatchedDecoder : IDisposable
     private TaskCompletionSource? _held;
     private int _peakBatchSequences;
     private int _queued;
+    private int _disposed;
+    private Exception? _failure;
 
     public BatchedDecoder(LLamaWeights weights, LLama.Abstractions.IContextParams contextParams, int maxSequences)
     {
@@ -40,11 +42,11 @@ internal sealed class BatchedDecoder : IDisposable
         Interlocked.Increment(ref _queued);
         if (_queue.Writer.TryWrite(generation)) return;
         Interlocked.Decrement(ref _queued);
-        generation.Writer.TryComplete(new ObjectDisposedException(nameof(BatchedDecoder), "the local model was unloaded"));
+        generation.Writer.TryComplete(Volatile.Read(ref _failure) ?? Unloaded());
     }
 
     /// <summary>
-    /// Keeps the loop from admitting requests until the returned handle is disposed, so that several requests can be
+    /// Pauses the loop before its next step until the returned handle is disposed, so that several requests can be
     /// queued and start in the same step (tests of batching use it; nothing else needs it).
     /// </summary>
     internal IDisposable Hold()
@@ -60,6 +62,7 @@ internal sealed class BatchedDecoder : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _queue.Writer.TryComplete();
         _shutdown.Cancel();
         try
@@ -113,17 +116,23 @@ internal sealed class BatchedDecoder : IDisposable
         }
         catch (Exception ex)
         {
-            FailAll(ex);
-            while (reader.TryRead(out var queued)) queued.Writer.TryComplete(ex);
-            throw;
+            // A native or LLamaSharp failure ends the loop: every request, present and future, gets the error.
+            Volatile.Write(ref _failure, ex);
         }
         finally
         {
-            var unloaded = new ObjectDisposedException(nameof(BatchedDecoder), "the local model was unloaded");
-            FailAll(unloaded);
-            while (reader.TryRead(out var queued)) queued.Writer.TryComplete(unloaded);
+            _queue.Writer.TryComplete();
+            var error = Volatile.Read(ref _failure) ?? Unloaded();
+            FailAll(error);
+            while (reader.TryRead(out var queued))
+            {
+                Interlocked.Decrement(ref _queued);
+                queued.Writer.TryComplete(error);
+            }
         }
     }
+
+    private static ObjectDisposedException Unloaded() => new(nameof(BatchedDecoder), "the local model was unloaded");
 
     private void Admit(Generation generation)
     {

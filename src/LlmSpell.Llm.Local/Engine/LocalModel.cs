@@ -17,6 +17,7 @@ public sealed class LocalModel : IDisposable
     public const int DefaultContextCap = 4096;
 
     private readonly BatchedDecoder _decoder;
+    private int _disposed;
 
     private LocalModel(string path, LLamaWeights weights, int contextSize, LocalModelOptions options, ModelParams parameters)
     {
@@ -130,6 +131,7 @@ public sealed class LocalModel : IDisposable
     /// <summary>Stops the decoder (requests in flight end with an error) and frees the context and the weights.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _decoder.Dispose();
         Weights.Dispose();
     }

@@ -76,6 +76,19 @@ public sealed class BatchedDecodingSpec
     }
 
     [Fact]
+    public async Task A_request_on_an_unloaded_model_ends_with_an_error_instead_of_waiting_forever()
+    {
+        var model = LocalModel.Load(TestModels.PathOf(TestModels.Stories260K));
+        var prompt = TestModels.Golden().Cases[0].PromptTokens;
+        model.Dispose();
+
+        using var late = model.Generate(prompt, SamplingOptions.Greedy, 8, _ => false);
+        var act = () => Collect(late);
+
+        await act.Should().ThrowAsync<ObjectDisposedException>().WithMessage("*unloaded*");
+    }
+
+    [Fact]
     public async Task An_abandoned_request_stops_while_the_others_go_on()
     {
         using var model = LocalModel.Load(TestModels.PathOf(TestModels.Stories260K));

@@ -74,7 +74,9 @@ public sealed class LocalChatClient : IChatClient
         if (maxTokens < 0) throw new ArgumentOutOfRangeException(nameof(options), maxTokens, "ChatOptions.MaxOutputTokens must not be negative");
 
         var rendered = _prompt.Render(ChatPrompt.WithInstructions(messages, options?.Instructions));
-        var prompt = _model.Tokenize(rendered, addBos: true, parseSpecial: _prompt.HasTemplate);
+        // Exactly one BOS: the tokenizer adds it unless the rendered template already starts with it.
+        var addBos = !(_prompt.HasTemplate && _model.BosText is { Length: > 0 } bos && rendered.StartsWith(bos, StringComparison.Ordinal));
+        var prompt = _model.Tokenize(rendered, addBos, parseSpecial: _prompt.HasTemplate);
         if (prompt.Length >= _model.ContextSize)
             throw new ContextFullException(_model.ContextSize);
         maxTokens = Math.Min(maxTokens, _model.ContextSize - prompt.Length);

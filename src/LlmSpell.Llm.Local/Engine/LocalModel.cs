@@ -104,6 +104,9 @@ public sealed class LocalModel : IDisposable
     public int[] Tokenize(string text, bool addBos, bool parseSpecial) =>
         Array.ConvertAll(Weights.Tokenize(text, addBos && Weights.Vocab.ShouldAddBOS, parseSpecial, Encoding.UTF8), t => (int)t);
 
+    /// <summary>The BOS token's text (e.g. <c>&lt;s&gt;</c>, <c>&lt;|begin_of_text|&gt;</c>); null when the model has none.</summary>
+    public string? BosText => Weights.Vocab.BOS is { } bos ? Weights.Vocab.LLamaTokenToString(bos, true) : null;
+
     /// <summary>Whether the model ends its turn with <paramref name="token"/> (EOS, EOT, &lt;|im_end|&gt;, &lt;|eot_id|&gt;…).</summary>
     public bool IsEndOfGeneration(int token) => ((LLamaToken)token).IsEndOfGeneration(Weights.Vocab);
 

@@ -34,6 +34,22 @@ public static class SyntheticModels
         }
     }
 
+    /// <summary>stories260K with <paramref name="templateName"/> (a file of Chat/Templates) as its chat template, written on first use.</summary>
+    public static string StoriesWithTemplate(string templateName)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"llmspell-stories260K-{templateName}.gguf");
+        lock (Gate)
+        {
+            if (File.Exists(path)) return path;
+            var partial = path + $".{Environment.ProcessId}.partial";
+            var script = Path.Combine(AppContext.BaseDirectory, "Support", "with_chat_template.py");
+            var template = Path.Combine(AppContext.BaseDirectory, "Chat", "Templates", templateName + ".jinja");
+            Run(Python(), $"\"{script}\" \"{Path.GetDirectoryName(Tool())}\" \"{TestModels.PathOf(TestModels.Stories260K)}\" \"{partial}\" \"{template}\"");
+            File.Move(partial, path, overwrite: true);
+            return path;
+        }
+    }
+
     private static string Tool()
     {
         var models = Path.GetDirectoryName(TestModels.PathOf(TestModels.Stories260K))!;

@@ -25,7 +25,7 @@ public static class BenchRunner
         ["cli-startup"] = ("whole llmspell processes: template list (target p50 <= 150 ms) and a one-tool-step template exec: p50_ms, p90_ms", CliStartupBench.RunAsync),
         ["llm-overhead"] = ("agent calls to a loopback Ollama answering at once: overhead_us over raw HTTP p50, calls_per_s at --concurrency 4", LlmOverheadBench.RunAsync),
         ["journal"] = ("--store sqlite|postgres: Persist of one actor, PersistAll batches, 100 actors at once: events_per_s", JournalBench.RunAsync),
-        ["local-llm"] = ("--model PATH: pure-C# llama engine on a GGUF: load_ms, prompt_tokens_per_s, gen_tokens_per_s (greedy, --tokens 128)", LocalLlmBench.RunAsync),
+        ["local-llm"] = ("--model PATH: a GGUF through the local/… provider and LLamaSharp's raw executor in one run: load_ms, prompt/gen tokens_per_s, peak_rss_mb, --parallel 4 speedup", LocalLlmBench.RunAsync),
         ["lua"] = ("Lua scripting: loop iterations_per_s under the budget hook; us per Lua step (--n steps per run, --runs R; --tool 1: a .NET tool step instead)", LuaBench.RunAsync),
         ["cluster-ask"] = ("--pg CONN or a throwaway PostgreSQL: status asks from one node to a run on another through the cluster inbox (target p50 <= 5 ms): p50_us, p99_us", ClusterAskBench.RunAsync),
         ["cluster"] = ("3 node processes on PostgreSQL: runs_per_s of --n runs of --steps agent steps; failover_ms from SIGKILL to the run resumed (target <= 2 x lease expiry)", Cluster.ClusterBench.RunAsync),

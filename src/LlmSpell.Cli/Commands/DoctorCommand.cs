@@ -5,6 +5,7 @@ using LlmSpell.Cli.Configuration;
 using LlmSpell.Cli.Output;
 using LlmSpell.Cli.Runtime;
 using LlmSpell.Llm;
+using LlmSpell.Llm.Local.Engine;
 using LlmSpell.Llm.OpenAI;
 using LlmSpell.Templates;
 using LlmSpell.Tools.BuiltIn;
@@ -41,6 +42,7 @@ internal static class DoctorCommand
                 CheckTools(session, checks);
                 checks.Add(new Check("templates", Level.Ok, string.Join(", ", TemplateRegistry.CreateDefault().All.Select(t => t.Id))));
                 await CheckLlmAsync(session, checks, ct).ConfigureAwait(false);
+                CheckLocalModels(session, checks);
             }
             checks.Add(new Check("runtime", Level.Ok, $"{RuntimeInformation.FrameworkDescription} on {RuntimeInformation.RuntimeIdentifier}"));
 
@@ -131,6 +133,22 @@ internal static class DoctorCommand
         catch (ArgumentException ex)
         {
             checks.Add(new Check("tools", Level.Fail, $"the tools options are invalid: {ex.Message.TrimEnd('.')}; fix \"tools\" in the config"));
+        }
+    }
+
+    /// <summary>local/… models: which llama.cpp build loads here (or why none does) and what the models folder holds.</summary>
+    private static void CheckLocalModels(CliSession session, List<Check> checks)
+    {
+        var modelsDir = session.Config.Llm.ResolveModelsDirectory();
+        var count = Directory.Exists(modelsDir) ? Directory.EnumerateFiles(modelsDir, "*.gguf").Count() : 0;
+        try
+        {
+            var backend = NativeBackend.EnsureLoaded();
+            checks.Add(new Check("local", Level.Ok, $"{backend} loaded; models folder {modelsDir} ({count} .gguf file{(count == 1 ? "" : "s")})"));
+        }
+        catch (LlmConfigurationException ex)
+        {
+            checks.Add(new Check("local", Level.Warn, ex.Message));
         }
     }
 

@@ -1,44 +1,43 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using LlmSpell.Llm.Local.Inference;
+using LlmSpell.Llm.Local.Engine;
 using LlmSpell.Llm.Local.Sampling;
-using LlmSpell.Llm.Local.Tokenization;
 using Microsoft.Extensions.AI;
 
 namespace LlmSpell.Llm.Local.Chat;
 
 /// <summary>
-/// <see cref="IChatClient"/> over an in-process llama model: the prompt in the model's chat template format (or plain
-/// completion), greedy or sampled generation (temperature, top-k, top-p, min-p, repeat/frequency/presence penalties,
-/// seed), stopping on EOS, the template's end-of-turn token (or other given stop tokens), max tokens or stop strings;
-/// streams whole characters; checks cancellation between tokens; reports prompt and completion tokens. Each call has
-/// its own session, so calls may run concurrently.
+/// <see cref="IChatClient"/> over a <see cref="LocalModel"/> (llama.cpp in-process): the prompt in the model's chat
+/// template (or plain completion), greedy or sampled generation (temperature, top-k, top-p, min-p, repeat/frequency/
+/// presence penalties, seed), stopping at the model's end-of-generation tokens (or other given stop tokens), max tokens
+/// or stop strings; streams whole characters; checks cancellation between tokens; reports prompt and completion tokens.
+/// Concurrent calls are decoded together by the model's batched decoder.
 /// </summary>
 public sealed class LocalChatClient : IChatClient
 {
     /// <summary>The completion length when ChatOptions.MaxOutputTokens is unset.</summary>
     public const int DefaultMaxOutputTokens = 256;
 
-    private readonly LlamaModel _model;
+    private readonly LocalModel _model;
     private readonly string _modelId;
     private readonly ChatClientMetadata _metadata;
-    private readonly HashSet<int> _stopTokens;
-    private readonly ChatTemplate _template;
+    private readonly HashSet<int> _extraStopTokens;
+    private readonly ChatPrompt _prompt;
 
     /// <param name="model">The loaded model (shared; not disposed by the client).</param>
     /// <param name="modelId">The id reported in responses; default: the file name without extension.</param>
-    /// <param name="clock">Today's date for chat templates that print it; default: the system clock.</param>
     /// <param name="extraStopTokens">
-    /// Token ids that end generation besides EOS: llama2.c story models (stories260K) separate stories with BOS, which
-    /// llama.cpp does not stop on; pass <c>[model.Vocabulary.Bos]</c> to end at the end of a story.
+    /// Token ids that end generation besides the model's end-of-generation tokens: llama2.c story models (stories260K)
+    /// separate stories with BOS, which llama.cpp does not stop on; pass the BOS id to end at the end of a story.
     /// </param>
-    /// <exception cref="LlmConfigurationException">The model's chat template is of no supported family.</exception>
-    public LocalChatClient(LlamaModel model, string? modelId = null, IEnumerable<int>? extraStopTokens = null, TimeProvider? clock = null)
+    /// <param name="clock">Today's date for chat templates that print it; default: the system clock.</param>
+    /// <exception cref="LlmConfigurationException">llama.cpp does not recognise the model's chat template.</exception>
+    public LocalChatClient(LocalModel model, string? modelId = null, IEnumerable<int>? extraStopTokens = null, TimeProvider? clock = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _modelId = modelId ?? Path.GetFileNameWithoutExtension(model.Path);
-        _template = ChatTemplate.Detect(model.ChatTemplate, model.Vocabulary, _modelId, clock);
-        _stopTokens = [.. _template.StopTokens(model.Vocabulary), .. extraStopTokens ?? []];
+        _prompt = ChatPrompt.For(model.ChatTemplate, _modelId, clock);
+        _extraStopTokens = [.. extraStopTokens ?? []];
         _metadata = new ChatClientMetadata("local", null, _modelId);
     }
 
@@ -74,64 +73,67 @@ public sealed class LocalChatClient : IChatClient
         var maxTokens = options?.MaxOutputTokens ?? DefaultMaxOutputTokens;
         if (maxTokens < 0) throw new ArgumentOutOfRangeException(nameof(options), maxTokens, "ChatOptions.MaxOutputTokens must not be negative");
 
-        var prompt = _model.Tokenizer.Encode(_template.Render(ChatTemplate.WithInstructions(messages, options?.Instructions)), _template.AddBos, _template.ParseSpecial);
-        var context = _model.Config.ContextLength;
-        if (prompt.Count >= context)
-            throw new ContextFullException(context);
-        maxTokens = Math.Min(maxTokens, context - prompt.Count);
+        var rendered = _prompt.Render(ChatPrompt.WithInstructions(messages, options?.Instructions));
+        // Exactly one BOS: the tokenizer adds it unless the rendered template already starts with it.
+        var addBos = !(_prompt.HasTemplate && _model.BosText is { Length: > 0 } bos && rendered.StartsWith(bos, StringComparison.Ordinal));
+        var prompt = _model.Tokenize(rendered, addBos, parseSpecial: _prompt.HasTemplate);
+        if (prompt.Length >= _model.ContextSize)
+            throw new ContextFullException(_model.ContextSize);
+        maxTokens = Math.Min(maxTokens, _model.ContextSize - prompt.Length);
         var responseId = Guid.NewGuid().ToString("N");
 
-        // Leave the caller's context: the forward pass is CPU work.
-        await Task.Yield();
-        var session = _model.CreateSession(prompt.Count + maxTokens);
-        var sampler = new TokenSampler(sampling, _model.Config.VocabularySize);
-        var detokenizer = new StreamingDetokenizer(_model.Vocabulary);
-        var stops = new StopStringFilter(options?.StopSequences ?? []);
-
-        ReadOnlySpan<float> Prefill()
-        {
-            ReadOnlySpan<float> last = default;
-            foreach (var t in prompt)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                sampler.Accept(t);
-                last = session.Forward(t);
-            }
-            return last;
-        }
-
-        var next = sampler.Sample(Prefill());
         var generated = 0;
         var finish = ChatFinishReason.Length;
-        while (generated < maxTokens)
+        var stops = new StopStringFilter(options?.StopSequences ?? []);
+        var rest = "";
+        if (maxTokens > 0)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            generated++;
-            if (_stopTokens.Contains(next))
+            var decoder = _model.CreateTextDecoder();
+            // As llama.cpp's detokenizer does for SentencePiece vocabularies: the word-start space of the answer's first piece goes.
+            var trimLeadingSpace = _model.Weights.Vocab.Type == LLama.Native.LLamaVocabType.SentencePiece;
+            using var generation = _model.Generate(prompt, sampling, maxTokens, IsStop, cancellationToken);
+            var tokens = generation.Tokens;
+            while (await tokens.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                finish = ChatFinishReason.Stop;
-                break;
+                var ended = false;
+                while (!ended && tokens.TryRead(out var token))
+                {
+                    // Between tokens: the decoder may be ahead of this reader, so ask here too.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    generated++;
+                    if (IsStop(token))
+                    {
+                        finish = ChatFinishReason.Stop;
+                        ended = true;
+                        break;
+                    }
+                    decoder.Add(token);
+                    var piece = decoder.Read();
+                    if (trimLeadingSpace && piece.Length > 0)
+                    {
+                        if (piece[0] == ' ') piece = piece[1..];
+                        trimLeadingSpace = false;
+                    }
+                    var text = stops.Push(piece);
+                    if (text.Length > 0) yield return Update(responseId, text);
+                    if (stops.Stopped)
+                    {
+                        finish = ChatFinishReason.Stop;
+                        ended = true;
+                    }
+                }
+                if (ended) break;
             }
-            var text = stops.Push(detokenizer.Append(next));
-            if (text.Length > 0) yield return Update(responseId, text);
-            if (stops.Stopped)
-            {
-                finish = ChatFinishReason.Stop;
-                break;
-            }
-            if (generated == maxTokens) break;
-            sampler.Accept(next);
-            next = sampler.Sample(session.Forward(next));
+            if (!stops.Stopped) rest = stops.Push(decoder.Read()) + stops.Flush();
         }
 
-        var rest = stops.Stopped ? "" : stops.Push(detokenizer.Flush()) + stops.Flush();
         var final = Update(responseId, rest);
         final.FinishReason = finish;
         final.Contents.Add(new UsageContent(new UsageDetails
         {
-            InputTokenCount = prompt.Count,
+            InputTokenCount = prompt.Length,
             OutputTokenCount = generated,
-            TotalTokenCount = prompt.Count + generated,
+            TotalTokenCount = prompt.Length + generated,
         }));
         yield return final;
     }
@@ -141,15 +143,17 @@ public sealed class LocalChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(serviceType);
         if (serviceKey is not null) return null;
         if (serviceType == typeof(ChatClientMetadata)) return _metadata;
-        if (serviceType == typeof(LlamaModel)) return _model;
-        if (serviceType == typeof(ChatTemplate)) return _template;
+        if (serviceType == typeof(LocalModel)) return _model;
+        if (serviceType == typeof(ChatPrompt)) return _prompt;
         return serviceType.IsInstanceOfType(this) ? this : null;
     }
 
-    /// <summary>Nothing to release: the model is managed memory, owned by whoever loaded it.</summary>
+    /// <summary>Nothing to release: the model belongs to whoever loaded it (the provider).</summary>
     public void Dispose()
     {
     }
+
+    private bool IsStop(int token) => _extraStopTokens.Contains(token) || _model.IsEndOfGeneration(token);
 
     private ChatResponseUpdate Update(string responseId, string text) => new(ChatRole.Assistant, text)
     {

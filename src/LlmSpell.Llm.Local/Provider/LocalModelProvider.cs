@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using LlmSpell.Llm.Local.Chat;
-using LlmSpell.Llm.Local.Inference;
+using LlmSpell.Llm.Local.Engine;
 using Microsoft.Extensions.AI;
 
 namespace LlmSpell.Llm.Local.Provider;
@@ -8,17 +8,20 @@ namespace LlmSpell.Llm.Local.Provider;
 /// <summary>
 /// Serves <c>local/…</c> model specs: <c>local/&lt;path&gt;.gguf</c> (absolute, or relative to the current directory, then
 /// to the models folder) or <c>local/&lt;name&gt;</c> (<c>&lt;name&gt;.gguf</c> in the models folder). One loaded model and
-/// one client per file; a model serves one request at a time (parallel workflow branches queue).
+/// one client per file: parallel workflow branches on one model share its weights and are decoded together in batches.
 /// </summary>
-public sealed class LocalModelProvider : ILocalModelProvider
+public sealed class LocalModelProvider : ILocalModelProvider, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<IChatClient>> _clients = new(StringComparer.Ordinal);
-    private readonly Func<LlamaModel, IEnumerable<int>>? _extraStopTokens;
+    private readonly Func<LocalModel, IEnumerable<int>>? _extraStopTokens;
+    private readonly LocalModelOptions _options;
 
-    /// <param name="extraStopTokens">Stop tokens besides EOS for a loaded model (e.g. BOS for llama2.c story models); null: EOS only.</param>
-    public LocalModelProvider(Func<LlamaModel, IEnumerable<int>>? extraStopTokens = null)
+    /// <param name="extraStopTokens">Stop tokens besides the model's end-of-generation ones (e.g. BOS for llama2.c story models); null: none.</param>
+    /// <param name="options">How models are loaded (context per request, parallel sequences, threads); null: the defaults.</param>
+    public LocalModelProvider(Func<LocalModel, IEnumerable<int>>? extraStopTokens = null, LocalModelOptions? options = null)
     {
         _extraStopTokens = extraStopTokens;
+        _options = options ?? LocalModelOptions.Default;
     }
 
     public IChatClient GetClient(string model, string modelsDirectory)
@@ -77,9 +80,25 @@ public sealed class LocalModelProvider : ILocalModelProvider
         }
     }
 
+    /// <summary>Unloads the models (requests in flight end with an error).</summary>
+    public void Dispose()
+    {
+        foreach (var lazy in _clients.Values)
+            if (lazy.IsValueCreated) lazy.Value.GetService<LocalModel>()?.Dispose();
+        _clients.Clear();
+    }
+
     private IChatClient Load(string path)
     {
-        var model = LlamaModel.Load(path);
-        return new SerializedChatClient(new LocalChatClient(model, extraStopTokens: _extraStopTokens?.Invoke(model)));
+        var model = LocalModel.Load(path, _options);
+        try
+        {
+            return new LocalChatClient(model, extraStopTokens: _extraStopTokens?.Invoke(model));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 }

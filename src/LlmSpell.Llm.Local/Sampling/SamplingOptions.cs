@@ -1,6 +1,6 @@
 namespace LlmSpell.Llm.Local.Sampling;
 
-/// <summary>How the next token is chosen. Temperature 0 (the default) is greedy: argmax, lowest id on ties.</summary>
+/// <summary>How the next token is chosen (llama.cpp's sampler chain is built from it). Temperature 0 (the default) is greedy: argmax.</summary>
 public sealed record SamplingOptions
 {
     public static readonly SamplingOptions Greedy = new();
@@ -32,7 +32,7 @@ public sealed record SamplingOptions
     /// <summary>Seed of the random source; null = a different sequence each time.</summary>
     public long? Seed { get; init; }
 
-    /// <summary>Whether any penalty applies (they need the recent tokens, see <see cref="TokenSampler.Accept"/>).</summary>
+    /// <summary>Whether any penalty applies (then llama.cpp's penalty sampler sees the prompt and the answer so far).</summary>
     public bool HasPenalties => RepeatLastN > 0 && (RepeatPenalty != 1f || FrequencyPenalty != 0f || PresencePenalty != 0f);
 
     public bool IsGreedy => Temperature <= 0f;

@@ -43,6 +43,7 @@ public sealed class EnvironmentCommandsSpec(OllamaFixture ollama) : CliSpec(olla
         run.Stdout.Should().MatchRegex($@"ok\s+data dir\s+{System.Text.RegularExpressions.Regex.Escape(DataDirectory)} \(writable\)");
         run.Stdout.Should().MatchRegex(@"ok\s+ollama\s+reachable at");
         run.Stdout.Should().MatchRegex(@"ok\s+model\s+default model ollama/llama3\.2:3b is installed");
+        run.Stdout.Should().MatchRegex(@"ok\s+local\s+llama\.cpp CPU \((AVX-512|AVX2|AVX|no AVX)\) loaded; models folder ");
         run.Stdout.Should().Contain("No problems.");
     }
 

@@ -49,6 +49,21 @@ public sealed class LocalModelRunSpec(OllamaFixture ollama) : CliSpec(ollama)
     }
 
     [Fact]
+    public async Task A_corrupt_local_model_fails_the_step_with_one_line_naming_the_file_not_a_native_crash()
+    {
+        var dir = Path.Combine(DataDirectory, "bad-models");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, "stories260K.gguf");
+        await File.WriteAllTextAsync(file, "<html>502 Bad Gateway</html>");
+
+        var run = await Offline.With("LLMSPELL_MODELS_DIR", dir)
+            .RunAsync("run", Path.Combine("config", "examples", "local-story.json"), "--input", "Once upon a time");
+
+        run.ExitCode.Should().NotBe(0, run.ToString());
+        (run.Stdout + run.Stderr).Should().Contain($"Local model file '{file}' could not be loaded by llama.cpp").And.Contain("Download it again").And.NotContain("   at ");
+    }
+
+    [Fact]
     public async Task Template_exec_agent_steps_run_on_a_local_model_given_by_absolute_path()
     {
         var model = "local/" + Path.Combine(ModelsDirectory, "stories260K.gguf");

@@ -1,3 +1,4 @@
+using LlmSpell.Llm.Local.Engine;
 using LlmSpell.Llm.Local.Provider;
 using LlmSpell.Llm.Local.Tests.Support;
 using LlmSpell.Llm.Pricing;
@@ -34,8 +35,8 @@ public sealed class LocalModelProviderSpec
         using var provider = Provider();
         var byName = provider.GetClient(ModelSpec.Parse("local/stories260K"));
         var byPath = provider.GetClient(ModelSpec.Parse("local/" + ModelPath));
-        byName.GetService<LlmSpell.Llm.Local.Inference.LlamaModel>().Should().BeSameAs(byPath.GetService<LlmSpell.Llm.Local.Inference.LlamaModel>());
-        byName.GetService<LlmSpell.Llm.Local.Inference.LlamaModel>().Should().NotBeNull();
+        byName.GetService<LocalModel>().Should().BeSameAs(byPath.GetService<LocalModel>());
+        byName.GetService<LocalModel>().Should().NotBeNull();
         provider.Providers.Should().Contain("local");
     }
 
@@ -59,20 +60,42 @@ public sealed class LocalModelProviderSpec
     }
 
     [Fact]
-    public async Task A_model_serves_one_request_at_a_time()
+    public async Task A_request_does_not_wait_for_another_open_stream_on_the_same_model()
     {
         using var provider = Provider();
         var client = provider.GetClient(ModelSpec.Parse("local/stories260K"));
-        var options = new ChatOptions { MaxOutputTokens = 8 };
+        var options = new ChatOptions { MaxOutputTokens = 24, Temperature = 0 };
         await using var first = client.GetStreamingResponseAsync("Once upon a time", options).GetAsyncEnumerator();
         (await first.MoveNextAsync()).Should().BeTrue();
 
-        // The first stream holds the model: the second request waits until it ends.
-        var second = client.GetResponseAsync("Once upon a time", options);
-        second.IsCompleted.Should().BeFalse();
-        while (await first.MoveNextAsync()) { }
-        await first.DisposeAsync();
-        (await second).Text.Should().NotBeEmpty();
+        // The first stream is open and unread; the second request is decoded beside it and completes on its own.
+        var second = await client.GetResponseAsync("Once upon a time", options);
+
+        TestModels.Golden().Cases[0].OutputText.Should().StartWith(second.Text);
+        var rest = first.Current.Text;
+        while (await first.MoveNextAsync()) rest += first.Current.Text;
+        rest.Should().Be(second.Text);
+    }
+
+    [Fact]
+    public async Task Parallel_requests_on_one_model_share_its_weights_and_are_decoded_together()
+    {
+        using var local = new LocalModelProvider();
+        using var provider = new ChatClientProvider(LlmProviderOptions.Default.WithLocalModels(local).WithModelsDirectory(ModelsDir));
+        var client = provider.GetClient(ModelSpec.Parse("local/stories260K"));
+        var model = client.GetService<LocalModel>()!;
+        var golden = TestModels.Golden();
+        Task<ChatResponse>[] answers;
+
+        using (model.Decoder.Hold())
+        {
+            answers = golden.Cases.Take(3).Select(c => client.GetResponseAsync(c.Prompt, new ChatOptions { MaxOutputTokens = golden.MaxNewTokens, Temperature = 0 })).ToArray();
+            model.Decoder.Queued.Should().Be(3, "each call submits its request before its first await");
+        }
+        var texts = (await Task.WhenAll(answers)).Select(a => a.Text).ToArray();
+
+        model.PeakBatchSequences.Should().Be(3);
+        texts.Should().Equal(golden.Cases.Take(3).Select(c => c.OutputText));
     }
 
     [Fact]

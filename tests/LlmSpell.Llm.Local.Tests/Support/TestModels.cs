@@ -9,10 +9,13 @@ public static class TestModels
     public const string Stories260K = "stories260K.gguf";
     public const string Stories260KGolden = "stories260K.golden.json";
 
-    private static readonly Lazy<LlmSpell.Llm.Local.Inference.LlamaModel> LoadedStories = new(() => LlmSpell.Llm.Local.Inference.LlamaModel.Load(PathOf(Stories260K)));
+    private static readonly Lazy<LlmSpell.Llm.Local.Engine.LocalModel> LoadedStories = new(() => LlmSpell.Llm.Local.Engine.LocalModel.Load(PathOf(Stories260K)));
 
-    /// <summary>The loaded stories260K model, shared by the tests (the model is immutable).</summary>
-    public static LlmSpell.Llm.Local.Inference.LlamaModel Stories => LoadedStories.Value;
+    /// <summary>The loaded stories260K model, shared by the tests (requests on it are decoded together, as in production).</summary>
+    public static LlmSpell.Llm.Local.Engine.LocalModel Stories => LoadedStories.Value;
+
+    /// <summary>stories260K's BOS id: llama2.c story models end a story with it.</summary>
+    public static int StoriesBos => (int)Stories.Weights.Vocab.BOS!.Value;
 
     /// <summary>The full path of a model file; fails the test, saying where it looked, when the file is not there.</summary>
     public static string PathOf(string fileName) => PathOf(fileName, CandidateDirectories());

@@ -20,7 +20,7 @@ internal sealed class StepAttemptException(long attemptId, Exception cause)
 /// the coordinator as supervision. One worker serves all attempts of its coordinator (it holds no state between them),
 /// which spares an actor's creation, watch and stop per attempt; a timeout or cancel fires the attempt's token.
 /// </summary>
-internal sealed class StepWorker : ReceiveActor
+internal sealed class StepWorker : UntypedActor
 {
     /// <summary>Runs one agent step attempt; streamed text becomes <see cref="StepProgress"/> events of <paramref name="Run"/>.</summary>
     public sealed record RunAgent(long AttemptId, string Key, string Path, RunContext Run, AgentRequest Request, CancellationToken CancellationToken);
@@ -35,10 +35,19 @@ internal sealed class StepWorker : ReceiveActor
 
     private StepWorker()
     {
-        Receive<RunAgent>(msg => Report(msg.AttemptId, Start(() => ExecuteAgentAsync(msg))));
-        Receive<RunTool>(msg => Report(msg.AttemptId, Start(() => InvokeToolAsync(msg))));
-        // Failures travel as supervision: the coordinator's strategy decides what happens next.
-        Receive<Faulted>(f => throw new StepAttemptException(f.AttemptId, f.Cause));
+    }
+
+    // An UntypedActor: created per coordinator, it does not build a ReceiveActor's handler table each time.
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case RunAgent msg: Report(msg.AttemptId, Start(() => ExecuteAgentAsync(msg))); break;
+            case RunTool msg: Report(msg.AttemptId, Start(() => InvokeToolAsync(msg))); break;
+            // Failures travel as supervision: the coordinator's strategy decides what happens next.
+            case Faulted f: throw new StepAttemptException(f.AttemptId, f.Cause);
+            default: Unhandled(message); break;
+        }
     }
 
     // A call that throws synchronously still fails as a task, never inside this actor's handler.

@@ -115,7 +115,7 @@ internal sealed partial class WorkflowCoordinator
 }
 
 /// <summary>A routee of a parallel workflow's pool: runs a branch as a child coordinator and relays its outcome.</summary>
-internal sealed class BranchRunner : ReceiveActor
+internal sealed class BranchRunner : UntypedActor
 {
     public sealed record RunBranch(string Branch, CoordinatorSpec Spec);
 
@@ -125,28 +125,34 @@ internal sealed class BranchRunner : ReceiveActor
 
     private BranchRunner()
     {
-        Receive<RunBranch>(run =>
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            var child = Context.ActorOf(WorkflowCoordinator.Props(run.Spec));
-            Context.Watch(child);
-            _running[child] = (run.Branch, Sender);
-        });
-        Receive<WorkflowCoordinator.Cancel>(cancel =>
-        {
-            foreach (var child in _running.Keys) child.Tell(cancel, Self);
-        });
-        Receive<WorkflowCoordinator.Finished>(finished =>
-        {
-            if (!_running.Remove(Sender, out var entry)) return;
-            Context.Unwatch(Sender);
-            entry.ReplyTo.Tell(new WorkflowCoordinator.BranchFinished(entry.Branch, finished.Outcome), Self);
-        });
-        Receive<Terminated>(t =>
-        {
-            if (!_running.Remove(t.ActorRef, out var entry)) return;
-            entry.ReplyTo.Tell(new WorkflowCoordinator.BranchFinished(entry.Branch, new CoordinatorOutcome(
-                RunStatus.Failed, null, new Dictionary<string, JsonNode?>(), [], "the branch's coordinator stopped unexpectedly")), Self);
-        });
+            case RunBranch run:
+                var child = Context.ActorOf(WorkflowCoordinator.Props(run.Spec));
+                Context.Watch(child);
+                _running[child] = (run.Branch, Sender);
+                break;
+            case WorkflowCoordinator.Cancel cancel:
+                foreach (var running in _running.Keys) running.Tell(cancel, Self);
+                break;
+            case WorkflowCoordinator.Finished finished:
+                if (!_running.Remove(Sender, out var done)) return;
+                Context.Unwatch(Sender);
+                done.ReplyTo.Tell(new WorkflowCoordinator.BranchFinished(done.Branch, finished.Outcome), Self);
+                break;
+            case Terminated t:
+                if (!_running.Remove(t.ActorRef, out var lost)) return;
+                lost.ReplyTo.Tell(new WorkflowCoordinator.BranchFinished(lost.Branch, new CoordinatorOutcome(
+                    RunStatus.Failed, null, new Dictionary<string, JsonNode?>(), [], "the branch's coordinator stopped unexpectedly")), Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     // A branch coordinator that throws is a bug, not a step failure: stop it and report the branch failed.

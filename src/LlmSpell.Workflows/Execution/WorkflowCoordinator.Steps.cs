@@ -361,7 +361,7 @@ internal sealed partial class WorkflowCoordinator
     {
         var attempt = _attempts[id];
         _attempts.Remove(id);
-        Timers.Cancel(("step-timeout", id));
+        if (attempt.Limit is not null) Timers.Cancel(("step-timeout", id));
         if (attempt.Signal is { } signal) _run.Waiters.TryRemove(new KeyValuePair<string, IActorRef>(signal, Self));
         if (attempt.Child is { } child)
         {

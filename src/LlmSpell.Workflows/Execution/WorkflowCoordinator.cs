@@ -24,7 +24,7 @@ internal sealed record CoordinatorSpec(
 /// with its supervised children: step actors per attempt, child coordinators for nested workflows,
 /// and a pool router for parallel branches. The partial files hold each pattern's protocol.
 /// </summary>
-internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
+internal sealed partial class WorkflowCoordinator : UntypedActor, IWithTimers
 {
     // ---- protocol ------------------------------------------------------------------------------
 
@@ -94,20 +94,37 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
         _definition = spec.Definition;
         _scope = spec.Scope;
 
-        Receive<StepSucceeded>(Guarded<StepSucceeded>(OnStepSucceeded));
-        Receive<Finished>(Guarded<Finished>(OnChildFinished));
-        Receive<StepTimedOut>(Guarded<StepTimedOut>(OnStepTimedOut));
-        Receive<AttemptFaulted>(Guarded<AttemptFaulted>(OnAttemptFaulted));
-        Receive<RetryStep>(Guarded<RetryStep>(r => StartAttempt(r.Run)));
-        Receive<Signal>(Guarded<Signal>(OnSignal));
-        Receive<Terminated>(Guarded<Terminated>(OnChildTerminated));
-        Receive<Cancel>(c => Finish(RunStatus.Cancelled, null, c.Reason));
-        Receive<RunTimedOut>(t => Finish(RunStatus.TimedOut, null, $"the workflow '{_definition.Name}' timed out after {Format(t.Timeout)}"));
-        Receive<BranchFinished>(Guarded<BranchFinished>(OnBranchFinished));
-        Receive<NextIteration>(Guarded<NextIteration>(_ => NextLoopIteration()));
-        Receive<Durable>(Guarded<Durable>(d => { if (!_finished) d.Then(); }));
-        Receive<JournalFailed>(f => Finish(RunStatus.Failed, null, f.Cause.Message));
-        Receive<DrainTimedOut>(_ => Report(stopSelf: true));
+    }
+
+    // An UntypedActor with a switch: a coordinator is created per run, branch and nested workflow, and a ReceiveActor
+    // would build its handler table at every creation.
+    protected override void OnReceive(object message)
+    {
+        try
+        {
+            switch (message)
+            {
+                case StepSucceeded m: OnStepSucceeded(m); break;
+                case Finished m: OnChildFinished(m); break;
+                case StepTimedOut m: OnStepTimedOut(m); break;
+                case AttemptFaulted m: OnAttemptFaulted(m); break;
+                case RetryStep m: StartAttempt(m.Run); break;
+                case Signal m: OnSignal(m); break;
+                case Terminated m: OnChildTerminated(m); break;
+                case Cancel m: Finish(RunStatus.Cancelled, null, m.Reason); break;
+                case RunTimedOut m: Finish(RunStatus.TimedOut, null, $"the workflow '{_definition.Name}' timed out after {Format(m.Timeout)}"); break;
+                case BranchFinished m: OnBranchFinished(m); break;
+                case NextIteration: NextLoopIteration(); break;
+                case Durable m: if (!_finished) m.Then(); break;
+                case JournalFailed m: Finish(RunStatus.Failed, null, m.Cause.Message); break;
+                case DrainTimedOut: Report(stopSelf: true); break;
+                default: Unhandled(message); break;
+            }
+        }
+        catch (Exception ex) when (!_finished)
+        {
+            FailUnexpectedly(ex);
+        }
     }
 
     protected override void PreStart() => Guard(() =>
@@ -125,8 +142,6 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
         }
     });
 
-    private Action<T> Guarded<T>(Action<T> handler) => message => Guard(() => handler(message));
-
     // A coordinator must not crash: stopped by its supervisor, a root run would end as "cancelled", and a
     // failure in PreStart (after which the kernel, as Akka, calls no PostStop) would never end it at all.
     // An unexpected exception (a throwing tool registry or agent executor, or a bug) fails the workflow instead.
@@ -138,9 +153,14 @@ internal sealed partial class WorkflowCoordinator : ReceiveActor, IWithTimers
         }
         catch (Exception ex) when (!_finished)
         {
-            Context.GetLogger().Error(ex, "Workflow '{0}' of run {1} failed unexpectedly", _definition.Name, _run.RunId);
-            Finish(RunStatus.Failed, null, $"the workflow '{_definition.Name}' failed unexpectedly: {ex.Message}");
+            FailUnexpectedly(ex);
         }
+    }
+
+    private void FailUnexpectedly(Exception ex)
+    {
+        Context.GetLogger().Error(ex, "Workflow '{0}' of run {1} failed unexpectedly", _definition.Name, _run.RunId);
+        Finish(RunStatus.Failed, null, $"the workflow '{_definition.Name}' failed unexpectedly: {ex.Message}");
     }
 
     // Every failure of a child is decided here. A step attempt's failure (from the worker) resumes the worker, which

@@ -107,7 +107,8 @@ internal sealed class EndpointChatClient : DelegatingChatClient
                 yield return update;
                 try
                 {
-                    using (call.Enter()) any = await updates.MoveNextAsync().ConfigureAwait(false);
+                    // No request goes out from here on: the call was captured by the response's guard, if any.
+                    any = await updates.MoveNextAsync().ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {

@@ -33,11 +33,9 @@ internal sealed class EndpointHandler(LlmEndpoint endpoint, HttpMessageHandler i
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         if (mediaType == "application/x-ndjson")
         {
-            var token = call?.Token ?? CancellationToken.None;
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var guarded = new StreamContent(new NdjsonGuardStream(stream, endpoint, call?.Model, token, call?.ReportedError));
-            foreach (var header in response.Content.Headers) guarded.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            response.Content = guarded;
+            var guard = new NdjsonGuardStream(stream, endpoint, call?.Model, call?.Token ?? CancellationToken.None, call?.ReportedError);
+            response.Content = new GuardedContent(guard, response.Content.Headers.ContentType);
         }
         else if (mediaType == "application/json")
         {
@@ -65,6 +63,36 @@ internal sealed class EndpointHandler(LlmEndpoint endpoint, HttpMessageHandler i
         }
         // Trailing whitespace after a whole document is not a cut.
         return reader.CurrentDepth > 0 || reader.TokenType == JsonTokenType.None || !bytes[(int)reader.BytesConsumed..].Trim(" \t\r\n"u8).IsEmpty;
+    }
+
+    /// <summary>The guarded body: hands out the guard itself (no copy, no further wrapper).</summary>
+    private sealed class GuardedContent : HttpContent
+    {
+        private readonly NdjsonGuardStream _guard;
+
+        public GuardedContent(NdjsonGuardStream guard, System.Net.Http.Headers.MediaTypeHeaderValue? contentType)
+        {
+            _guard = guard;
+            Headers.ContentType = contentType;
+        }
+
+        protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult<Stream>(_guard);
+
+        protected override Stream CreateContentReadStream(CancellationToken cancellationToken) => _guard;
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => _guard.CopyToAsync(stream);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _guard.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     /// <summary>A handler that sends through an HttpClient the caller owns (its handlers stay in place; ours go in front).</summary>

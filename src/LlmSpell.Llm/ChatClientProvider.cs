@@ -59,8 +59,10 @@ public sealed class ChatClientProvider : IChatClientProvider, IDisposable
             OpenAICompatibleClient openAI => openAI.AsChatClient(model.Model),
             var other => throw new InvalidOperationException($"Unexpected endpoint client {other.GetType()}."),
         };
-        // M.E.AI's own middleware around ours: GenAI spans and metrics (prompts and answers stay out: sensitive data is off).
-        return _chatClients.GetOrAdd(model, client.AsBuilder().UseOpenTelemetry(_loggers, TelemetrySourceName).Build());
+        // M.E.AI's own middleware around ours: GenAI spans and metrics (prompts and answers stay out: sensitive data is off),
+        // taken only while something listens.
+        var instrumented = client.AsBuilder().UseOpenTelemetry(_loggers, TelemetrySourceName).Build();
+        return _chatClients.GetOrAdd(model, new TelemetryGate(client, instrumented));
     }
 
     private IChatClient LocalClient(ModelSpec model)

@@ -37,6 +37,33 @@ public sealed class ChatClientProviderSpec : IClassFixture<OllamaServerFixture>
     }
 
     [Fact]
+    public async Task Chat_calls_are_traced_as_gen_ai_spans_while_something_listens_to_the_telemetry_source()
+    {
+        var spans = new List<System.Diagnostics.Activity>();
+        using var provider = new ChatClientProvider(environment: Env());
+        var client = provider.GetClient(ModelSpec.Parse("ollama/llama3.2:3b"));
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "unheard")]);
+
+        using (var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == ChatClientProvider.TelemetrySourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (spans) spans.Add(a); },
+        })
+        {
+            System.Diagnostics.ActivitySource.AddActivityListener(listener);
+            await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "heard")]))
+            {
+            }
+        }
+
+        var span = spans.Should().ContainSingle().Subject;
+        span.DisplayName.Should().Contain("llama3.2:3b");
+        span.GetTagItem("gen_ai.usage.input_tokens").Should().Be(12);
+        span.TagObjects.Select(t => t.Value?.ToString()).Should().NotContain(v => v != null && (v.Contains("heard") || v.Contains("unheard")), "prompts stay out of traces");
+    }
+
+    [Fact]
     public void Openai_models_get_the_openai_compatible_client_and_unknown_providers_list_the_known_ones()
     {
         using var provider = new ChatClientProvider(environment: Env(openAiKey: "sk-x"));

@@ -147,6 +147,8 @@ internal sealed class EndpointChatClient : DelegatingChatClient
         var model = options?.ModelId ?? _defaultModel ?? throw new LlmConfigurationException(
             $"No model given for {_endpoint.Profile.DisplayName} at {_endpoint.BaseUrl}: set ChatOptions.ModelId or create the client with a default model (e.g. 'llama3.2:3b').",
             _endpoint.Provider, _endpoint.BaseUrl);
+        // The caller's options are theirs: fill in a copy, and only when something is missing.
+        if (options?.ModelId is not null && _prepare is null) return (model, options);
         var prepared = options?.Clone() ?? new ChatOptions();
         prepared.ModelId = model;
         return (model, _prepare is null ? prepared : _prepare(prepared));

@@ -58,7 +58,8 @@ public sealed class OllamaEndpoint : IDisposable
 
     /// <summary>An <see cref="IChatClient"/> over <c>/api/chat</c>; <paramref name="defaultModel"/> applies when ChatOptions.ModelId is unset.</summary>
     public IChatClient AsChatClient(string? defaultModel = null) =>
-        new EndpointChatClient(_api, _endpoint, defaultModel, "ollama", IsDone, "a final \"done\": true line", WithKeepAlive);
+        new EndpointChatClient(_api, _endpoint, defaultModel, "ollama", IsDone, "a final \"done\": true line",
+            _endpoint.Options.KeepAlive is null ? null : WithKeepAlive);
 
     /// <summary>An <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> over <c>/api/embed</c>.</summary>
     public IEmbeddingGenerator<string, Embedding<float>> AsEmbeddingGenerator(string? defaultModel = null) =>

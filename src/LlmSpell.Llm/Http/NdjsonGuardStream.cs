@@ -22,7 +22,12 @@ internal sealed class NdjsonGuardStream(Stream inner, LlmEndpoint endpoint, stri
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (_failure is not null) throw _failure;
+        var read = inner.Read(buffer, offset, count);
+        return Check(buffer.AsSpan(offset, read));
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

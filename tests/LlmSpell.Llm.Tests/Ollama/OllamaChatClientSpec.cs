@@ -339,6 +339,44 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
     }
 
     [Fact]
+    public async Task A_stream_that_stalls_mid_answer_is_cut_by_the_request_timeout_though_OllamaSharp_reads_the_body_without_a_token()
+    {
+        _server.Always(ScriptedReply.Text("one two three").StallingAfter(1));
+        using var ollama = new OllamaEndpoint(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl).WithRequestTimeout(TimeSpan.FromMilliseconds(300)));
+
+        async Task Consume()
+        {
+            await foreach (var _ in ollama.AsChatClient(Model).GetStreamingResponseAsync(Ask("count")))
+            {
+            }
+        }
+        // Bounded: a read that ignored the timeout would wait forever.
+        var act = () => Consume().WaitAsync(Loopback.Patience);
+
+        (await act.Should().ThrowAsync<LlmTimeoutException>()).Which.Message.Should().Contain("request timeout of 300 ms");
+        ollama.InFlight.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Cancelling_while_the_body_read_waits_on_a_silent_server_is_a_cancellation()
+    {
+        _server.Always(ScriptedReply.Text("one two three").StallingAfter(1));
+        using var cts = new CancellationTokenSource();
+
+        async Task Consume()
+        {
+            await foreach (var _ in _chat.GetStreamingResponseAsync(Ask("count"), cancellationToken: cts.Token))
+                cts.CancelAfter(TimeSpan.FromMilliseconds(50)); // fires while the next read waits, or before it starts: a cancellation either way
+        }
+        // Bounded: a read that ignored the token would wait forever.
+        var act = () => Consume().WaitAsync(Loopback.Patience);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        await _server.Requests.Single().Aborted.WaitAsync(Loopback.Patience);
+        _ollama.InFlight.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Parallel_calls_queue_behind_the_concurrency_limit()
     {
         // The first two wait for each other, so the limit is reached for sure; the delay gives a third every chance to overlap.

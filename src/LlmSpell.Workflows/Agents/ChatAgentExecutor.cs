@@ -48,6 +48,8 @@ public sealed class ChatAgentExecutor : IAgentExecutor
         try
         {
             var spec = ModelFor(agentId, model);
+            // Asked on an actor's thread: never wait here for an in-process model that may still be loading.
+            if (spec.Provider == LlmProviderOptions.LocalProvider) return $"{spec} (in process)";
             return Target(spec, _clients.GetClient(spec));
         }
         catch (Exception ex) when (ex is LlmException or FormatException)

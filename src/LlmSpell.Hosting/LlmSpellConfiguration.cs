@@ -28,7 +28,7 @@ public static class LlmSpellConfiguration
     private static readonly string[] ClusterKeys = ["Enabled", "NodeName", "Address", "Schema", "HeartbeatInterval", "LeaseExpiry", "Placement"];
 
     private static readonly string[] EndpointKeys =
-        ["Kind", "BaseUrl", "ApiKey", "MaxConcurrency", "MaxRetries", "RequestTimeout", "ConnectTimeout", "KeepAlive"];
+        ["Kind", "BaseUrl", "ApiKey", "MaxConcurrency", "MaxRetries", "RequestTimeout", "ConnectTimeout", "KeepAlive", "StallWarning"];
 
     private static readonly string[] AgentKeys = ["Model", "SystemPrompt", "Temperature", "MaxTokens"];
 
@@ -90,6 +90,7 @@ public static class LlmSpellConfiguration
             if (Str(child, "RequestTimeout") is not null) endpoint = endpoint with { RequestTimeout = Duration(child, "RequestTimeout") };
             if (Str(child, "ConnectTimeout") is not null) endpoint = endpoint with { ConnectTimeout = Duration(child, "ConnectTimeout") };
             if (Str(child, "KeepAlive") is { } keepAlive) endpoint = endpoint with { KeepAlive = keepAlive };
+            if (Str(child, "StallWarning") is not null) endpoint = endpoint with { StallWarning = Duration(child, "StallWarning") };
             o = o.WithLlm(l => l.WithEndpoint(child.Key, endpoint));
         }
 

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LlmSpell.Llm;
 
 /// <summary>
-/// Resolves model specs to clients: <c>ollama/…</c> (or a bare name) to Ollama's native API, <c>openai/…</c> to an
-/// OpenAI-compatible server, and any further endpoint configured in <see cref="LlmProviderOptions.Endpoints"/> by its
+/// Resolves model specs to clients: <c>ollama/…</c> (or a bare name) to Ollama through OllamaSharp, <c>openai/…</c> to an
+/// OpenAI-compatible server through Microsoft.Extensions.AI.OpenAI, and any further endpoint configured in <see cref="LlmProviderOptions.Endpoints"/> by its
 /// kind. One client per endpoint, shared by every model on it, so its concurrency limit covers all of them.
 /// </summary>
 public sealed class ChatClientProvider : IChatClientProvider, IDisposable
@@ -36,6 +36,9 @@ public sealed class ChatClientProvider : IChatClientProvider, IDisposable
         Costs = new CostCalculator(_options.Prices);
     }
 
+    /// <summary>The ActivitySource and Meter name of the chat clients' GenAI telemetry (<c>AddSource</c>/<c>AddMeter</c> it to export).</summary>
+    public const string TelemetrySourceName = "LlmSpell.Llm";
+
     /// <summary>The provider names a model spec may start with.</summary>
     public IReadOnlyCollection<string> Providers => _options.Endpoints.Keys
         .Concat(_options.LocalModels is null ? [] : [LlmProviderOptions.LocalProvider])
@@ -52,11 +55,14 @@ public sealed class ChatClientProvider : IChatClientProvider, IDisposable
             return _chatClients.GetOrAdd(model, LocalClient(model));
         var client = EndpointOf(model.Provider) switch
         {
-            OllamaClient ollama => ollama.AsChatClient(model.Model),
+            OllamaEndpoint ollama => ollama.AsChatClient(model.Model),
             OpenAICompatibleClient openAI => openAI.AsChatClient(model.Model),
             var other => throw new InvalidOperationException($"Unexpected endpoint client {other.GetType()}."),
         };
-        return _chatClients.GetOrAdd(model, client);
+        // M.E.AI's own middleware around ours: GenAI spans and metrics (prompts and answers stay out: sensitive data is off),
+        // taken only while something listens.
+        var instrumented = client.AsBuilder().UseOpenTelemetry(_loggers, TelemetrySourceName).Build();
+        return _chatClients.GetOrAdd(model, new TelemetryGate(client, instrumented));
     }
 
     private IChatClient LocalClient(ModelSpec model)
@@ -70,16 +76,16 @@ public sealed class ChatClientProvider : IChatClientProvider, IDisposable
         return local.GetClient(model.Model, _options.ResolveModelsDirectory(_environment));
     }
 
-    /// <summary>The Ollama client of provider <paramref name="provider"/>, for model management (tags, show, pull) and embeddings.</summary>
-    public OllamaClient GetOllamaClient(string provider = LlmProviderOptions.OllamaProvider) =>
-        EndpointOf(provider) as OllamaClient ?? throw new LlmConfigurationException(
+    /// <summary>The Ollama endpoint of provider <paramref name="provider"/>, for model management (tags, show, pull) and embeddings.</summary>
+    public OllamaEndpoint GetOllamaEndpoint(string provider = LlmProviderOptions.OllamaProvider) =>
+        EndpointOf(provider) as OllamaEndpoint ?? throw new LlmConfigurationException(
             $"Provider '{provider}' is an OpenAI-compatible endpoint, not Ollama; use an Ollama provider (e.g. 'ollama').", provider);
 
     /// <summary>An embedding generator for <paramref name="model"/> (Ollama endpoints only).</summary>
     public IEmbeddingGenerator<string, Embedding<float>> GetEmbeddingGenerator(ModelSpec model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return EndpointOf(model.Provider) is OllamaClient ollama
+        return EndpointOf(model.Provider) is OllamaEndpoint ollama
             ? ollama.AsEmbeddingGenerator(model.Model)
             : throw new LlmConfigurationException(
                 $"Embeddings are served by Ollama endpoints only; '{model}' names the OpenAI-compatible endpoint '{model.Provider}'.", model.Provider);
@@ -113,7 +119,7 @@ public sealed class ChatClientProvider : IChatClientProvider, IDisposable
         var http = _httpClients?.Invoke(provider);
         return endpoint.Kind switch
         {
-            LlmProviderKind.Ollama => new OllamaClient(provider, endpoint, http, _loggers.CreateLogger<OllamaClient>(), _environment),
+            LlmProviderKind.Ollama => new OllamaEndpoint(provider, endpoint, http, _loggers.CreateLogger<OllamaEndpoint>(), _environment),
             LlmProviderKind.OpenAICompatible => new OpenAICompatibleClient(provider, endpoint, http, _loggers.CreateLogger<OpenAICompatibleClient>(), _environment),
             _ => throw new LlmConfigurationException($"Endpoint '{provider}' has unknown kind {endpoint.Kind}.", provider),
         };

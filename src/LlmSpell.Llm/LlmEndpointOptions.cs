@@ -44,6 +44,12 @@ public sealed record LlmEndpointOptions
     /// <summary>Delay before the first client-level retry; doubled for each further one.</summary>
     public TimeSpan RetryBackoff { get; init; } = DefaultRetryBackoff;
 
+    /// <summary>
+    /// Silence after which a call on this endpoint is reported as waiting (<c>stall_warning_s</c> of the endpoint); null: the
+    /// caller's setting (the CLI's top-level <c>stall_warning_s</c>, default 30 s); <see cref="Timeout.InfiniteTimeSpan"/>: never.
+    /// </summary>
+    public TimeSpan? StallWarning { get; init; }
+
     /// <summary>Ollama only: <c>keep_alive</c> sent with each request (e.g. "10m", "-1"); null: the server's default.</summary>
     public string? KeepAlive { get; init; }
 
@@ -51,6 +57,10 @@ public sealed record LlmEndpointOptions
     public LlmEndpointOptions WithBaseUrl(string baseUrl) => this with { BaseUrl = new Uri(baseUrl, UriKind.Absolute) };
     public LlmEndpointOptions WithApiKey(string? apiKey) => this with { ApiKey = apiKey };
     public LlmEndpointOptions WithKeepAlive(string? keepAlive) => this with { KeepAlive = keepAlive };
+
+    public LlmEndpointOptions WithStallWarning(TimeSpan? after) => after is null || after > TimeSpan.Zero || after == Timeout.InfiniteTimeSpan
+        ? this with { StallWarning = after }
+        : throw new ArgumentOutOfRangeException(nameof(after), after, "StallWarning must be positive (or Timeout.InfiniteTimeSpan, or null for the caller's).");
 
     public LlmEndpointOptions WithMaxConcurrency(int maxConcurrency) => maxConcurrency >= 1
         ? this with { MaxConcurrency = maxConcurrency }
@@ -76,6 +86,8 @@ public sealed record LlmEndpointOptions
             throw new LlmConfigurationException($"Endpoint '{provider}': RequestTimeout is {RequestTimeout}; it must be positive.", provider);
         if (ConnectTimeout <= TimeSpan.Zero && ConnectTimeout != Timeout.InfiniteTimeSpan)
             throw new LlmConfigurationException($"Endpoint '{provider}': ConnectTimeout is {ConnectTimeout}; it must be positive.", provider);
+        if (StallWarning is { } stall && stall <= TimeSpan.Zero && stall != Timeout.InfiniteTimeSpan)
+            throw new LlmConfigurationException($"Endpoint '{provider}': StallWarning is {stall}; it must be positive.", provider);
         if (MaxRetries < 0) throw new LlmConfigurationException($"Endpoint '{provider}': MaxRetries is {MaxRetries}; it must not be negative.", provider);
         if (BaseUrl is { IsAbsoluteUri: false } or { Scheme: not ("http" or "https") })
             throw new LlmConfigurationException($"Endpoint '{provider}': BaseUrl '{BaseUrl}' must be an absolute http:// or https:// URL.", provider);
@@ -93,6 +105,7 @@ public sealed record LlmEndpointOptions
             .Append(", ConnectTimeout = ").Append(ConnectTimeout)
             .Append(", MaxRetries = ").Append(MaxRetries)
             .Append(", RetryBackoff = ").Append(RetryBackoff)
+            .Append(", StallWarning = ").Append(StallWarning?.ToString() ?? "(caller's)")
             .Append(", KeepAlive = ").Append(KeepAlive ?? "(default)");
         return true;
     }

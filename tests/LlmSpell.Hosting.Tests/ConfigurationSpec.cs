@@ -47,6 +47,7 @@ public sealed class ConfigurationSpec : HostSpec
             ("LlmSpell:Llm:Endpoints:local:Kind", "openai"),
             ("LlmSpell:Llm:Endpoints:local:BaseUrl", "http://127.0.0.1:8000/v1"),
             ("LlmSpell:Llm:Endpoints:local:MaxConcurrency", "2"),
+            ("LlmSpell:Llm:Endpoints:local:StallWarning", "00:00:05"),
             ("LlmSpell:Agents:analyst:Model", "local/qwen"),
             ("LlmSpell:Agents:analyst:Temperature", "0.2"));
 
@@ -54,6 +55,7 @@ public sealed class ConfigurationSpec : HostSpec
         options.Llm.Endpoints["local"].Kind.Should().Be(LlmProviderKind.OpenAICompatible);
         options.Llm.Endpoints["local"].MaxConcurrency.Should().Be(2);
         options.Llm.Endpoints["local"].BaseUrl.Should().Be(new Uri("http://127.0.0.1:8000/v1"));
+        options.Llm.Endpoints["local"].StallWarning.Should().Be(TimeSpan.FromSeconds(5));
         options.Agents.Should().ContainSingle(a => a.Id == "analyst" && a.Model == "local/qwen" && a.Temperature == 0.2);
     }
 
@@ -70,7 +72,7 @@ public sealed class ConfigurationSpec : HostSpec
     [InlineData("LlmSpell:DefaultModel", "ollama/", "LlmSpell:DefaultModel: must be a model spec like ollama/llama3.2:3b, got 'ollama/'")]
     [InlineData("LlmSpell:Agents:a:Model", "nowhere/m", "LlmSpell:Agents:a:Model: provider 'nowhere' of model 'nowhere/m' has no endpoint; add LlmSpell:Llm:Endpoints:nowhere")]
     [InlineData("LlmSpell:DefualtModel", "ollama/x", "LlmSpell:DefualtModel: is not a setting; did you mean 'DefaultModel'? (settings here: SystemName, DataDirectory, Journal, DatabaseFile, PostgresConnectionString, ResumeOnStart, DefaultModel, BuiltInTools, WorkspaceDirectory, Llm, Agents, Tools, Logging, Cluster)")]
-    [InlineData("LlmSpell:Llm:Endpoints:ollama:MaxConcurency", "8", "LlmSpell:Llm:Endpoints:ollama:MaxConcurency: is not a setting; did you mean 'MaxConcurrency'? (settings here: Kind, BaseUrl, ApiKey, MaxConcurrency, MaxRetries, RequestTimeout, ConnectTimeout, KeepAlive)")]
+    [InlineData("LlmSpell:Llm:Endpoints:ollama:MaxConcurency", "8", "LlmSpell:Llm:Endpoints:ollama:MaxConcurency: is not a setting; did you mean 'MaxConcurrency'? (settings here: Kind, BaseUrl, ApiKey, MaxConcurrency, MaxRetries, RequestTimeout, ConnectTimeout, KeepAlive, StallWarning)")]
     [InlineData("LlmSpell:Tools:AllowedHost:0", "example.com", "LlmSpell:Tools:AllowedHost: is not a setting; did you mean 'AllowedHosts'? (settings here: MaxFileBytes, MaxResponseBytes, HttpTimeout, AllowedHosts, AllowPrivateNetworks, AllowLoopback, MaxRedirects, MaxResults)")]
     [InlineData("LlmSpell:Agents:a:Prompt", "be brief", "LlmSpell:Agents:a:Prompt: is not a setting (settings here: Model, SystemPrompt, Temperature, MaxTokens)")]
     [InlineData("LlmSpell:Cluster:Enabled", "true", "LlmSpell:Cluster:Enabled: a cluster node journals to PostgreSQL: set LlmSpell:Journal to Postgres (got Sqlite) and LlmSpell:PostgresConnectionString")]

@@ -30,9 +30,37 @@ public sealed class ChatClientProviderSpec : IClassFixture<OllamaServerFixture>
         var client = provider.GetClient(ModelSpec.Parse("llama3.2:3b"));
         var answer = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]);
 
-        client.Should().BeOfType<OllamaChatClient>();
+        client.GetService<OllamaSharp.IOllamaApiClient>().Should().NotBeNull("Ollama is spoken to through OllamaSharp");
+        client.GetService<ChatClientMetadata>()!.ProviderName.Should().Be("ollama");
         answer.Text.Should().Be("ok");
         _server.Requests.Single().Model.Should().Be("llama3.2:3b");
+    }
+
+    [Fact]
+    public async Task Chat_calls_are_traced_as_gen_ai_spans_while_something_listens_to_the_telemetry_source()
+    {
+        var spans = new List<System.Diagnostics.Activity>();
+        using var provider = new ChatClientProvider(environment: Env());
+        var client = provider.GetClient(ModelSpec.Parse("ollama/llama3.2:3b"));
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "unheard")]);
+
+        using (var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == ChatClientProvider.TelemetrySourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (spans) spans.Add(a); },
+        })
+        {
+            System.Diagnostics.ActivitySource.AddActivityListener(listener);
+            await foreach (var _ in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "heard")]))
+            {
+            }
+        }
+
+        var span = spans.Should().ContainSingle().Subject;
+        span.DisplayName.Should().Contain("llama3.2:3b");
+        span.GetTagItem("gen_ai.usage.input_tokens").Should().Be(12);
+        span.TagObjects.Select(t => t.Value?.ToString()).Should().NotContain(v => v != null && (v.Contains("heard") || v.Contains("unheard")), "prompts stay out of traces");
     }
 
     [Fact]
@@ -40,7 +68,7 @@ public sealed class ChatClientProviderSpec : IClassFixture<OllamaServerFixture>
     {
         using var provider = new ChatClientProvider(environment: Env(openAiKey: "sk-x"));
 
-        provider.GetClient(ModelSpec.Parse("openai/gpt-4o-mini")).Should().BeOfType<OpenAIChatClient>();
+        provider.GetClient(ModelSpec.Parse("openai/gpt-4o-mini")).GetService<OpenAICompatibleClient>().Should().NotBeNull();
         var act = () => provider.GetClient(ModelSpec.Parse("anthropic/claude"));
         act.Should().Throw<LlmConfigurationException>().Which.Message.Should().Contain("'anthropic'").And.Contain("ollama, openai");
     }
@@ -80,7 +108,7 @@ public sealed class ChatClientProviderSpec : IClassFixture<OllamaServerFixture>
         using var provider = new ChatClientProvider(environment: Env());
 
         var embeddings = await provider.GetEmbeddingGenerator(ModelSpec.Parse("ollama/nomic-embed-text")).GenerateAsync(["a"]);
-        var models = await provider.GetOllamaClient().ListModelsAsync();
+        var models = await provider.GetOllamaEndpoint().ListModelsAsync();
 
         embeddings.Should().ContainSingle();
         models.Should().NotBeEmpty();

@@ -149,6 +149,8 @@ public abstract class LoopbackServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var now = Interlocked.Increment(ref _inFlight);
+        var leaving = new InFlightExit(this);
+        context.Items[typeof(InFlightExit)] = leaving;
         for (var max = Volatile.Read(ref _maxInFlight); now > max; max = Volatile.Read(ref _maxInFlight))
         {
             if (Interlocked.CompareExchange(ref _maxInFlight, now, max) == max) break;
@@ -172,7 +174,7 @@ public abstract class LoopbackServer : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            leaving.Leave();
             request?.MarkFinished();
         }
     }
@@ -203,8 +205,25 @@ public abstract class LoopbackServer : IAsyncDisposable
         return !context.RequestAborted.IsCancellationRequested;
     }
 
+    /// <summary>
+    /// A request stops counting as in flight just before its last bytes go out: the client may read them and send its
+    /// next request before this handler's own end runs, and that must not look like one request too many.
+    /// </summary>
+    private sealed class InFlightExit(LoopbackServer server)
+    {
+        private int _left;
+
+        public void Leave()
+        {
+            if (Interlocked.Exchange(ref _left, 1) == 0) Interlocked.Decrement(ref server._inFlight);
+        }
+    }
+
+    protected static void Answering(HttpContext context) => (context.Items[typeof(InFlightExit)] as InFlightExit)?.Leave();
+
     protected static async Task WriteJsonAsync(HttpContext context, int status, string json)
     {
+        Answering(context);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
         var bytes = Encoding.UTF8.GetBytes(json);
@@ -281,6 +300,7 @@ public abstract class LoopbackServer : IAsyncDisposable
             if (i > 0 && reply.ChunkDelay > TimeSpan.Zero) await Task.Delay(reply.ChunkDelay, ct).ConfigureAwait(false);
             await WriteAndFlushAsync(context, chunks[i]).ConfigureAwait(false);
         }
+        Answering(context);
         await WriteAndFlushAsync(context, final).ConfigureAwait(false);
     }
 

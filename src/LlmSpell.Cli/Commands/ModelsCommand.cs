@@ -5,6 +5,7 @@ using LlmSpell.Cli.Output;
 using LlmSpell.Cli.Runtime;
 using LlmSpell.Llm;
 using LlmSpell.Llm.Ollama;
+using OllamaSharp.Models;
 
 namespace LlmSpell.Cli.Commands;
 
@@ -15,7 +16,7 @@ namespace LlmSpell.Cli.Commands;
 internal static class ModelsCommand
 {
     /// <summary>What one Ollama endpoint answered: its models, or why it could not be asked.</summary>
-    internal sealed record EndpointModels(string Provider, Uri? Url, IReadOnlyList<OllamaModel> Models, string? Error);
+    internal sealed record EndpointModels(string Provider, Uri? Url, IReadOnlyList<Model> Models, string? Error);
 
     public static Command Create(CommandRunner runner)
     {
@@ -49,7 +50,7 @@ internal static class ModelsCommand
                             ["parameter_size"] = m.Details?.ParameterSize,
                             ["quantization"] = m.Details?.QuantizationLevel,
                             ["family"] = m.Details?.Family,
-                            ["modified_at"] = m.ModifiedAt,
+                            ["modified_at"] = m.ModifiedAt == default ? null : m.ModifiedAt.ToString("O", CultureInfo.InvariantCulture),
                         }).ToArray()),
                     }).ToArray()),
                     ["local"] = new JsonObject
@@ -75,7 +76,7 @@ internal static class ModelsCommand
                     {
                         var spec = $"{e.Provider}/{m.Name}";
                         var marked = spec == defaultModel || (e.Provider == ModelSpec.DefaultProvider && m.Name == defaultModel) ? spec + " (default)" : spec;
-                        table.Add(marked, Size(m.Size), m.Details?.ParameterSize ?? "", m.Details?.QuantizationLevel ?? "", m.ModifiedAt?.Split('T')[0] ?? "");
+                        table.Add(marked, Size(m.Size), m.Details?.ParameterSize ?? "", m.Details?.QuantizationLevel ?? "", m.ModifiedAt == default ? "" : m.ModifiedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                     }
                 }
                 foreach (var f in local)
@@ -108,10 +109,10 @@ internal static class ModelsCommand
         var ollamas = session.Config.Llm.Endpoints.Where(e => e.Value.Kind == LlmProviderKind.Ollama).Select(e => e.Key).Order(StringComparer.Ordinal);
         var tasks = ollamas.Select(async provider =>
         {
-            OllamaClient? client = null;
+            OllamaEndpoint? client = null;
             try
             {
-                client = session.Llm.GetOllamaClient(provider);
+                client = session.Llm.GetOllamaEndpoint(provider);
                 var models = await client.ListModelsAsync(ct).ConfigureAwait(false);
                 return new EndpointModels(provider, client.BaseUrl, models, null);
             }

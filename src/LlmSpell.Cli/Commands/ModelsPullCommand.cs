@@ -118,14 +118,14 @@ internal static class ModelsPullCommand
 
     private static async Task<int> PullOllamaAsync(CliSession session, ModelSpec model, bool json, CancellationToken ct)
     {
-        var client = session.Llm.GetOllamaClient(model.Provider);
+        var client = session.Llm.GetOllamaEndpoint(model.Provider);
         // Status lines without sizes are printed only as plain lines: on a terminal they would tear the progress bars.
         var statusLines = !json && ProgressViews.Choose() == ProgressMode.Plain;
         await TransferProgress.RunAsync(async report =>
         {
             await foreach (var status in client.PullStreamingAsync(model.Model, cancellationToken: ct).ConfigureAwait(false))
             {
-                if (status.Total is { } total) report($"{status.Status}", status.Completed ?? 0, total);
+                if (status.Total > 0) report($"{status.Status}", status.Completed, status.Total);
                 else if (statusLines) await Console.Error.WriteLineAsync(status.Status).ConfigureAwait(false);
             }
             return true;

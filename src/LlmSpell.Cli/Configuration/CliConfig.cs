@@ -26,6 +26,12 @@ public sealed record CliConfig
     /// </summary>
     public string? Postgres { get; init; }
 
+    /// <summary>
+    /// Silence from a model server after which an agent step shows "waiting for … — no tokens for N s" (<c>stall_warning_s</c>);
+    /// an endpoint's own <c>stall_warning_s</c> wins.
+    /// </summary>
+    public TimeSpan StallWarning { get; init; } = ChatAgentExecutor.DefaultStallWarning;
+
     public LlmProviderOptions Llm { get; init; } = LlmProviderOptions.Default;
     public IReadOnlyList<AgentProfile> Agents { get; init; } = [];
     public ToolsOptions Tools { get; init; } = ToolsOptions.Default;

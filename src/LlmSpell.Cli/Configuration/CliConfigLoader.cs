@@ -18,9 +18,9 @@ public static class CliConfigLoader
 {
     public const string EnvironmentVariable = "LLMSPELL_CONFIG";
 
-    private static readonly string[] RootKeys = ["default_model", "data_dir", "models_dir", "endpoints", "agents", "tools", "postgres"];
+    private static readonly string[] RootKeys = ["default_model", "data_dir", "models_dir", "stall_warning_s", "endpoints", "agents", "tools", "postgres"];
     private static readonly string[] EndpointKeys =
-        ["kind", "base_url", "api_key", "api_key_env", "max_concurrency", "request_timeout_s", "connect_timeout_s", "max_retries", "keep_alive"];
+        ["kind", "base_url", "api_key", "api_key_env", "max_concurrency", "request_timeout_s", "connect_timeout_s", "max_retries", "keep_alive", "stall_warning_s"];
     private static readonly string[] AgentKeys = ["model", "system_prompt", "temperature", "max_tokens"];
     private static readonly string[] ToolKeys =
         ["workspace", "max_file_bytes", "max_response_bytes", "http_timeout_s", "allowed_hosts", "allow_private_networks", "allow_loopback", "max_redirects", "max_results"];
@@ -94,6 +94,7 @@ public static class CliConfigLoader
                 DefaultModel = model ?? CliConfig.DefaultModelSpec,
                 DataDirectory = dataDir is null ? null : Resolve(baseDir, dataDir),
                 Postgres = String(obj, "$", "postgres"),
+                StallWarning = Seconds(obj, "$", "stall_warning_s") ?? ChatAgentExecutor.DefaultStallWarning,
                 Llm = Endpoints(obj).WithModelsDirectory(modelsDir is null ? null : Resolve(baseDir, modelsDir)),
                 Agents = Agents(obj),
                 Tools = Tools(obj, baseDir),
@@ -144,6 +145,7 @@ public static class CliConfigLoader
                 if (Seconds(e, path, "connect_timeout_s") is { } connect) endpoint = endpoint.WithConnectTimeout(connect);
                 if (Int(e, path, "max_retries", 0) is { } retries) endpoint = endpoint.WithMaxRetries(retries);
                 if (String(e, path, "keep_alive") is { } keepAlive) endpoint = endpoint.WithKeepAlive(keepAlive);
+                if (Seconds(e, path, "stall_warning_s") is { } stall) endpoint = endpoint.WithStallWarning(stall);
                 if (name.Contains('/')) errors.Add($"{path}: an endpoint name must not contain '/' (it is the part before '/' in model specs)");
                 else options = options.WithEndpoint(name, endpoint);
             }

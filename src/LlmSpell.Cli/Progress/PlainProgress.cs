@@ -26,6 +26,7 @@ internal sealed class PlainProgress(TextWriter writer) : IProgressView
         StepStarted e => $"{e.Key} (attempt {e.Attempt})",
         // Streamed text is for the live view; a line per chunk would drown the log.
         StepProgress => null,
+        StepStalled e => $"{e.Key}: {e.Message}",
         StepRetrying e => $"{e.Key}: attempt {e.NextAttempt} in {WorkflowReport.Milliseconds(e.Delay)} after: {e.Error}",
         StepCompleted e => $"{e.Key} in {WorkflowReport.Milliseconds(e.Result.Duration)}{Detail(e.Result)}",
         StepFailed e => $"{e.Key} after {e.Attempts} attempt{(e.Attempts == 1 ? "" : "s")}: {e.Error}",

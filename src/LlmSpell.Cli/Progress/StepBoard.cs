@@ -31,6 +31,9 @@ internal sealed class StepBoard
 
         public long? Tokens { get; set; }
         public string Detail { get; set; } = "";
+
+        /// <summary>The detail is a waiting notice (the model server has been silent), not streamed text.</summary>
+        public bool Stalled { get; set; }
     }
 
     private readonly List<Row> _rows = [];
@@ -56,11 +59,20 @@ internal sealed class StepBoard
                 row.Attempt = s.Attempt;
                 if (s.Attempt == 1) row.Started = now;
                 row.Detail = "";
+                row.Stalled = false;
                 break;
             case StepProgress p:
                 var streaming = Get(p.Key, now);
+                // Tokens again: the waiting notice gives way to the answer.
+                if (streaming.Stalled) streaming.Detail = "";
+                streaming.Stalled = false;
                 streaming.Chunks++;
                 streaming.Detail = Tail(streaming.Detail + p.Text, 60);
+                break;
+            case StepStalled stalled:
+                var silent = Get(stalled.Key, now);
+                silent.Detail = stalled.Message;
+                silent.Stalled = true;
                 break;
             case StepRetrying r:
                 var retrying = Get(r.Key, now);

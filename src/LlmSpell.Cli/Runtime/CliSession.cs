@@ -112,7 +112,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     public ToolRegistry CreateToolsForListing() => new(BuiltInTools.Create(ToolsOptions.Default));
 
     /// <summary>The agent calls of workflow steps and of Lua's <c>Agent.create</c>: the configured agents, models and prices.</summary>
-    public IAgentExecutor Agents => _agents ??= new ChatAgentExecutor(Llm, Config.DefaultModel, Config.Agents, Config.Llm.Prices);
+    public IAgentExecutor Agents => _agents ??= new ChatAgentExecutor(Llm, Config.DefaultModel, Config.Agents, Config.Llm.Prices, Config.StallWarning);
 
     public bool IsAgentConfigured(string id) => Config.Agents.Any(a => a.Id == id);
 

@@ -1,5 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
+using System.ClientModel;
+using System.Text.Json;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,10 +13,7 @@ namespace LlmSpell.Llm.Http;
 /// </summary>
 internal sealed class LlmEndpoint : IDisposable
 {
-    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
-
     private readonly SemaphoreSlim _slots;
-    private readonly bool _ownsHttp;
 
     public LlmEndpoint(EndpointProfile profile, Uri baseUrl, LlmEndpointOptions options, HttpClient? http = null, ILogger? logger = null)
     {
@@ -24,30 +22,29 @@ internal sealed class LlmEndpoint : IDisposable
         BaseUrl = WithTrailingSlash(baseUrl);
         Logger = logger ?? NullLogger.Instance;
         _slots = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
-        _ownsHttp = http is null;
-        Http = http ?? CreateHttpClient(options);
+        // Ours go in front of a caller's HttpClient (whose own handlers stay), so errors read the same either way.
+        HttpMessageHandler transport = http is null ? CreateTransport(options) : new EndpointHandler.Forwarding(http);
+        Http = new HttpClient(new EndpointHandler(this, transport)) { BaseAddress = BaseUrl, Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public EndpointProfile Profile { get; }
     public string Provider => Profile.Provider;
     public Uri BaseUrl { get; }
     public LlmEndpointOptions Options { get; }
-    public HttpClient Http { get; }
     public ILogger Logger { get; }
 
     /// <summary>Requests holding a slot right now.</summary>
     public int InFlight => Options.MaxConcurrency - _slots.CurrentCount;
 
-    public static HttpClient CreateHttpClient(LlmEndpointOptions options) => new(new SocketsHttpHandler
+    /// <summary>The client every library call of this endpoint goes through; timeouts are ours (per request, after the slot is taken).</summary>
+    public HttpClient Http { get; }
+
+    private static SocketsHttpHandler CreateTransport(LlmEndpointOptions options) => new()
     {
         ConnectTimeout = options.ConnectTimeout,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         AutomaticDecompression = DecompressionMethods.None,
-    })
-    {
-        // Timeouts are ours (per request, after the slot is taken), not HttpClient's 100 s default.
-        Timeout = Timeout.InfiniteTimeSpan,
     };
 
     /// <summary>
@@ -67,40 +64,6 @@ internal sealed class LlmEndpoint : IDisposable
     }
 
     public Uri Url(string path) => new(BaseUrl, path);
-
-    /// <summary>
-    /// Sends a request and returns a successful response (headers only when <paramref name="streamResponse"/>); every
-    /// failure comes out typed. Transient failures are retried up to <see cref="LlmEndpointOptions.MaxRetries"/> times.
-    /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, byte[]? body, RequestLease lease, string? model, bool streamResponse)
-    {
-        var url = Url(path);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                LlmLog.Sending(Logger, Provider, method.Method, url, model);
-                var request = new HttpRequestMessage(method, url);
-                if (body is not null) request.Content = new ByteArrayContent(body) { Headers = { ContentType = JsonMediaType } };
-                var response = await Http.SendAsync(request, streamResponse ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, lease.Token)
-                    .ConfigureAwait(false);
-                if (response.IsSuccessStatusCode) return response;
-                using (response) throw await FailureFromResponseAsync(response, lease, model).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                var failure = Translate(ex, lease, model);
-                if (failure is LlmException { IsTransient: true } transient and not LlmTimeoutException && attempt <= Options.MaxRetries)
-                {
-                    await DelayBeforeRetryAsync(attempt, url, transient, lease).ConfigureAwait(false);
-                    continue;
-                }
-                LlmLog.Failed(Logger, Provider, url, failure.Message);
-                if (ReferenceEquals(failure, ex)) throw;
-                throw failure;
-            }
-        }
-    }
 
     public async Task DelayBeforeRetryAsync(int attempt, Uri url, Exception failure, RequestLease lease)
     {
@@ -131,6 +94,13 @@ internal sealed class LlmEndpoint : IDisposable
         }
         switch (ex)
         {
+            // The OpenAI SDK wraps what the transport threw; the status it read is ours to type.
+            case ClientResultException { InnerException: { } inner }:
+                return Translate(inner, lease, model);
+            case ClientResultException { Status: > 0 } result:
+                return FailureFromStatus(result.Status, result.GetRawResponse()?.Content?.ToString(), model);
+            case JsonException json:
+                return Malformed(model, $"the answer is not valid JSON ({json.Message})", ex);
             case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError } http:
                 return Unavailable(Reason(http), model, ex);
             case OperationCanceledException:
@@ -200,7 +170,8 @@ internal sealed class LlmEndpoint : IDisposable
 
     public void Dispose()
     {
-        if (_ownsHttp) Http.Dispose();
+        // Disposes our handlers only: a caller's HttpClient behind them stays theirs.
+        Http.Dispose();
         _slots.Dispose();
     }
 

@@ -8,6 +8,12 @@ public interface IAgentExecutor
     /// Must honour <paramref name="cancellationToken"/> (step timeouts and cancels reach the call through it).
     /// </summary>
     Task<AgentResult> ExecuteAsync(AgentRequest request, IProgress<string>? progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What a step with this agent and model would wait for, e.g. <c>ollama/llama3.2:3b at 127.0.0.1:11434</c>, for
+    /// messages such as a step timeout's; null when unknown.
+    /// </summary>
+    string? Describe(string? agentId, string? model) => null;
 }
 
 /// <summary>What an agent step asks for.</summary>

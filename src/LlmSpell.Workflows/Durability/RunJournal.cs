@@ -39,7 +39,7 @@ internal sealed class RunJournal
     public string PersistenceId { get; }
 
     /// <summary>Whether the event is part of the durable record (streamed text and the in-memory start event are not).</summary>
-    public static bool IsJournaled(WorkflowEvent @event) => @event is not (StepProgress or RunStarted);
+    public static bool IsJournaled(WorkflowEvent @event) => @event is not (StepProgress or StepStalled or RunStarted);
 
     /// <summary>Appends the event; the task completes when it is durable (or fails with the write's error).</summary>
     public Task AppendAsync(WorkflowEvent @event)

@@ -54,6 +54,12 @@ public sealed record StepProgress(string Step, string Key, string Text) : Workfl
     public override string Kind => "step_progress";
 }
 
+/// <summary>An agent step has received nothing from its model server for a while (<c>stall_warning_s</c>); not journaled.</summary>
+public sealed record StepStalled(string Step, string Key, string Message, TimeSpan Silence) : WorkflowEvent
+{
+    public override string Kind => "step_stalled";
+}
+
 public sealed record StepRetrying(string Step, string Key, int NextAttempt, TimeSpan Delay, string Error) : WorkflowEvent
 {
     public override string Kind => "step_retrying";

@@ -102,10 +102,13 @@ internal sealed class StepWorker : UntypedActor
         return new WorkflowCoordinator.StepSucceeded(msg.AttemptId, output) { Tool = resolution.Tool.Name, ToolResolution = resolution.How };
     }
 
-    /// <summary>Streams an agent's text into the run's events as it arrives (thread-safe: no actor state).</summary>
-    private sealed class StreamToEvents(RunContext run, string path, string step, string key) : IProgress<string>
+    /// <summary>Streams an agent's text, and word of a silent model server, into the run's events (thread-safe: no actor state).</summary>
+    private sealed class StreamToEvents(RunContext run, string path, string step, string key) : IProgress<string>, IProgress<AgentStalled>
     {
         public void Report(string value) =>
             run.Emit(new StepProgress(step, key, value) { RunId = run.RunId, Path = path, Timestamp = run.Clock.GetUtcNow() });
+
+        public void Report(AgentStalled value) =>
+            run.Emit(new StepStalled(step, key, value.Message, value.Silence) { RunId = run.RunId, Path = path, Timestamp = run.Clock.GetUtcNow() });
     }
 }

@@ -325,7 +325,15 @@ internal sealed partial class WorkflowCoordinator
             Succeed(msg.AttemptId, fallback.DeepClone(), r => r);
             return;
         }
-        FailAttempt(msg.AttemptId, new TimeoutException($"step '{step.Name}' timed out after {Format(attempt.Limit ?? TimeSpan.Zero)}"), retryable: step.Kind != StepKind.Wait);
+        var message = $"step '{step.Name}' timed out after {Format(attempt.Limit ?? TimeSpan.Zero)}";
+        // An agent step's timeout names what it waited for and the setting that gives it longer.
+        if (step.Kind == StepKind.Agent)
+        {
+            var target = _run.Services.Agents.Describe(step.Agent?.AgentId, step.Agent?.Model);
+            var setting = step.Timeout is null ? "the workflow's step_timeout_s" : "the step's timeout_s";
+            message += $"{(target is null ? "" : $" waiting for {target}")}; raise {setting} if the model needs longer";
+        }
+        FailAttempt(msg.AttemptId, new TimeoutException(message), retryable: step.Kind != StepKind.Wait);
     }
 
     private void OnAttemptFaulted(AttemptFaulted faulted)

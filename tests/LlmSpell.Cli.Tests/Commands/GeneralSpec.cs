@@ -69,7 +69,7 @@ public sealed class GeneralSpec(OllamaFixture ollama) : CliSpec(ollama)
         var verbose = await Offline.RunAsync([.. args, "--verbose"]);
 
         quiet.Stderr.Should().NotContain("[DBG]");
-        verbose.Stderr.Should().Contain("[DBG] LlmSpell.Llm.Ollama.OllamaClient: ollama: POST http://127.0.0.1:9/api/chat");
+        verbose.Stderr.Should().Contain("[DBG] LlmSpell.Llm.Ollama.OllamaEndpoint: ollama: POST http://127.0.0.1:9/api/chat");
         verbose.Json["status"]!.GetValue<string>().Should().Be("error");
         verbose.ExitCode.Should().Be(1);
     }

@@ -77,6 +77,25 @@ public sealed class RunCommandSpec(OllamaFixture ollama) : CliSpec(ollama)
     }
 
     [Fact]
+    public async Task A_silent_model_server_shows_as_waiting_in_the_progress_lines_until_tokens_come()
+    {
+        var gate = new TaskCompletionSource();
+        Ollama.Always(ScriptedReply.Text("late but fine").WithGate(gate.Task));
+        using var dir = new TempDirectory();
+        var config = dir.File("llmspell.json", """{"stall_warning_s": 1}""");
+        var flow = dir.File("wait.json", """{"name": "wait", "steps": [{"name": "think", "step_type": "agent", "input": "Think"}]}""");
+
+        await using var process = Cli.With("LLMSPELL_PROGRESS", "plain").Start("run", flow, "--config", config);
+        var line = await process.StderrLineAsync("no tokens for");
+        gate.SetResult();
+        var run = await process.ExitAsync();
+
+        line.Should().Contain($"step_stalled think: waiting for ollama/llama3.2:3b at 127.0.0.1:{Ollama.BaseUrl.Port} — no tokens for 1 s");
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Stdout.Should().Contain("late but fine");
+    }
+
+    [Fact]
     public async Task The_yaml_support_router_example_routes_on_the_model_s_classification()
     {
         Ollama.OnPrompt("Classify the input", ScriptedReply.Text("billing"));

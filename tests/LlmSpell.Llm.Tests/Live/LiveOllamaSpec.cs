@@ -18,9 +18,9 @@ public sealed class LiveOllamaSpec : TestKit
 {
     private static readonly string Model = LiveOllamaFactAttribute.Model;
 
-    private static async Task<OllamaClient> ClientWithModelAsync()
+    private static async Task<OllamaEndpoint> ClientWithModelAsync()
     {
-        var ollama = new OllamaClient(LlmEndpointOptions.Ollama.WithRequestTimeout(TimeSpan.FromMinutes(10)));
+        var ollama = new OllamaEndpoint(LlmEndpointOptions.Ollama.WithRequestTimeout(TimeSpan.FromMinutes(10)));
         var installed = await ollama.ListModelsAsync();
         if (!installed.Any(m => m.Name == Model || m.Name == Model + ":latest")) await ollama.PullAsync(Model);
         return ollama;
@@ -89,7 +89,7 @@ public sealed class LiveOllamaSpec : TestKit
     [LiveOllamaFact]
     public async Task An_unknown_model_names_ollama_pull()
     {
-        using var ollama = new OllamaClient();
+        using var ollama = new OllamaEndpoint();
 
         var act = () => ollama.AsChatClient("no-such-model-llmspell:1b").GetResponseAsync(Ask("hi"));
 
@@ -116,7 +116,7 @@ public sealed class LiveOllamaSpec : TestKit
     public async Task Embeddings_have_one_vector_per_input()
     {
         if (LiveOllamaFactAttribute.EmbedModel is not { } model) return; // set LLMSPELL_LIVE_EMBED_MODEL to check embeddings too
-        using var ollama = new OllamaClient();
+        using var ollama = new OllamaEndpoint();
         await ollama.PullAsync(model);
 
         var embeddings = await ollama.AsEmbeddingGenerator(model).GenerateAsync(["sky", "grass"]);

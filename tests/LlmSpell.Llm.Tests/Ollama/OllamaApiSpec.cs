@@ -1,19 +1,20 @@
 using LlmSpell.Llm.Ollama;
 using LlmSpell.TestServers;
 using Microsoft.Extensions.AI;
+using OllamaSharp.Models;
 
 namespace LlmSpell.Llm.Tests.Ollama;
 
 public sealed class OllamaApiSpec : IClassFixture<OllamaServerFixture>, IDisposable
 {
     private readonly OllamaTestServer _server;
-    private readonly OllamaClient _ollama;
+    private readonly OllamaEndpoint _ollama;
 
     public OllamaApiSpec(OllamaServerFixture fixture)
     {
         _server = fixture.Server;
         _server.Reset();
-        _ollama = new OllamaClient(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl));
+        _ollama = new OllamaEndpoint(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl));
     }
 
     public void Dispose() => _ollama.Dispose();
@@ -38,7 +39,7 @@ public sealed class OllamaApiSpec : IClassFixture<OllamaServerFixture>, IDisposa
 
         info.Details!.Family.Should().Be("llama");
         info.Capabilities.Should().Contain("tools");
-        info.ModelInfo!["llama.context_length"]!.GetValue<int>().Should().Be(131072);
+        ((System.Text.Json.JsonElement)info.Info.ExtraInfo!["llama.context_length"]!).GetInt32().Should().Be(131072);
 
         var act = () => _ollama.ShowModelAsync("mystery:7b");
         (await act.Should().ThrowAsync<LlmModelNotFoundException>()).Which.Message.Should().Contain("mystery:7b").And.Contain("ollama pull mystery:7b");
@@ -55,15 +56,15 @@ public sealed class OllamaApiSpec : IClassFixture<OllamaServerFixture>, IDisposa
     [Fact]
     public async Task Pull_reports_progress_until_success()
     {
-        var seen = new List<OllamaPullProgress>();
+        var seen = new List<PullModelResponse>();
 
-        await _ollama.PullAsync("qwen2.5:0.5b", new SynchronousProgress<OllamaPullProgress>(seen.Add));
+        await _ollama.PullAsync("qwen2.5:0.5b", new SynchronousProgress<PullModelResponse>(seen.Add));
 
         seen.First().Status.Should().Be("pulling manifest");
-        seen.Last().IsSuccess.Should().BeTrue();
+        seen.Last().Status.Should().Be("success");
         var layer = seen.Where(p => p.Total == 1000).ToList();
-        layer.Select(p => p.Completed ?? 0).Should().Equal(0, 500, 1000);
-        layer.Last().Fraction.Should().Be(1.0);
+        layer.Select(p => p.Completed).Should().Equal(0, 500, 1000);
+        layer.Last().Percent.Should().Be(100);
         _server.Models.Should().Contain("qwen2.5:0.5b");
         _server.Requests.Single().Json!["model"]!.GetValue<string>().Should().Be("qwen2.5:0.5b");
     }
@@ -95,16 +96,19 @@ public sealed class OllamaApiSpec : IClassFixture<OllamaServerFixture>, IDisposa
     {
         _server.Always(ScriptedReply.Text("def gcd(a, b):").WithUsage(17, 4));
 
-        var whole = await _ollama.GenerateAsync(new OllamaGenerateRequest { Model = "codellama:code", Prompt = "gcd in python", Raw = true });
-        var chunks = new List<OllamaGenerateResponse>();
-        await foreach (var c in _ollama.GenerateStreamingAsync(new OllamaGenerateRequest { Model = "codellama:code", Prompt = "gcd" })) chunks.Add(c);
+        // /api/generate is OllamaSharp's own call, on our HTTP pipeline.
+        var whole = new List<GenerateResponseStream?>();
+        await foreach (var c in _ollama.Api.GenerateAsync(new GenerateRequest { Model = "codellama:code", Prompt = "gcd in python", Raw = true, Stream = false })) whole.Add(c);
+        var chunks = new List<GenerateResponseStream?>();
+        await foreach (var c in _ollama.Api.GenerateAsync(new GenerateRequest { Model = "codellama:code", Prompt = "gcd" })) chunks.Add(c);
 
-        whole.Response.Should().Be("def gcd(a, b):");
-        whole.EvalCount.Should().Be(4);
-        whole.PromptEvalCount.Should().Be(17);
-        string.Concat(chunks.Select(c => c.Response)).Should().Be("def gcd(a, b):");
-        chunks.Last().Done.Should().BeTrue();
-        chunks.Last().DoneReason.Should().Be("stop");
+        var done = whole.Single().Should().BeOfType<GenerateDoneResponseStream>().Subject;
+        done.Response.Should().Be("def gcd(a, b):");
+        done.EvalCount.Should().Be(4);
+        done.PromptEvalCount.Should().Be(17);
+        string.Concat(chunks.Select(c => c!.Response)).Should().Be("def gcd(a, b):");
+        chunks.Last()!.Done.Should().BeTrue();
+        chunks.Last().Should().BeOfType<GenerateDoneResponseStream>().Which.DoneReason.Should().Be("stop");
         var requests = _server.Requests;
         requests[0].Path.Should().Be("/api/generate");
         requests[0].Json!["stream"]!.GetValue<bool>().Should().BeFalse();

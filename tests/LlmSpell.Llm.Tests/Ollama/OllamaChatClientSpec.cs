@@ -10,14 +10,14 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
 {
     private const string Model = "llama3.2:3b";
     private readonly OllamaTestServer _server;
-    private readonly OllamaClient _ollama;
+    private readonly OllamaEndpoint _ollama;
     private readonly IChatClient _chat;
 
     public OllamaChatClientSpec(OllamaServerFixture fixture)
     {
         _server = fixture.Server;
         _server.Reset();
-        _ollama = new OllamaClient(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl));
+        _ollama = new OllamaEndpoint(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl));
         _chat = _ollama.AsChatClient(Model);
     }
 
@@ -96,7 +96,7 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
     [Fact]
     public async Task The_endpoint_keep_alive_is_sent_when_the_call_names_none()
     {
-        using var ollama = new OllamaClient(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl).WithKeepAlive("-1"));
+        using var ollama = new OllamaEndpoint(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl).WithKeepAlive("-1"));
 
         await ollama.AsChatClient(Model).GetResponseAsync(Ask("hi"));
 
@@ -131,7 +131,8 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
 
         var first = await _chat.GetResponseAsync(history, options);
 
-        first.FinishReason.Should().Be(ChatFinishReason.ToolCalls);
+        // OllamaSharp passes Ollama's done_reason through: a turn that calls tools ends with "stop", as Ollama says.
+        first.FinishReason.Should().Be(ChatFinishReason.Stop);
         var call = first.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Single();
         call.Name.Should().Be("get_weather");
         call.Arguments!["city"].Should().BeOfType<JsonElement>().Which.GetString().Should().Be("Paris");
@@ -152,8 +153,9 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
         messages.Select(m => m!["role"]!.GetValue<string>()).Should().Equal("user", "assistant", "tool");
         messages[1]!["tool_calls"]![0]!["function"]!["name"]!.GetValue<string>().Should().Be("get_weather");
         messages[1]!["tool_calls"]![0]!["function"]!["arguments"]!["city"]!.GetValue<string>().Should().Be("Paris");
-        messages[2]!["tool_name"]!.GetValue<string>().Should().Be("get_weather");
-        messages[2]!["content"]!.GetValue<string>().Should().Contain("sunny in Paris for 2 days");
+        // OllamaSharp sends the result as JSON content carrying the call id (no tool_name field).
+        var content = messages[2]!["content"]!.GetValue<string>();
+        content.Should().Contain("sunny in Paris for 2 days").And.Contain(call.CallId);
     }
 
     [Fact]
@@ -166,9 +168,10 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
             updates.Add(u);
 
         var call = updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>().Single();
-        call.CallId.Should().Be("call_7");
+        // Call ids are OllamaSharp's own (results are matched back by tool name on Ollama's wire, not by id).
+        call.CallId.Should().NotBeNullOrEmpty();
         ((JsonElement)call.Arguments!["q"]!).GetString().Should().Be("llamas");
-        updates.Last().FinishReason.Should().Be(ChatFinishReason.ToolCalls);
+        updates.Last().FinishReason.Should().Be(ChatFinishReason.Stop);
     }
 
     [Fact]
@@ -239,7 +242,7 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
     public async Task A_refused_connection_names_the_url_and_how_to_start_ollama()
     {
         var closed = Loopback.ClosedPortUrl();
-        using var ollama = new OllamaClient(LlmEndpointOptions.Ollama.WithBaseUrl(closed));
+        using var ollama = new OllamaEndpoint(LlmEndpointOptions.Ollama.WithBaseUrl(closed));
 
         var act = () => ollama.AsChatClient(Model).GetResponseAsync(Ask("hi"));
 
@@ -326,7 +329,7 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
     public async Task The_request_timeout_cancels_a_stalled_request()
     {
         _server.Always(ScriptedReply.Text("never ends").StallingAfter(0));
-        using var ollama = new OllamaClient(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl).WithRequestTimeout(TimeSpan.FromMilliseconds(300)));
+        using var ollama = new OllamaEndpoint(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl).WithRequestTimeout(TimeSpan.FromMilliseconds(300)));
 
         var act = () => ollama.AsChatClient(Model).GetResponseAsync(Ask("hi"));
 
@@ -336,11 +339,49 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
     }
 
     [Fact]
+    public async Task A_stream_that_stalls_mid_answer_is_cut_by_the_request_timeout_though_OllamaSharp_reads_the_body_without_a_token()
+    {
+        _server.Always(ScriptedReply.Text("one two three").StallingAfter(1));
+        using var ollama = new OllamaEndpoint(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl).WithRequestTimeout(TimeSpan.FromMilliseconds(300)));
+
+        async Task Consume()
+        {
+            await foreach (var _ in ollama.AsChatClient(Model).GetStreamingResponseAsync(Ask("count")))
+            {
+            }
+        }
+        // Bounded: a read that ignored the timeout would wait forever.
+        var act = () => Consume().WaitAsync(Loopback.Patience);
+
+        (await act.Should().ThrowAsync<LlmTimeoutException>()).Which.Message.Should().Contain("request timeout of 300 ms");
+        ollama.InFlight.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Cancelling_while_the_body_read_waits_on_a_silent_server_is_a_cancellation()
+    {
+        _server.Always(ScriptedReply.Text("one two three").StallingAfter(1));
+        using var cts = new CancellationTokenSource();
+
+        async Task Consume()
+        {
+            await foreach (var _ in _chat.GetStreamingResponseAsync(Ask("count"), cancellationToken: cts.Token))
+                cts.CancelAfter(TimeSpan.FromMilliseconds(50)); // fires while the next read waits, or before it starts: a cancellation either way
+        }
+        // Bounded: a read that ignored the token would wait forever.
+        var act = () => Consume().WaitAsync(Loopback.Patience);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        await _server.Requests.Single().Aborted.WaitAsync(Loopback.Patience);
+        _ollama.InFlight.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Parallel_calls_queue_behind_the_concurrency_limit()
     {
         // The first two wait for each other, so the limit is reached for sure; the delay gives a third every chance to overlap.
         _server.Always(ScriptedReply.Text("ok").WithGate(_server.WaitForRequestsAsync(2)).WithDelay(TimeSpan.FromMilliseconds(40)));
-        using var ollama = new OllamaClient(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl).WithMaxConcurrency(2));
+        using var ollama = new OllamaEndpoint(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl).WithMaxConcurrency(2));
         var chat = ollama.AsChatClient(Model);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => chat.GetResponseAsync(Ask($"q{i}"))));
@@ -360,7 +401,7 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
 
         _server.Reset();
         _server.FailTimes(2, 503, "busy");
-        using var retrying = new OllamaClient(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl).WithMaxRetries(2, TimeSpan.FromMilliseconds(1)));
+        using var retrying = new OllamaEndpoint(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl).WithMaxRetries(2, TimeSpan.FromMilliseconds(1)));
         var answer = await retrying.AsChatClient(Model).GetResponseAsync(Ask("hi"));
         answer.Text.Should().Be("ok");
         _server.RequestCount.Should().Be(3);

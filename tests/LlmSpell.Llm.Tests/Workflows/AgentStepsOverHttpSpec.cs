@@ -91,6 +91,75 @@ public sealed class AgentStepsOverHttpSpec : TestKit, IClassFixture<OllamaServer
     }
 
     [Fact]
+    public async Task A_server_that_accepts_the_request_and_never_answers_is_reported_as_waiting_for_the_model_at_its_server()
+    {
+        // Nothing is ever sent: no headers, no tokens.
+        _server.Always(ScriptedReply.Text("never").WithGate(new TaskCompletionSource().Task));
+        using var provider = Provider(o => o.WithStallWarning(TimeSpan.FromSeconds(1)));
+        var workflow = new WorkflowDefinition { Name = "wf", Steps = [Agent("a", "think", timeout: TimeSpan.FromMinutes(5))] };
+
+        var run = await Engine(provider).StartAsync(workflow);
+        StepStalled? stalled = null;
+        await foreach (var e in run.Events)
+        {
+            if (e is not StepStalled s) continue;
+            stalled = s;
+            break;
+        }
+        await run.CancelAsync("seen");
+        var result = await run.Completion;
+
+        stalled!.Key.Should().Be("a");
+        stalled.Message.Should().Be($"waiting for {Model} at 127.0.0.1:{_server.BaseUrl.Port} — no tokens for 1 s");
+        result.Status.Should().Be(RunStatus.Cancelled);
+        await _server.Requests.Single().Aborted.WaitAsync(Loopback.Patience);
+    }
+
+    [Fact]
+    public async Task A_stall_warning_from_the_executor_repeats_while_the_silence_lasts()
+    {
+        _server.Always(ScriptedReply.Text("late").WithGate(new TaskCompletionSource().Task));
+        using var provider = Provider();
+        var engine = new WorkflowEngine(Sys, new WorkflowServices
+        {
+            Agents = new ChatAgentExecutor(provider, Model, stallWarning: TimeSpan.FromSeconds(1)),
+            Tools = new ToolRegistry(),
+        });
+
+        var run = await engine.StartAsync(new WorkflowDefinition { Name = "wf", Steps = [Agent("a", "think")] });
+        var seen = new List<StepStalled>();
+        await foreach (var e in run.Events)
+        {
+            if (e is StepStalled s) seen.Add(s);
+            if (seen.Count == 2) break;
+        }
+        await run.CancelAsync("seen");
+        await run.Completion;
+
+        seen.Select(s => s.Silence).Should().BeInAscendingOrder().And.OnlyContain(t => t >= TimeSpan.FromSeconds(1));
+        seen[1].Silence.Should().BeGreaterThan(seen[0].Silence, "the second notice counts the whole silence");
+    }
+
+    [Fact]
+    public async Task A_step_timeout_names_the_model_the_server_and_the_setting_that_controls_it()
+    {
+        _server.Always(ScriptedReply.Text("never").WithGate(new TaskCompletionSource().Task));
+        using var provider = Provider();
+        var workflow = new WorkflowDefinition
+        {
+            Name = "wf",
+            Config = new WorkflowConfig { StepTimeout = TimeSpan.FromMilliseconds(300) },
+            Steps = [Agent("a", "think")],
+        };
+
+        var result = await Engine(provider).RunAsync(workflow);
+
+        result.Step("a")!.Error.Should().Contain("step 'a' timed out after 300 ms")
+            .And.Contain($"waiting for {Model} at 127.0.0.1:{_server.BaseUrl.Port}")
+            .And.Contain("step_timeout_s");
+    }
+
+    [Fact]
     public async Task An_unreachable_ollama_fails_the_step_with_what_to_do()
     {
         using var provider = new ChatClientProvider(LlmProviderOptions.Default.WithOllama(o => o.WithBaseUrl(Loopback.ClosedPortUrl())), environment: _ => null);

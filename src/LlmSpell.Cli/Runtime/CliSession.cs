@@ -148,21 +148,16 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     /// </summary>
     public async Task<WorkflowEngine> CreateEngineAsync(IToolRegistry tools, ToolRoots roots, CancellationToken cancellationToken = default)
     {
+        if (_system is not null || _systemStarting is not null) throw new InvalidOperationException("A session runs one engine.");
         // The actor system starts (~0.1-0.2 s cold) while the journal opens: a short command pays for the longer of the two.
-        StartSystem();
+        _ = Loggers; // sets up Serilog when --verbose
+        _systemStarting = Task.Run(() => CliActorSystem.Create("llmspell", _serilog), CancellationToken.None);
         var journal = Cluster is null
             ? await OpenSqliteJournalAsync(cancellationToken).ConfigureAwait(false)
             : (await OpenClusterStoreAsync(Cluster, cancellationToken).ConfigureAwait(false)).Journal.Journal;
         var options = WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(journal).WithResumeOnStart(false));
-        _system = await _systemStarting!.ConfigureAwait(false);
+        _system = await _systemStarting.ConfigureAwait(false);
         return _engine = new WorkflowEngine(_system, CreateServices(tools, roots), options);
-    }
-
-    private void StartSystem()
-    {
-        if (_system is not null || _systemStarting is not null) throw new InvalidOperationException("A session runs one engine.");
-        _ = Loggers; // sets up Serilog when --verbose
-        _systemStarting = Task.Run(() => CliActorSystem.Create("llmspell", _serilog), CancellationToken.None);
     }
 
     private WorkflowServices CreateServices(IToolRegistry tools, ToolRoots roots) => new()
@@ -183,8 +178,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     public async Task<ClusterNode> StartClusterNodeAsync(ClusterOptions options, IToolRegistry tools, ToolRoots roots,
         IEnumerable<IClusterNodeService>? nodeServices = null, CancellationToken cancellationToken = default)
     {
-        StartSystem();
-        var system = _system = await _systemStarting!.ConfigureAwait(false);
+        var system = CreateSystem();
         try
         {
             return _node = await ClusterNode.StartAsync(options, system, CreateServices(tools, roots), nodeServices, cancellationToken: cancellationToken).ConfigureAwait(false);

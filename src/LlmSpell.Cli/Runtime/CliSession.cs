@@ -42,7 +42,6 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     private ILoggerFactory? _loggers;
     private ChatClientProvider? _llm;
     private ActorSystem? _system;
-    private Task<ActorSystem>? _systemStarting;
     private SqliteStore? _store;
     private ClusterStore? _clusterStore;
     private ClusterClient? _clusterClient;
@@ -126,7 +125,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     /// <summary>Makes this command work on the cluster's shared journal (null: the local one); before the engine is created.</summary>
     public void UseCluster(ClusterOptions? options)
     {
-        if (_system is not null || _systemStarting is not null) throw new InvalidOperationException("Choose the journal before the engine is created.");
+        if (_system is not null) throw new InvalidOperationException("Choose the journal before the engine is created.");
         Cluster = options;
     }
 
@@ -148,16 +147,19 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     /// </summary>
     public async Task<WorkflowEngine> CreateEngineAsync(IToolRegistry tools, ToolRoots roots, CancellationToken cancellationToken = default)
     {
-        if (_system is not null || _systemStarting is not null) throw new InvalidOperationException("A session runs one engine.");
-        // The actor system starts (~0.1-0.2 s cold) while the journal opens: a short command pays for the longer of the two.
-        _ = Loggers; // sets up Serilog when --verbose
-        _systemStarting = Task.Run(() => CliActorSystem.Create("llmspell", _serilog), CancellationToken.None);
+        if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
         var journal = Cluster is null
             ? await OpenSqliteJournalAsync(cancellationToken).ConfigureAwait(false)
             : (await OpenClusterStoreAsync(Cluster, cancellationToken).ConfigureAwait(false)).Journal.Journal;
         var options = WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(journal).WithResumeOnStart(false));
-        _system = await _systemStarting.ConfigureAwait(false);
-        return _engine = new WorkflowEngine(_system, CreateServices(tools, roots), options);
+        return _engine = new WorkflowEngine(CreateSystem(), CreateServices(tools, roots), options);
+    }
+
+    private ActorSystem CreateSystem()
+    {
+        if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
+        _ = Loggers; // sets up Serilog when --verbose
+        return _system = CliActorSystem.Create("llmspell", _serilog);
     }
 
     private WorkflowServices CreateServices(IToolRegistry tools, ToolRoots roots) => new()
@@ -255,8 +257,6 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     {
         // A node still up leaves before its actor system stops, handing its runs over rather than letting them lapse.
         if (_node is not null) await _node.DisposeAsync().ConfigureAwait(false);
-        // A system still starting (the journal failed to open meanwhile) is stopped too.
-        if (_system is null && _systemStarting is not null) _system = await _systemStarting.ConfigureAwait(false);
         if (_system is not null) await _system.Terminate().ConfigureAwait(false);
         // Runs stopped with the actor system stay unfinished in the journal; their last writes land before it closes.
         if (_engine is not null) await _engine.FlushJournalsAsync().ConfigureAwait(false);

@@ -116,8 +116,11 @@ internal sealed partial class WorkflowCoordinator
                 Finish(RunStatus.Failed, Aggregate(), $"the loop's break_when condition: {ex.Message}");
                 return;
             }
-            // Through the mailbox: cancel and status messages interleave with iterations.
             if (_loop.DelayBetweenIterations > TimeSpan.Zero) Timers.StartSingleTimer("next-iteration", NextIteration.Instance, _loop.DelayBetweenIterations);
+            // At once: an iteration's steps already went through the mailbox (their results are messages), so cancel and
+            // status interleave with iterations. Every 64th goes through the mailbox all the same, so that a body that
+            // completes without a message (replayed steps of a resumed run) neither deepens the stack nor starves it.
+            else if (_iteration % 64 != 0) NextLoopIteration();
             else Self.Tell(NextIteration.Instance, Self);
         }));
     }

@@ -11,7 +11,7 @@ public static class IdleMemoryBench
         var runs = args.Int("runs", 1);
         for (var r = 0; r < runs; r++)
         {
-            using var system = ActorSystem.Create("idle");
+            using var system = ActorSystem.Create("idle", "akka.loglevel = WARNING");
             var started = new CountdownEvent(n);
             var before = Measure();
             var actors = new IActorRef[n];

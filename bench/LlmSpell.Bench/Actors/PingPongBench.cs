@@ -18,7 +18,7 @@ public static class PingPongBench
         var runs = args.Int("runs", 5);
         var inflight = args.Int("inflight", 100);
         var throughput = args.Int("throughput", 30);
-        using var system = ActorSystem.Create("pingpong", $"akka.actor.default-dispatcher.throughput = {throughput}");
+        using var system = ActorSystem.Create("pingpong", $"akka.loglevel = WARNING\nakka.actor.default-dispatcher.throughput = {throughput}");
         await RunOnceAsync(system, pairs, messages, inflight); // warm-up: JIT tiering and PGO, not reported
         for (var r = 0; r < runs; r++)
         {

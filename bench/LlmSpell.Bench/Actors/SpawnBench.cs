@@ -10,7 +10,7 @@ public static class SpawnBench
     {
         var n = args.Int("n", 1_000_000);
         var runs = args.Int("runs", 5);
-        using var system = ActorSystem.Create("spawn");
+        using var system = ActorSystem.Create("spawn", "akka.loglevel = WARNING");
         await RunOnceAsync(system, n); // warm-up: JIT tiering and heap growth, not reported
         for (var r = 0; r < runs; r++)
         {

@@ -93,7 +93,7 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IRunPreparer
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         // Validated here too, so that a bad definition throws before anything is sent.
         Validate(definition);
-        return SendAsync(observer => new StartRun(definition, input?.DeepClone()) { RunId = runId, Subscriber = observer }, cancellationToken);
+        return SendAsync(observer => new StartRun(definition, input?.DeepClone()) { RunId = runId, Subscriber = observer, Validated = true }, cancellationToken);
     }
 
     /// <summary>Sends a start or resume with a fresh observer as its subscriber; the observer is the run's handle.</summary>

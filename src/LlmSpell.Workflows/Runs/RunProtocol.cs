@@ -26,6 +26,9 @@ public sealed record StartRun(WorkflowDefinition Definition, JsonNode? Input = n
 
     /// <summary>Receives the run's events from the first, then its <see cref="RunFinished"/>.</summary>
     public IActorRef? Subscriber { get; init; }
+
+    /// <summary>The engine validated this very definition just before sending it: the runs actor need not again (in-process only).</summary>
+    internal bool Validated { get; init; }
 }
 
 /// <summary>Continues an unfinished durable run from its journal; completed steps are not run again. Replies as <see cref="StartRun"/>.</summary>

@@ -84,7 +84,7 @@ internal sealed class RunsActor : ReceiveActor
     private void OnStart(StartRun start)
     {
         var runId = start.RunId ?? _newRunId();
-        var errors = WorkflowValidator.Validate(start.Definition);
+        IReadOnlyList<ValidationError> errors = start.Validated ? [] : WorkflowValidator.Validate(start.Definition);
         if (errors.Count > 0)
         {
             var invalid = new WorkflowValidationException(errors, source: null);

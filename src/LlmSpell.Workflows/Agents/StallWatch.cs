@@ -13,12 +13,16 @@ internal sealed class StallWatch : IDisposable
     private long _last;
     private int _disposed;
 
+    // Only the timer's callback reads and writes these (one at a time: the timer is re-armed at its end).
+    private long _lastSeen;
+    private long _periodsReported;
+
     public StallWatch(TimeSpan after, TimeProvider time, Action<TimeSpan> report)
     {
         _time = time;
         _after = after;
         _report = report;
-        _last = time.GetTimestamp();
+        _last = _lastSeen = time.GetTimestamp();
         _timer = time.CreateTimer(static s => ((StallWatch)s!).Check(), this, after, Timeout.InfiniteTimeSpan);
     }
 
@@ -28,17 +32,23 @@ internal sealed class StallWatch : IDisposable
     private void Check()
     {
         if (Volatile.Read(ref _disposed) != 0) return;
-        var silence = _time.GetElapsedTime(Volatile.Read(ref _last));
-        TimeSpan next;
-        if (silence >= _after)
+        var last = Volatile.Read(ref _last);
+        // Something arrived since the last check: a new silence starts counting from it.
+        if (last != _lastSeen)
         {
-            _report(TimeSpan.FromSeconds(Math.Floor(silence.TotalSeconds)));
-            next = _after;
+            _lastSeen = last;
+            _periodsReported = 0;
         }
-        else
+        var silence = _time.GetElapsedTime(last);
+        // Whole periods of silence, reported once each: a timer that fires a little early reports nothing and
+        // checks again when the period is complete, so the notices count 1×, 2×, 3× the period, never the same twice.
+        var periods = silence.Ticks / _after.Ticks;
+        if (periods > _periodsReported)
         {
-            next = _after - silence;
+            _periodsReported = periods;
+            _report(TimeSpan.FromTicks(periods * _after.Ticks));
         }
+        var next = TimeSpan.FromTicks((periods + 1) * _after.Ticks - silence.Ticks);
         if (Volatile.Read(ref _disposed) != 0) return;
         try
         {

@@ -328,14 +328,18 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
     [Fact]
     public async Task The_request_timeout_cancels_a_stalled_request()
     {
-        _server.Always(ScriptedReply.Text("never ends").StallingAfter(0));
+        _server.OnPrompt("warm", ScriptedReply.Text("ready"), times: 1).Always(ScriptedReply.Text("never ends").StallingAfter(0));
+        // A first call, without the short timeout, warms the client code: the stalled request then surely reaches the
+        // server within its 300 ms (a cold process can spend that long before it sends anything).
+        using (var warm = new OllamaEndpoint(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl)))
+            await warm.AsChatClient(Model).GetResponseAsync(Ask("warm"));
         using var ollama = new OllamaEndpoint(LlmEndpointOptions.Ollama.WithBaseUrl(_server.BaseUrl).WithRequestTimeout(TimeSpan.FromMilliseconds(300)));
 
         var act = () => ollama.AsChatClient(Model).GetResponseAsync(Ask("hi"));
 
         var error = (await act.Should().ThrowAsync<LlmTimeoutException>()).Which;
         error.Message.Should().Contain("request timeout of 300 ms").And.Contain("RequestTimeout");
-        await _server.Requests.Single().Aborted.WaitAsync(Loopback.Patience);
+        await _server.Requests.Single(r => r.Prompt == "hi").Aborted.WaitAsync(Loopback.Patience);
     }
 
     [Fact]

@@ -143,7 +143,7 @@ internal sealed partial class WorkflowCoordinator : UntypedActor, IWithTimers
     });
 
     // A coordinator must not crash: stopped by its supervisor, a root run would end as "cancelled", and a
-    // failure in PreStart (after which the kernel, as Akka, calls no PostStop) would never end it at all.
+    // failure in PreStart (after which Akka calls no PostStop) would never end it at all.
     // An unexpected exception (a throwing tool registry or agent executor, or a bug) fails the workflow instead.
     private void Guard(Action action)
     {

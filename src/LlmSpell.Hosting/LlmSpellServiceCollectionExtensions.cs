@@ -17,11 +17,14 @@ namespace LlmSpell.Hosting;
 public static class LlmSpellServiceCollectionExtensions
 {
     // Akka.Hosting names the system at registration: the name comes from WithActorSystem, else from the configuration
-    // already registered (LlmSpell:SystemName of a HostApplicationBuilder's), else the default.
+    // already registered (LlmSpell:SystemName of a HostApplicationBuilder's), else the default. Only that key is read
+    // here; the whole section is bound and validated once, when the host starts.
     private static string SystemName(IServiceCollection services, LlmSpellBuilder builder)
     {
         var configuration = services.LastOrDefault(d => d.ServiceType == typeof(IConfiguration))?.ImplementationInstance as IConfiguration;
-        var options = configuration is null ? LlmSpellOptions.Default : LlmSpellConfiguration.Bind(configuration.GetSection(LlmSpellConfiguration.SectionName));
+        var options = configuration?[$"{LlmSpellConfiguration.SectionName}:SystemName"] is { Length: > 0 } name
+            ? LlmSpellOptions.Default.WithSystemName(name)
+            : LlmSpellOptions.Default;
         foreach (var change in builder.OptionChanges) options = change(options);
         return options.SystemName;
     }

@@ -50,7 +50,6 @@ internal sealed class RunContext
     private readonly object _gate = new();
     private readonly List<IActorRef> _subscribers = [];
     private readonly HashSet<string> _running = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _waitingFor = new(StringComparer.Ordinal);
     private int _stepsCompleted;
     private WorkflowResult? _result;
 
@@ -77,9 +76,8 @@ internal sealed class RunContext
             case StepStarted s: _running.Add(s.Key); break;
             case StepCompleted s: _running.Remove(s.Key); _stepsCompleted++; break;
             case StepFailed s: _running.Remove(s.Key); break;
-            // A wait step that waits runs nothing: it is listed by the signal it waits for.
-            case SignalAwaited s: _running.Remove(s.Key); _waitingFor.Add(s.Signal); break;
-            case SignalReceived s: _waitingFor.Remove(s.Signal); break;
+            // A wait step that waits runs nothing: it is listed by the signal it waits for (Waiters).
+            case SignalAwaited s: _running.Remove(s.Key); break;
         }
     }
 
@@ -100,7 +98,7 @@ internal sealed class RunContext
         lock (_gate)
         {
             return new RunStatusReport(RunId, WorkflowName, _running.Order(StringComparer.Ordinal).ToArray(),
-                _waitingFor.Order(StringComparer.Ordinal).ToArray(), _stepsCompleted);
+                Waiters.Keys.Order(StringComparer.Ordinal).ToArray(), _stepsCompleted);
         }
     }
 

@@ -42,24 +42,12 @@ internal sealed class StepWorker : UntypedActor
     {
         switch (message)
         {
-            case RunAgent msg: Report(msg.AttemptId, Start(() => ExecuteAgentAsync(msg))); break;
-            case RunTool msg: Report(msg.AttemptId, Start(() => InvokeToolAsync(msg))); break;
+            // Both calls are async methods: whatever they throw comes back as a faulted task, never in this handler.
+            case RunAgent msg: Report(msg.AttemptId, ExecuteAgentAsync(msg)); break;
+            case RunTool msg: Report(msg.AttemptId, InvokeToolAsync(msg)); break;
             // Failures travel as supervision: the coordinator's strategy decides what happens next.
             case Faulted f: throw new StepAttemptException(f.AttemptId, f.Cause);
             default: Unhandled(message); break;
-        }
-    }
-
-    // A call that throws synchronously still fails as a task, never inside this actor's handler.
-    private static Task<WorkflowCoordinator.StepSucceeded> Start(Func<Task<WorkflowCoordinator.StepSucceeded>> call)
-    {
-        try
-        {
-            return call();
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<WorkflowCoordinator.StepSucceeded>(ex);
         }
     }
 

@@ -102,6 +102,8 @@ public sealed class WorkflowRefSpec(PostgresFixture postgres) : IAsyncLifetime
         result.Status.Should().Be(RunStatus.Completed, result.Error);
         result.Steps.Single(s => s.Name == "first").Output!["n"]!.GetValue<int>().Should().Be(1);
         result.Steps.Single(s => s.Name == "second").Output!["n"]!.GetValue<int>().Should().Be(2);
+        // The note goes with the delivery's commit, which may follow the run's end: wait for it, then none is left.
+        await _cluster.WaitDeliveredAsync(second);
         (await _cluster.ScalarAsync<long>($"SELECT count(*) FROM {_cluster.Schema}.cluster_applying WHERE run_id = $1", run.Id)).Should().Be(0);
     }
 

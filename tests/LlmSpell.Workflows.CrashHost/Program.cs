@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
-using LlmSpell.Actors.Persistence.Sqlite;
+using Akka.Configuration;
 using LlmSpell.Workflows.CrashHost;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Execution;
@@ -12,11 +12,13 @@ if (args.Length != 2)
     Console.Error.WriteLine("usage: LlmSpell.Workflows.CrashHost <data-directory> <calls-file>");
     return 2;
 }
-await using var store = await SqliteStore.OpenAsync(SqliteOptions.Default.WithDataDirectory(args[0]));
-using var system = ActorSystem.Create("crash-host", "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
+var store = RunStoreOptions.Sqlite(Path.Combine(args[0], "llmspell.db"));
+await store.PrepareAsync();
+using var system = ActorSystem.Create("crash-host",
+    ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off").WithFallback(store.ToConfig()));
 var tools = CrashWorkflow.Tools(args[1], hangIn: "two");
 var options = WorkflowEngineOptions.Default
-    .WithDurability(new DurableRunOptions(store.Journal).WithResumeOnStart(false))
+    .WithDurability(new DurableRunOptions { LiveRunsDirectory = Path.Combine(args[0], "live"), ResumeOnStart = false })
     .WithRunIdGenerator(() => CrashWorkflow.RunId);
 var engine = new WorkflowEngine(system, new WorkflowServices { Tools = tools, Agents = CrashWorkflow.NoAgents }, options);
 var result = await engine.RunAsync(CrashWorkflow.Definition, new JsonObject { ["topic"] = "crash" });

@@ -1,22 +1,29 @@
-using LlmSpell.Actors.Persistence;
-
 namespace LlmSpell.Workflows.Durability;
 
 /// <summary>
-/// Makes a <see cref="Execution.WorkflowEngine"/> durable: every run's events go to <see cref="Journal"/>
-/// (persistence id <c>run-&lt;id&gt;</c>) before the engine acts on them, and unfinished runs resume from it.
+/// Makes a <see cref="Execution.WorkflowEngine"/> durable: each run is a persistent actor (persistence id <c>run-&lt;id&gt;</c>)
+/// on the actor system's Akka.Persistence journal (<see cref="RunStoreOptions"/> configures one), and unfinished runs resume
+/// from it. <see cref="LiveRunsDirectory"/> tells processes sharing the journal which runs are live and where.
 /// </summary>
 public sealed record DurableRunOptions
 {
-    public DurableRunOptions(IJournal journal)
-    {
-        Journal = journal ?? throw new ArgumentNullException(nameof(journal));
-    }
-
-    public IJournal Journal { get; init; }
+    /// <summary>
+    /// Where this engine marks the runs it is running (<c>&lt;id&gt;.lock</c>, held while live; <c>&lt;id&gt;.pid</c>) and takes
+    /// requests for them from other processes (<c>&lt;id&gt;.cancel</c>); null: no marks, runs are not reachable from other processes.
+    /// </summary>
+    public string? LiveRunsDirectory { get; init; }
 
     /// <summary>Whether the engine resumes every unfinished run of the journal when it starts (default true).</summary>
     public bool ResumeOnStart { get; init; } = true;
 
+    /// <summary>A run saves a snapshot after this many events, so that recovery replays at most this many (default 500).</summary>
+    public int SnapshotEvery { get; init; } = 500;
+
     public DurableRunOptions WithResumeOnStart(bool resumeOnStart) => this with { ResumeOnStart = resumeOnStart };
+
+    public DurableRunOptions WithLiveRunsDirectory(string? directory) => this with { LiveRunsDirectory = directory };
+
+    public DurableRunOptions WithSnapshotEvery(int events) => events > 0
+        ? this with { SnapshotEvery = events }
+        : throw new ArgumentOutOfRangeException(nameof(events), events, "A snapshot interval is a positive number of events.");
 }

@@ -18,11 +18,11 @@ public interface IWorkflowOperations
     /// <summary>Resumes an unfinished run that is not active on this engine: completed steps are not run again.</summary>
     Task<IWorkflowRun> ResumeAsync(string runId, CancellationToken cancellationToken = default);
 
-    /// <summary>Resumes every unfinished run of the journal that is not active on this engine.</summary>
+    /// <summary>Resumes every unfinished run of the journal that no process runs.</summary>
     Task<IReadOnlyList<IWorkflowRun>> ResumeUnfinishedAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the journal entries of finished runs that ended more than <paramref name="olderThan"/> ago; returns their ids.</summary>
-    Task<IReadOnlyList<string>> PurgeAsync(TimeSpan olderThan, CancellationToken cancellationToken = default);
+    /// <summary>Deletes the journals of finished runs that ended more than <paramref name="olderThan"/> ago; says which, and which live runs it left.</summary>
+    Task<Execution.PurgeReport> PurgeAsync(TimeSpan olderThan, CancellationToken cancellationToken = default);
 
     /// <summary>The run as one JSON document: summary, definition, input and every event.</summary>
     Task<JsonObject> ExportAsync(string runId, CancellationToken cancellationToken = default);

@@ -1,15 +1,15 @@
 using System.Text.Json.Nodes;
-using LlmSpell.Actors.Persistence;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Results;
+using LlmSpell.Workflows.Runs;
 
 namespace LlmSpell.Workflows.Durability;
 
 /// <summary>Where a durable run stands, derived from its journal.</summary>
 public enum RunState
 {
-    /// <summary>Started and not ended: running now, or interrupted (a crash, an engine stop) and resumable.</summary>
+    /// <summary>Started and not ended: running now (<see cref="RunSummary.OwnerPid"/> says where), or interrupted and resumable.</summary>
     Unfinished,
     Completed,
     PartiallyCompleted,
@@ -26,6 +26,18 @@ public sealed record RunSummary(string RunId, string WorkflowName, RunState Stat
 {
     /// <summary>The error of a failed, cancelled or timed-out run.</summary>
     public string? Error { get; init; }
+
+    /// <summary>How many steps have completed.</summary>
+    public int StepsCompleted { get; init; }
+
+    /// <summary>The signals the run waits for (an unfinished run paused at wait steps).</summary>
+    public IReadOnlyList<string> WaitingFor { get; init; } = [];
+
+    /// <summary>The process running this unfinished run now, if any (else it is interrupted and can be resumed).</summary>
+    public int? OwnerPid { get; init; }
+
+    /// <summary>Whether a process runs it now.</summary>
+    public bool IsLive => OwnerPid is not null;
 }
 
 /// <summary>Filters of <see cref="IWorkflowOperations.ListRunsAsync"/>; null matches everything.</summary>
@@ -42,22 +54,53 @@ public sealed record RunQuery
     public DateTimeOffset? Since { get; init; }
 }
 
-/// <summary>Everything the journal knows about one run: the replay of its events.</summary>
-internal sealed class RunRecord
+/// <summary>
+/// Folds a run's events (all of them, or only its lifecycle events) into its summary: the same fold serves <c>show</c>
+/// (every event of one run) and <c>list</c> (the tagged lifecycle events of all runs).
+/// </summary>
+internal sealed class RunSummaryBuilder(string runId)
 {
-    public required string RunId { get; init; }
-    public required WorkflowStarted Started { get; init; }
-    public required WorkflowDefinition Definition { get; init; }
-    public required IReadOnlyList<RunHistoryEntry> History { get; init; }
+    private readonly Dictionary<string, string> _waiting = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _completed = new(StringComparer.Ordinal);
+    private WorkflowStarted? _started;
+    private WorkflowEvent? _terminal;
+    private long _highest;
 
-    /// <summary>Step key → the recorded result of every step that completed.</summary>
-    public required IReadOnlyDictionary<string, StepResult> CompletedSteps { get; init; }
+    public string RunId => runId;
 
-    public long HighestSequenceNr => History.Count == 0 ? 0 : History[^1].SequenceNr;
+    public bool IsFinished => _terminal is not null;
 
-    public WorkflowEvent? Terminal => History.Count > 0 && IsTerminal(History[^1].Event) ? History[^1].Event : null;
+    public void Add(long sequenceNr, WorkflowEvent e)
+    {
+        _highest = Math.Max(_highest, sequenceNr);
+        switch (e)
+        {
+            case WorkflowStarted s: _started = s; break;
+            case RunResumed: _terminal = null; break;
+            case StepCompleted s: _completed.Add(s.Key); _waiting.Remove(s.Key); break;
+            case StepFailed s: _waiting.Remove(s.Key); break;
+            case SignalAwaited s: _waiting[s.Key] = s.Signal; break;
+            case SignalReceived s: _waiting.Remove(s.Key); break;
+            default: if (DurableRun.IsTerminal(e)) _terminal = e; break;
+        }
+    }
 
-    public RunState State => Terminal switch
+    /// <summary>The summary, or null when the run has no start event (purged, or not a run).</summary>
+    public RunSummary? Build(int? ownerPid) => _started is not { } started ? null : new RunSummary(runId, started.WorkflowName, State, started.Timestamp, _terminal?.Timestamp, _highest)
+    {
+        Error = _terminal switch
+        {
+            RunFailed f => f.Error,
+            RunCancelled c => c.Reason,
+            Events.RunTimedOut t => $"timed out after {t.Timeout}",
+            _ => null,
+        },
+        StepsCompleted = _completed.Count,
+        WaitingFor = _terminal is null ? _waiting.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray() : [],
+        OwnerPid = _terminal is null ? ownerPid : null,
+    };
+
+    private RunState State => _terminal switch
     {
         null => RunState.Unfinished,
         RunCompleted { Status: RunStatus.PartiallyCompleted } => RunState.PartiallyCompleted,
@@ -66,60 +109,12 @@ internal sealed class RunRecord
         RunCancelled => RunState.Cancelled,
         _ => RunState.TimedOut,
     };
+}
 
-    public RunSummary Summary => new(RunId, Started.WorkflowName, State, Started.Timestamp, Terminal?.Timestamp, History.Count)
-    {
-        Error = Terminal switch
-        {
-            RunFailed f => f.Error,
-            RunCancelled c => c.Reason,
-            Events.RunTimedOut t => $"timed out after {t.Timeout}",
-            _ => null,
-        },
-    };
-
-    public static bool IsTerminal(WorkflowEvent @event) => @event is RunCompleted or RunFailed or RunCancelled or Events.RunTimedOut;
-
-    /// <summary>Replays the run's journal; null when it has no events (never started, or purged).</summary>
-    public static async Task<RunRecord?> ReadAsync(IJournal journal, IEventSerializer serializer, string runId, CancellationToken cancellationToken)
-    {
-        var persistenceId = RunJournal.PersistenceIdOf(runId);
-        var history = new List<RunHistoryEntry>();
-        var completed = new Dictionary<string, StepResult>(StringComparer.Ordinal);
-        WorkflowStarted? started = null;
-        await foreach (var repr in journal.ReplayAsync(persistenceId, 1, long.MaxValue, long.MaxValue, cancellationToken).ConfigureAwait(false))
-        {
-            WorkflowEvent @event;
-            try
-            {
-                @event = serializer.DeserializeEvent(repr) as WorkflowEvent
-                    ?? throw new InvalidOperationException($"the manifest '{repr.Manifest}' is not a workflow event");
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                throw new RunJournalException(
-                    $"Run '{runId}' cannot be recovered: its event #{repr.SequenceNr} ('{repr.Manifest}') cannot be read: {(ex as EventDeserializationException)?.InnerException?.Message ?? ex.Message}", ex);
-            }
-            if (history.Count == 0)
-            {
-                started = @event as WorkflowStarted ?? throw new RunJournalException(
-                    $"Run '{runId}' cannot be recovered: its first event #{repr.SequenceNr} is '{repr.Manifest}', not 'workflow-started.v1'.");
-            }
-            if (@event is StepCompleted sc) completed[sc.Key] = sc.Result;
-            history.Add(new RunHistoryEntry(repr.SequenceNr, repr.Timestamp, repr.Manifest, @event));
-        }
-        if (started is null) return null;
-        WorkflowDefinition definition;
-        try
-        {
-            definition = WorkflowJson.DeserializeDefinition(started.Definition);
-        }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException)
-        {
-            throw new RunJournalException($"Run '{runId}' cannot be recovered: the definition in its event #{history[0].SequenceNr} cannot be read: {ex.Message}", ex);
-        }
-        return new RunRecord { RunId = runId, Started = started, Definition = definition, History = history, CompletedSteps = completed };
-    }
+/// <summary>One run read from its journal: its summary and every event.</summary>
+internal sealed record RunRecord(RunSummary Summary, WorkflowStarted Started, IReadOnlyList<RunHistoryEntry> History)
+{
+    public WorkflowDefinition Definition => WorkflowJson.DeserializeDefinition(Started.Definition);
 
     /// <summary>The run as one JSON document: summary, definition, input and every event with its sequence number.</summary>
     public JsonObject Export()
@@ -137,11 +132,11 @@ internal sealed class RunRecord
         }
         return new JsonObject
         {
-            ["runId"] = RunId,
-            ["workflow"] = Started.WorkflowName,
-            ["state"] = State.ToString(),
-            ["startedAt"] = Started.Timestamp,
-            ["endedAt"] = Terminal?.Timestamp,
+            ["runId"] = Summary.RunId,
+            ["workflow"] = Summary.WorkflowName,
+            ["state"] = Summary.State.ToString(),
+            ["startedAt"] = Summary.StartedAt,
+            ["endedAt"] = Summary.EndedAt,
             ["definition"] = Started.Definition.DeepClone(),
             ["input"] = Started.Input?.DeepClone(),
             ["events"] = events,

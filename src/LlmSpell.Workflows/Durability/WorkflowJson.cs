@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using LlmSpell.Actors.Persistence;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Events;
 
@@ -36,25 +35,6 @@ public static class WorkflowJson
         return node["definition"].Deserialize<WorkflowDefinition>(Options)
             ?? throw new JsonException("The stored workflow definition is null.");
     }
-
-    /// <summary>A serializer with every journaled run event registered under its manifest.</summary>
-    public static JsonEventSerializer CreateEventSerializer() => new JsonEventSerializer(Options)
-        .Register<WorkflowStarted>("workflow-started.v1")
-        .Register<RunResumed>("workflow-resumed.v1")
-        .Register<StepStarted>("step-started.v1")
-        .Register<StepRetrying>("step-attempt-failed.v1")
-        .Register<StepCompleted>("step-completed.v1")
-        .Register<StepFailed>("step-failed.v1")
-        .Register<StepSkipped>("step-skipped.v1")
-        .Register<BranchSelected>("branch-selected.v1")
-        .Register<IterationStarted>("iteration-started.v1")
-        .Register<IterationCompleted>("iteration-completed.v1")
-        .Register<SignalAwaited>("signal-awaited.v1")
-        .Register<SignalReceived>("signal-received.v1")
-        .Register<RunCompleted>("workflow-completed.v1")
-        .Register<RunFailed>("workflow-failed.v1")
-        .Register<RunCancelled>("workflow-cancelled.v1")
-        .Register<RunTimedOut>("workflow-timed-out.v1");
 
     private static JsonSerializerOptions CreateOptions()
     {

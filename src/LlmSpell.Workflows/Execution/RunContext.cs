@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using LlmSpell.Tools.Resolution;
-using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Results;
 using LlmSpell.Workflows.Runs;
@@ -39,11 +38,16 @@ internal sealed class RunContext
     /// <summary>Signal name → the coordinator whose wait step expects it.</summary>
     public ConcurrentDictionary<string, IActorRef> Waiters { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The run's journal when the engine is durable; null in memory.</summary>
-    public RunJournal? Journal { get; init; }
+    /// <summary>The run's persistent actor when the engine is durable (it journals events before they are published); null in memory.</summary>
+    public IActorRef? Persister { get; set; }
 
     /// <summary>Step key → recorded result of the steps a resumed run completed before: they are not run again.</summary>
-    public IReadOnlyDictionary<string, StepResult> Recorded { get; init; } = new Dictionary<string, StepResult>();
+    public IReadOnlyDictionary<string, StepResult> Recorded { get; set; } = new Dictionary<string, StepResult>();
+
+    // Set once: after a close (the engine stopped with the run unfinished) nothing more is journaled; after a journal failure
+    // nothing more can be, and the run ends failed with that failure.
+    private volatile bool _closed;
+    private volatile Exception? _journalFailure;
 
     // Guards the event log, the subscribers and the status together, so that every subscriber sees the events
     // in the log's order, and one that joins late gets all earlier events exactly once.
@@ -54,10 +58,35 @@ internal sealed class RunContext
     private WorkflowResult? _result;
 
     /// <summary>The workflow's name, for status reports.</summary>
-    public string WorkflowName { get; init; } = "";
+    public string WorkflowName { get; set; } = "";
 
-    /// <summary>Publishes the event to the log, the subscribers and the event stream; in a durable run also journals it. The task completes when it is durable.</summary>
+    /// <summary>
+    /// Publishes the event to the log, the subscribers and the event stream. In a durable run it goes through the run's persistent
+    /// actor, which journals it first (in emission order), so nobody sees a step's completion before it is durable; the task
+    /// completes when it is.
+    /// </summary>
     public Task Emit(WorkflowEvent @event)
+    {
+        if (Persister is { } persister && !_closed)
+        {
+            if (_journalFailure is { } failure)
+            {
+                Publish(@event);
+                return Task.FromException(failure);
+            }
+            var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            persister.Tell(new DurableRun.Append(@event, written), ActorRefs.NoSender);
+            return written.Task;
+        }
+        Publish(@event);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether the event is part of the durable record (streamed text, stall warnings and the in-memory start event are not).</summary>
+    public static bool IsJournaled(WorkflowEvent @event) => @event is not (StepProgress or StepStalled or RunStarted);
+
+    /// <summary>Shows the event to the run's log, subscribers and the actor system's event stream.</summary>
+    public void Publish(WorkflowEvent @event)
     {
         lock (_gate)
         {
@@ -66,8 +95,16 @@ internal sealed class RunContext
             foreach (var subscriber in _subscribers) subscriber.Tell(@event, ActorRefs.NoSender);
         }
         System.EventStream.Publish(@event);
-        return Journal is { } journal && RunJournal.IsJournaled(@event) ? journal.AppendAsync(@event) : Task.CompletedTask;
     }
+
+    /// <summary>No more journaling: the engine stops with the run unfinished, which must stay resumable.</summary>
+    public void Close() => _closed = true;
+
+    /// <summary>The journal failed or refused a write: nothing more is journaled and the run ends failed with <paramref name="failure"/>'s message.</summary>
+    public void FailJournal(Exception failure) => _journalFailure ??= failure;
+
+    /// <summary>Set when the run's journal failed (see <see cref="FailJournal"/>).</summary>
+    public Exception? JournalFailure => _journalFailure;
 
     private void Track(WorkflowEvent @event)
     {
@@ -117,6 +154,11 @@ internal sealed class RunContext
     /// <summary>Completes the run once <paramref name="written"/> (its terminal event) is durable; a failed write fails the result.</summary>
     public void Complete(WorkflowResult result, Task written)
     {
+        if (_journalFailure is { } failure)
+        {
+            Complete(result with { Status = RunStatus.Failed, Error = failure.Message });
+            return;
+        }
         if (written.IsCompletedSuccessfully)
         {
             Complete(result);

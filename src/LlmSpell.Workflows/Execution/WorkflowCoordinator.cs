@@ -180,12 +180,12 @@ internal sealed partial class WorkflowCoordinator : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         // A durable run interrupted by an engine stop stays unfinished in its journal, so that it can be resumed.
-        if (_spec.IsRoot && !_finished) _run.Journal?.Close();
+        if (_spec.IsRoot && !_finished) _run.Close();
         CancelActiveAttempts(drain: false);
         // Stopped while waiting for cancelled children: report what is known.
         Report(stopSelf: false);
         if (_spec.IsRoot && !_finished)
-            Complete(RunStatus.Cancelled, null, _run.Journal is null
+            Complete(RunStatus.Cancelled, null, _run.Persister is null
                 ? "the workflow engine stopped before the run finished"
                 : "the workflow engine stopped before the run finished; the run is unfinished in the journal and can be resumed");
     }

@@ -1,89 +1,61 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
-using LlmSpell.Actors.Persistence;
-using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Durability;
-using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Runs;
 
 namespace LlmSpell.Workflows.Execution;
 
-// Durable runs: the journal of each run, resume, and the operations over the journal.
+// Durable runs: resume, cancel of interrupted runs, purge, and the queries over the journal.
 public sealed partial class WorkflowEngine : IWorkflowOperations
 {
-    private readonly IEventSerializer _serializer = WorkflowJson.CreateEventSerializer();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<RunJournal, byte> _journals = new();
-
-    /// <summary>
-    /// Completes when every event this engine's runs appended so far is written. After the actor system stops,
-    /// await it before another engine opens the same journal, so that no write of this one lands later.
-    /// </summary>
-    public Task FlushJournalsAsync() => Task.WhenAll(_journals.Keys.Select(j => j.WhenIdle()));
-
-    private RunJournal Track(RunJournal journal)
-    {
-        _journals.TryAdd(journal, 0);
-        return journal;
-    }
-
-    // A run's journal is forgotten once the run ended and its last write is done.
-    private RunContext ForgetWhenDone(RunContext run)
-    {
-        if (run.Journal is { } journal)
-            _ = run.Completion.ContinueWith(_ => journal.WhenIdle(), TaskScheduler.Default).Unwrap()
-                .ContinueWith(_ => _journals.TryRemove(journal, out var _), TaskScheduler.Default);
-        return run;
-    }
+    private RunQueries? _queries;
+    private IDisposable? _cancelRequests;
 
     /// <summary>The runs resumed when the engine started (empty unless durable with resume on start).</summary>
-    public Task<IReadOnlyList<IWorkflowRun>> Recovery { get; }
+    public Task<IReadOnlyList<IWorkflowRun>> Recovery { get; private set; } = Task.FromResult<IReadOnlyList<IWorkflowRun>>([]);
 
-    private DurableRunOptions Durable => _options.Durability
-        ?? throw new InvalidOperationException("This workflow engine is not durable: give WorkflowEngineOptions.Durability a journal to use run operations.");
+    /// <summary>Which runs are live in which process (null unless durable with a live-runs folder).</summary>
+    public LiveRuns? LiveRuns { get; private set; }
 
-    // The first event is durable before the run starts; a second writer of the same id fails here.
-    private async Task<PreparedRun> BeginDurableRunAsync(DurableRunOptions durability, string runId, WorkflowDefinition definition, JsonNode? input)
+    /// <summary>Where runs are journaled, for messages (null in memory).</summary>
+    public string? Store { get; private set; }
+
+    private RunQueries Queries => _queries
+        ?? throw new InvalidOperationException("This workflow engine is not durable: give WorkflowEngineOptions.Durability (and the actor system a journal, RunStoreOptions) to use run operations.");
+
+    private void StartDurability(DurableRunOptions durable, LiveRuns? live)
     {
-        var journal = Track(new RunJournal(runId, durability.Journal, _serializer, highestSequenceNr: 0));
-        await journal.AppendAsync(StartedEvent(runId, definition, input)).ConfigureAwait(false);
-        return new PreparedRun(ForgetWhenDone(new RunContext(runId, _services, _system) { Journal = journal, WorkflowName = definition.Name }), definition, input);
+        Store = RunStoreOptions.Describe(_system.Settings.Config);
+        LiveRuns = live;
+        _queries = new RunQueries(_system, LiveRuns, Store);
+        // Other processes on the same journal ask for a cancel through the live-runs folder; a run live here takes it.
+        _cancelRequests = live?.WatchCancelRequests((runId, reason) =>
+        {
+            if (live.OwnerOf(runId) != Environment.ProcessId) return false;
+            _runs.Tell(new CancelRun(runId, reason));
+            return true;
+        });
+        _system.RegisterOnTermination(() => _cancelRequests?.Dispose());
+        if (durable.ResumeOnStart) Recovery = ResumeUnfinishedAsync();
     }
 
     /// <summary>Continues an unfinished run from its journal (through the runs actor's <see cref="ResumeRun"/>); completed steps are not run again.</summary>
     public Task<IWorkflowRun> ResumeAsync(string runId, CancellationToken cancellationToken = default) =>
         SendAsync(observer => new ResumeRun(runId) { Subscriber = observer }, cancellationToken);
 
-    async Task<PreparedRun> IRunPreparer.PrepareResumeAsync(string runId)
-    {
-        var record = await ReadRecordAsync(runId, CancellationToken.None).ConfigureAwait(false);
-        if (record.State != RunState.Unfinished)
-            throw new InvalidOperationException($"Run '{record.RunId}' has already finished ({record.State}); only unfinished runs can be resumed.");
-        var journal = Track(new RunJournal(record.RunId, Durable.Journal, _serializer, record.HighestSequenceNr));
-        var now = _services.Clock.GetUtcNow();
-        await journal.AppendAsync(new RunResumed(record.HighestSequenceNr, record.CompletedSteps.Count) { RunId = record.RunId, Timestamp = now }).ConfigureAwait(false);
-        var run = ForgetWhenDone(new RunContext(record.RunId, _services, _system)
-        {
-            Journal = journal,
-            Recorded = record.CompletedSteps,
-            WorkflowName = record.Definition.Name,
-        });
-        return new PreparedRun(run, record.Definition, record.Started.Input);
-    }
-
     public async Task<IReadOnlyList<IWorkflowRun>> ResumeUnfinishedAsync(CancellationToken cancellationToken = default)
     {
         var resumed = new List<IWorkflowRun>();
-        foreach (var record in await ReadRecordsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var run in await Queries.SummariesAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (record.State != RunState.Unfinished) continue;
+            if (run.State != RunState.Unfinished || run.IsLive) continue;
             try
             {
-                resumed.Add(await ResumeAsync(record.RunId, cancellationToken).ConfigureAwait(false));
+                resumed.Add(await ResumeAsync(run.RunId, cancellationToken).ConfigureAwait(false));
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested &&
-                (ex is InvalidOperationException || ex is RunJournalException { InnerException: ConcurrentWriteException }))
+            catch (InvalidOperationException) when (!cancellationToken.IsCancellationRequested)
             {
-                // Active on this engine, or it went on (or ended) after it was read: nothing to resume.
+                // Active here or in another process, or it ended after it was read: nothing to resume.
             }
         }
         return resumed;
@@ -92,8 +64,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     public async Task<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= RunQuery.All;
-        return (await ReadRecordsAsync(cancellationToken).ConfigureAwait(false))
-            .Select(r => r.Summary)
+        return (await Queries.SummariesAsync(cancellationToken).ConfigureAwait(false))
             .Where(s => query.State is null || s.State == query.State)
             .Where(s => query.WorkflowName is null || string.Equals(s.WorkflowName, query.WorkflowName, StringComparison.OrdinalIgnoreCase))
             .Where(s => query.Since is null || s.StartedAt >= query.Since)
@@ -110,43 +81,65 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     public async Task<JsonObject> ExportAsync(string runId, CancellationToken cancellationToken = default) =>
         (await ReadRecordAsync(runId, cancellationToken).ConfigureAwait(false)).Export();
 
-    public async Task<IReadOnlyList<string>> PurgeAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
+    public async Task<PurgeReport> PurgeAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
     {
         var cutoff = _services.Clock.GetUtcNow() - olderThan;
         var purged = new List<string>();
-        foreach (var record in await ReadRecordsAsync(cancellationToken).ConfigureAwait(false))
+        var live = new List<RunSummary>();
+        foreach (var run in await Queries.SummariesAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (record.Terminal is not { } end || end.Timestamp > cutoff) continue;
-            await Durable.Journal.DeleteMessagesToAsync(RunJournal.PersistenceIdOf(record.RunId), record.HighestSequenceNr, cancellationToken).ConfigureAwait(false);
-            purged.Add(record.RunId);
+            if (run.State == RunState.Unfinished)
+            {
+                if (run.IsLive) live.Add(run);
+                continue;
+            }
+            if (run.EndedAt > cutoff) continue;
+            var reply = await _runs.Ask<IRunMessage>(new RunsActor.PurgeRun(run.RunId, cutoff), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
+            if (reply is DurableRun.Purged) purged.Add(run.RunId);
+            else if (reply is RunRejected { Kind: RejectionKind.Journal } rejected) throw Refusal(rejected);
         }
-        return purged;
+        return new PurgeReport(purged, live);
     }
 
-    private async Task CancelInJournalAsync(DurableRunOptions durability, string runId, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cancels a durable run that is not active here: one live in another process is asked to cancel (through the live-runs
+    /// folder) and this waits until it has ended; an interrupted one gets its cancel recorded, so that it is never resumed.
+    /// </summary>
+    private async Task CancelElsewhereAsync(string runId, string reason, CancellationToken cancellationToken)
     {
-        var record = await RunRecord.ReadAsync(durability.Journal, _serializer, runId, cancellationToken).ConfigureAwait(false);
-        if (record is null || record.State != RunState.Unfinished)
-            throw new KeyNotFoundException($"No unfinished run with id '{runId}'. It may have finished already; finished runs cannot be cancelled.");
-        var journal = new RunJournal(runId, durability.Journal, _serializer, record.HighestSequenceNr);
-        var now = _services.Clock.GetUtcNow();
-        await journal.AppendAsync(new RunCancelled(reason, now - record.Started.Timestamp) { RunId = runId, Timestamp = now })
-            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (LiveRuns?.OwnerOf(runId) is { } pid && pid != Environment.ProcessId)
+        {
+            LiveRuns.RequestCancel(runId, reason);
+            var deadline = DateTime.UtcNow + _options.ControlTimeout;
+            while (LiveRuns.OwnerOf(runId) is not null)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    LiveRuns.WithdrawCancelRequest(runId);
+                    throw new RunStillLiveException(runId, pid,
+                        $"Run '{runId}' is running in process {pid}, which did not take the cancel within {_options.ControlTimeout.TotalSeconds:0} s; it goes on. Stop that process (kill {pid}) to interrupt it.");
+                }
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            }
+            LiveRuns.WithdrawCancelRequest(runId);
+            // Ended there: cancelled by the request, or finished just before it; the journal says which.
+            return;
+        }
+        var reply = await _runs.Ask<IRunMessage>(new RunsActor.CancelInterrupted(runId, reason), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
+        if (reply is not RunCancelling) throw Refusal(reply);
     }
 
     private async Task<RunRecord> ReadRecordAsync(string runId, CancellationToken cancellationToken) =>
-        await RunRecord.ReadAsync(Durable.Journal, _serializer, runId, cancellationToken).ConfigureAwait(false)
-        ?? throw new KeyNotFoundException($"The journal has no run with id '{runId}' (it never started, or it was purged).");
+        await Queries.ReadAsync(runId, cancellationToken).ConfigureAwait(false)
+        ?? throw new KeyNotFoundException($"{Store} has no run with id '{runId}' (it never started, or it was purged).");
+}
 
-    private async Task<IReadOnlyList<RunRecord>> ReadRecordsAsync(CancellationToken cancellationToken)
-    {
-        var journal = Durable.Journal;
-        var ids = new List<string>();
-        await foreach (var id in journal.PersistenceIdsAsync(cancellationToken).ConfigureAwait(false))
-            if (id.StartsWith(RunJournal.Prefix, StringComparison.Ordinal)) ids.Add(id[RunJournal.Prefix.Length..]);
-        var records = new List<RunRecord>();
-        foreach (var id in ids)
-            if (await RunRecord.ReadAsync(journal, _serializer, id, cancellationToken).ConfigureAwait(false) is { } record) records.Add(record);
-        return records;
-    }
+/// <summary>What a purge did: the runs it deleted, and the live runs it left alone.</summary>
+public sealed record PurgeReport(IReadOnlyList<string> Purged, IReadOnlyList<RunSummary> SkippedLive);
+
+/// <summary>A run is live in another process that did not do what was asked; the message names the process.</summary>
+public sealed class RunStillLiveException(string runId, int pid, string message) : InvalidOperationException(message)
+{
+    public string RunId => runId;
+    public int Pid => pid;
 }

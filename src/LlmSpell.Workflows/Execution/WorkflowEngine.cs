@@ -50,7 +50,7 @@ public sealed record WorkflowEngineOptions
     /// <summary>How long engine calls wait for the supervisor to answer.</summary>
     public TimeSpan ControlTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Durable runs (a journal, resume on start); null keeps runs in memory only.</summary>
+    /// <summary>Durable runs (on the actor system's journal; resume on start); null keeps runs in memory only.</summary>
     public DurableRunOptions? Durability { get; init; }
 
     public WorkflowEngineOptions WithRunIdGenerator(Func<string> generator) => this with { RunIdGenerator = generator };
@@ -62,7 +62,7 @@ public sealed record WorkflowEngineOptions
 /// The workflow engine on an actor system: the runs actor (<c>/user/llmspell-runs</c>) with a coordinator per run. This API
 /// rides on the runs actor's public protocol (<see cref="Runs"/>, docs/actors.md), as any actor of the app may.
 /// </summary>
-public sealed partial class WorkflowEngine : IWorkflowEngine, IRunPreparer
+public sealed partial class WorkflowEngine : IWorkflowEngine
 {
     /// <summary>The runs actor's name under <c>/user</c> unless the engine is given another.</summary>
     public const string DefaultRunsActorName = "llmspell-runs";
@@ -77,8 +77,11 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IRunPreparer
         _system = system;
         _services = services;
         _options = options ?? WorkflowEngineOptions.Default;
-        _runs = system.ActorOf(RunsActor.Props(this, _options.RunIdGenerator), runsActorName);
-        Recovery = _options.Durability is { ResumeOnStart: true } ? ResumeUnfinishedAsync() : Task.FromResult<IReadOnlyList<IWorkflowRun>>([]);
+        var durable = _options.Durability;
+        var live = durable?.LiveRunsDirectory is { } folder ? new LiveRuns(folder) : null;
+        _runs = system.ActorOf(RunsActor.Props(new RunsSettings(services, _options.RunIdGenerator, durable, live,
+            durable is null ? "memory" : RunStoreOptions.Describe(system.Settings.Config))), runsActorName);
+        if (durable is not null) StartDurability(durable, live);
     }
 
     /// <summary>The runs actor: send it <see cref="StartRun"/>, <see cref="CancelRun"/>, <see cref="SignalRun"/>, <see cref="GetRunStatus"/>, <see cref="SubscribeToRun"/>.</summary>
@@ -133,19 +136,21 @@ public sealed partial class WorkflowEngine : IWorkflowEngine, IRunPreparer
     {
         var reply = await _runs.Ask<IRunMessage>(new CancelRun(runId, reason), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
         if (reply is RunCancelling) return;
-        if (reply is RunRejected { Kind: RejectionKind.NotFound } && _options.Durability is { } durability)
+        if (reply is RunRejected { Kind: RejectionKind.NotFound } && _options.Durability is not null)
         {
-            // Not active here: an interrupted durable run is cancelled in its journal.
-            await CancelInJournalAsync(durability, runId, reason, cancellationToken).ConfigureAwait(false);
+            // Not active here: live in another process, or interrupted.
+            await CancelElsewhereAsync(runId, reason, cancellationToken).ConfigureAwait(false);
             return;
         }
         throw Refusal(reply);
     }
 
-    Task<PreparedRun> IRunPreparer.PrepareStartAsync(string runId, WorkflowDefinition definition, JsonNode? input) =>
-        _options.Durability is { } durability
-            ? BeginDurableRunAsync(durability, runId, definition, input)
-            : Task.FromResult(new PreparedRun(new RunContext(runId, _services, _system) { WorkflowName = definition.Name }, definition, input));
+    private static void Validate(WorkflowDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var errors = WorkflowValidator.Validate(definition);
+        if (errors.Count > 0) throw new WorkflowValidationException(errors, source: null);
+    }
 
     private sealed class WorkflowRun(WorkflowEngine engine, string runId, RunObserver observer) : IWorkflowRun
     {

@@ -7,55 +7,60 @@ using LlmSpell.Workflows.Execution;
 
 namespace LlmSpell.Workflows.Runs;
 
-/// <summary>A run ready to start: its context (journal, recorded steps of a resumed run), definition and input.</summary>
-internal sealed record PreparedRun(RunContext Run, WorkflowDefinition Definition, JsonNode? Input);
-
-/// <summary>Makes a run's context before its coordinator starts: in memory at once; durable runs journal their start (or resume) first.</summary>
-internal interface IRunPreparer
-{
-    Task<PreparedRun> PrepareStartAsync(string runId, WorkflowDefinition definition, JsonNode? input);
-
-    Task<PreparedRun> PrepareResumeAsync(string runId);
-}
+/// <summary>What the runs actor needs to start runs: their services, ids, and (durable engines) the journal's options.</summary>
+internal sealed record RunsSettings(WorkflowServices Services, Func<string> NewRunId, DurableRunOptions? Durable, LiveRuns? Live, string Store);
 
 /// <summary>
 /// The runs actor (<c>/user/llmspell-runs</c>): takes the public protocol (<see cref="StartRun"/>, <see cref="CancelRun"/>,
 /// <see cref="SignalRun"/>, <see cref="GetRunStatus"/>, <see cref="SubscribeToRun"/>, <see cref="ResumeRun"/>), starts each
-/// run's coordinator as its child and routes messages to it by run id.
+/// run as its child — the root coordinator in memory, the run's persistent actor (<see cref="DurableRun"/>) in a durable
+/// engine — and routes messages to it by run id.
 /// </summary>
 internal sealed class RunsActor : ReceiveActor
 {
-    private sealed record Prepared(PreparedRun Run, IActorRef ReplyTo, IActorRef? Subscriber);
-    private sealed record PrepareFailed(string RunId, Exception Cause, IActorRef ReplyTo);
+    /// <summary>Records a cancel of an interrupted durable run (not active here). Replies <see cref="RunCancelling"/> or <see cref="RunRejected"/>.</summary>
+    public sealed record CancelInterrupted(string RunId, string Reason) : IRunMessage;
 
-    private readonly IRunPreparer _preparer;
-    private readonly Func<string> _newRunId;
-    private readonly Dictionary<string, (IActorRef Coordinator, RunContext Run)> _runs = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _preparing = new(StringComparer.Ordinal);
-    private readonly Dictionary<IActorRef, string> _byCoordinator = [];
+    /// <summary>Deletes a durable run that ended by <paramref name="EndedBy"/>. Replies <see cref="DurableRun.Purged"/> or <see cref="RunRejected"/>.</summary>
+    public sealed record PurgeRun(string RunId, DateTimeOffset EndedBy) : IRunMessage;
 
-    public static Props Props(IRunPreparer preparer, Func<string> newRunId) =>
-        ActorProps.Of(() => new RunsActor(preparer, newRunId));
+    private readonly RunsSettings _settings;
+    private readonly Dictionary<string, (IActorRef Actor, RunContext Run)> _runs = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, string> _byActor = [];
+    // Durable actors recording a cancel or a purge: no run is active, but nothing else may start under their id meanwhile.
+    private readonly Dictionary<IActorRef, string> _chores = [];
 
-    private RunsActor(IRunPreparer preparer, Func<string> newRunId)
+    public static Props Props(RunsSettings settings) => ActorProps.Of(() => new RunsActor(settings));
+
+    private RunsActor(RunsSettings settings)
     {
-        _preparer = preparer;
-        _newRunId = newRunId;
+        _settings = settings;
         Receive<StartRun>(OnStart);
         Receive<ResumeRun>(resume =>
         {
             if (Busy(resume.RunId)) return;
-            Prepare(resume.RunId, () => _preparer.PrepareResumeAsync(resume.RunId), resume.Subscriber);
+            if (Durable(resume.RunId) is not { } durable) return;
+            Launch(resume.RunId, new DurableRun.Resume(), resume.Subscriber, durable);
         });
-        Receive<Prepared>(p => Launch(p.Run, p.ReplyTo, p.Subscriber));
-        Receive<PrepareFailed>(f =>
+        Receive<CancelInterrupted>(cancel =>
         {
-            _preparing.Remove(f.RunId);
-            f.ReplyTo.Tell(Rejection(f.RunId, f.Cause), Self);
+            if (_runs.TryGetValue(cancel.RunId, out var active))
+            {
+                active.Actor.Tell(new WorkflowCoordinator.Cancel(cancel.Reason), Self);
+                Sender.Tell(new RunCancelling(cancel.RunId), Self);
+                return;
+            }
+            if (Busy(cancel.RunId) || Durable(cancel.RunId) is not { } durable) return;
+            Chore(cancel.RunId, new DurableRun.RecordCancel(cancel.Reason), durable);
+        });
+        Receive<PurgeRun>(purge =>
+        {
+            if (Busy(purge.RunId) || Durable(purge.RunId) is not { } durable) return;
+            Chore(purge.RunId, new DurableRun.Purge(purge.EndedBy), durable);
         });
         Receive<CancelRun>(cancel => WithRun(cancel.RunId, run =>
         {
-            run.Coordinator.Tell(new WorkflowCoordinator.Cancel(cancel.Reason), Self);
+            run.Actor.Tell(new WorkflowCoordinator.Cancel(cancel.Reason), Self);
             Sender.Tell(new RunCancelling(cancel.RunId), Self);
         }));
         Receive<SignalRun>(signal => WithRun(signal.RunId, run =>
@@ -77,13 +82,14 @@ internal sealed class RunsActor : ReceiveActor
         }));
         Receive<Terminated>(t =>
         {
-            if (_byCoordinator.Remove(t.ActorRef, out var runId)) _runs.Remove(runId);
+            if (_byActor.Remove(t.ActorRef, out var runId)) _runs.Remove(runId);
+            _chores.Remove(t.ActorRef);
         });
     }
 
     private void OnStart(StartRun start)
     {
-        var runId = start.RunId ?? _newRunId();
+        var runId = start.RunId ?? _settings.NewRunId();
         IReadOnlyList<ValidationError> errors = start.Validated ? [] : WorkflowValidator.Validate(start.Definition);
         if (errors.Count > 0)
         {
@@ -92,67 +98,76 @@ internal sealed class RunsActor : ReceiveActor
             return;
         }
         if (Busy(runId)) return;
-        Prepare(runId, () => _preparer.PrepareStartAsync(runId, start.Definition, start.Input), start.Subscriber);
+        if (_settings.Durable is { } durable)
+        {
+            Launch(runId, new DurableRun.Begin(start.Definition, start.Input), start.Subscriber, durable);
+            return;
+        }
+        var run = new RunContext(runId, _settings.Services, Context.System) { WorkflowName = start.Definition.Name };
+        // Subscribed before the coordinator emits its first event.
+        if (start.Subscriber is not null) run.Subscribe(start.Subscriber);
+        var spec = new CoordinatorSpec(run, start.Definition, RunScope.Empty with { Input = start.Input?.DeepClone() }, "", start.Definition.Workflows, IsRoot: true);
+        if (Spawn(runId, WorkflowCoordinator.Props(spec)) is not { } coordinator) return;
+        Track(runId, coordinator, run);
+        Sender.Tell(new RunAccepted(runId), Self);
     }
 
-    /// <summary>Refuses a second run under an id that is active or starting here.</summary>
+    /// <summary>Starts the run's persistent actor, which replies to the requester once the run is recovered and started.</summary>
+    private void Launch(string runId, DurableRun.Intent intent, IActorRef? subscriber, DurableRunOptions durable)
+    {
+        var run = new RunContext(runId, _settings.Services, Context.System);
+        if (Spawn(runId, DurableRun.Props(run, intent, Sender, subscriber, durable, _settings.Live, _settings.Store)) is { } actor)
+            Track(runId, actor, run);
+    }
+
+    private void Chore(string runId, DurableRun.Intent intent, DurableRunOptions durable)
+    {
+        var run = new RunContext(runId, _settings.Services, Context.System);
+        if (Spawn(runId, DurableRun.Props(run, intent, Sender, null, durable, _settings.Live, _settings.Store)) is not { } actor) return;
+        Context.Watch(actor);
+        _chores[actor] = runId;
+    }
+
+    private IActorRef? Spawn(string runId, Props props)
+    {
+        try
+        {
+            return Context.ActorOf(props, RunIds.SafeName(runId));
+        }
+        catch (InvalidActorNameException ex)
+        {
+            // Thrown here, it would crash this actor, and its restart would stop every run of the node.
+            var reason = $"Run id '{runId}' cannot be used: {ex.Message}";
+            Sender.Tell(new RunRejected(runId, RejectionKind.Invalid, reason) { Cause = new InvalidOperationException(reason, ex) }, Self);
+            return null;
+        }
+    }
+
+    private void Track(string runId, IActorRef actor, RunContext run)
+    {
+        Context.Watch(actor);
+        _runs[runId] = (actor, run);
+        _byActor[actor] = runId;
+    }
+
+    /// <summary>Refuses a second run (or chore) under an id that is active or being worked on here.</summary>
     private bool Busy(string runId)
     {
-        if (!_runs.ContainsKey(runId) && !_preparing.Contains(runId)) return false;
+        if (!_runs.ContainsKey(runId) && !_chores.ContainsValue(runId)) return false;
         var reason = $"A run with id '{runId}' is already active.";
         Sender.Tell(new RunRejected(runId, RejectionKind.AlreadyActive, reason) { Cause = new InvalidOperationException(reason) }, Self);
         return true;
     }
 
-    // A run in memory starts at once; a durable one once its start is journaled (piped back: this actor never blocks).
-    private void Prepare(string runId, Func<Task<PreparedRun>> prepare, IActorRef? subscriber)
+    private DurableRunOptions? Durable(string runId)
     {
-        var replyTo = Sender;
-        Task<PreparedRun> task;
-        try
-        {
-            task = prepare();
-        }
-        catch (Exception ex)
-        {
-            task = Task.FromException<PreparedRun>(ex);
-        }
-        if (task.IsCompletedSuccessfully)
-        {
-            Launch(task.Result, replyTo, subscriber);
-            return;
-        }
-        _preparing.Add(runId);
-        task.PipeTo(Self, Self, run => new Prepared(run, replyTo, subscriber), ex => new PrepareFailed(runId, ex, replyTo));
+        if (_settings.Durable is { } durable) return durable;
+        var reason = "This workflow engine keeps runs in memory only: give it a journal (WorkflowEngineOptions.Durability) to resume, cancel or purge journaled runs.";
+        Sender.Tell(new RunRejected(runId, RejectionKind.NotApplicable, reason) { Cause = new InvalidOperationException(reason) }, Self);
+        return null;
     }
 
-    private void Launch(PreparedRun prepared, IActorRef replyTo, IActorRef? subscriber)
-    {
-        var run = prepared.Run;
-        _preparing.Remove(run.RunId);
-        IActorRef coordinator;
-        try
-        {
-            var spec = new CoordinatorSpec(run, prepared.Definition, RunScope.Empty with { Input = prepared.Input?.DeepClone() }, "",
-                prepared.Definition.Workflows, IsRoot: true);
-            // Subscribed before the coordinator emits its first event.
-            if (subscriber is not null) run.Subscribe(subscriber);
-            coordinator = Context.ActorOf(WorkflowCoordinator.Props(spec), CoordinatorName(run.RunId));
-        }
-        catch (InvalidActorNameException ex)
-        {
-            // Thrown here, it would crash this actor, and its restart would stop every run of the node.
-            var reason = $"Run id '{run.RunId}' cannot be used: {ex.Message}";
-            replyTo.Tell(new RunRejected(run.RunId, RejectionKind.Invalid, reason) { Cause = new InvalidOperationException(reason, ex) }, Self);
-            return;
-        }
-        Context.Watch(coordinator);
-        _runs[run.RunId] = (coordinator, run);
-        _byCoordinator[coordinator] = run.RunId;
-        replyTo.Tell(new RunAccepted(run.RunId), Self);
-    }
-
-    private void WithRun(string runId, Action<(IActorRef Coordinator, RunContext Run)> then)
+    private void WithRun(string runId, Action<(IActorRef Actor, RunContext Run)> then)
     {
         if (_runs.TryGetValue(runId, out var run))
         {
@@ -164,29 +179,6 @@ internal sealed class RunsActor : ReceiveActor
         Sender.Tell(new RunRejected(runId, RejectionKind.NotFound, unknown.Message) { Cause = unknown }, Self);
     }
 
-    private static RunRejected Rejection(string runId, Exception cause) => new(runId, cause switch
-    {
-        KeyNotFoundException => RejectionKind.NotFound,
-        InvalidOperationException => RejectionKind.NotApplicable,
-        _ => RejectionKind.Journal,
-    }, cause.Message) { Cause = cause };
-
-    internal static string CoordinatorName(string runId)
-    {
-        var chars = runId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
-        var name = "run-" + new string(chars);
-        // Ids that differ only in replaced characters ("a/b", "a_b") must not get the same actor name.
-        return chars.AsSpan().SequenceEqual(runId) ? name : $"{name}-{StableHash(runId):x8}";
-    }
-
-    // FNV-1a: stable across processes (string.GetHashCode is randomised per process).
-    private static uint StableHash(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var c in text) hash = (hash ^ c) * 16777619u;
-        return hash;
-    }
-
-    // A coordinator that throws is a bug: stop it (its PostStop completes the run as cancelled) rather than restart it.
+    // A run's actor that throws is a bug: stop it (a coordinator's PostStop completes the run as cancelled) rather than restart it.
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 }

@@ -37,9 +37,7 @@ public sealed class CrashSpec : DurableSpec
             }
         }
         File.ReadAllLines(calls).Should().Equal("one", "two");
-
-        var store = await OpenStore();
-        var engine = DurableEngine(NewSystem(), store.Journal, CrashWorkflow.Tools(calls, hangIn: null), agents: null);
+        var engine = DurableEngine(NewSystem(), CrashWorkflow.Tools(calls, hangIn: null), agents: null);
         var run = await engine.ResumeAsync(CrashWorkflow.RunId);
         var result = await Finished(run);
 

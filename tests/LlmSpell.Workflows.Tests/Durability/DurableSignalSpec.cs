@@ -12,19 +12,17 @@ public sealed class DurableSignalSpec : DurableSpec
     [Fact]
     public async Task A_run_waiting_for_a_signal_waits_again_after_a_restart_and_continues_on_the_signal()
     {
-        var store = await OpenStore();
         var definition = Sequential("approve", Tool("draft"), Wait("approval", "approved"), Tool("publish", parameters: """{"by":"{{steps.approval.output.by}}"}"""));
         var before = new ScriptedTools().Counts("draft").Echo("publish");
         var system = NewSystem();
-        var engine = DurableEngine(system, store.Journal, before, runId: "hitl");
+        var engine = DurableEngine(system, before, runId: "hitl");
         var run = await engine.StartAsync(definition);
         await NextEvent<SignalAwaited>(run);
         await system.Terminate();
-        await engine.FlushJournalsAsync();
         (await Finished(run)).Status.Should().Be(RunStatus.Cancelled);
 
         var after = new ScriptedTools().Counts("draft").Echo("publish");
-        var engine2 = DurableEngine(NewSystem(), store.Journal, after);
+        var engine2 = DurableEngine(NewSystem(), after);
         var resumed = await engine2.ResumeAsync("hitl");
         (await NextEvent<SignalAwaited>(resumed)).Signal.Should().Be("approved");
 

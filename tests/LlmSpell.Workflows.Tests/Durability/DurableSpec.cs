@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
-using LlmSpell.Actors.Persistence;
-using LlmSpell.Actors.Persistence.Sqlite;
+using Akka.Configuration;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Execution;
@@ -17,19 +16,22 @@ namespace LlmSpell.Workflows.Tests.Durability;
 public abstract class DurableSpec : IAsyncLifetime
 {
     private readonly List<ActorSystem> _systems = [];
-    private readonly List<SqliteStore> _stores = [];
     private int _systemCount;
 
     protected string Directory { get; } = Path.Combine(Path.GetTempPath(), "llmspell-durable-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>The test's journal: a SQLite file in its directory unless a spec chooses another.</summary>
+    protected virtual RunStoreOptions Store => _sqlite ??= RunStoreOptions.Sqlite(Path.Combine(Directory, "llmspell.db"));
+
+    private RunStoreOptions? _sqlite;
+
     protected static TimeSpan RunLimit => TimeSpan.FromSeconds(20);
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public virtual Task InitializeAsync() => Store.PrepareAsync();
 
     public async Task DisposeAsync()
     {
         foreach (var system in _systems) await system.Terminate();
-        foreach (var store in _stores) await store.DisposeAsync();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -40,25 +42,23 @@ public abstract class DurableSpec : IAsyncLifetime
         }
     }
 
-    /// <summary>Opens the test's journal file (again).</summary>
-    protected async Task<SqliteStore> OpenStore()
-    {
-        var store = await SqliteStore.OpenAsync(SqliteOptions.Default.WithDataDirectory(Directory));
-        _stores.Add(store);
-        return store;
-    }
-
+    /// <summary>A new actor system on the test's journal: a "restart" is a new system and engine after the last one terminated.</summary>
     protected ActorSystem NewSystem()
     {
-        var system = ActorSystem.Create($"durable-{++_systemCount}", "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
+        var config = ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off").WithFallback(Store.ToConfig());
+        var system = ActorSystem.Create($"durable-{++_systemCount}", config);
         _systems.Add(system);
         return system;
     }
 
-    protected static WorkflowEngine DurableEngine(ActorSystem system, IJournal journal, LlmSpell.Tools.IToolRegistry tools, bool resumeOnStart = false,
+    /// <summary>Where engines of this test mark their live runs.</summary>
+    protected string LiveRunsDirectory => Path.Combine(Directory, "live");
+
+    protected WorkflowEngine DurableEngine(ActorSystem system, LlmSpell.Tools.IToolRegistry tools, bool resumeOnStart = false,
         string? runId = null, ScriptedAgents? agents = null)
     {
-        var options = WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(journal).WithResumeOnStart(resumeOnStart));
+        var durable = new DurableRunOptions { LiveRunsDirectory = LiveRunsDirectory, ResumeOnStart = resumeOnStart };
+        var options = WorkflowEngineOptions.Default.WithDurability(durable);
         if (runId is not null) options = options.WithRunIdGenerator(() => runId);
         return new WorkflowEngine(system, new WorkflowServices { Tools = tools, Agents = agents ?? new ScriptedAgents() }, options);
     }

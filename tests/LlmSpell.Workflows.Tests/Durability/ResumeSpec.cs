@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using LlmSpell.Actors.Persistence;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Events;
+using LlmSpell.Workflows.Execution;
 using LlmSpell.Workflows.Results;
 using LlmSpell.Workflows.Tests.Execution;
 
@@ -18,20 +18,16 @@ public sealed class ResumeSpec : DurableSpec
     [Fact]
     public async Task A_restarted_engine_resumes_the_run_without_running_completed_steps_again()
     {
-        var store = await OpenStore();
         var before = new ScriptedTools().Counts("fetch").Hangs("work").Echo("report");
         var system = NewSystem();
-        var engine = DurableEngine(system, store.Journal, before, runId: "r1");
+        var engine = DurableEngine(system, before, runId: "r1");
         var run = await engine.StartAsync(ThreeSteps);
         await before.WhenCalled("work").WaitAsync(RunLimit);
         await system.Terminate();
-        await engine.FlushJournalsAsync();
         (await Finished(run)).Status.Should().Be(RunStatus.Cancelled, "the engine stopped under the run");
-        await store.DisposeAsync();
 
         var after = new ScriptedTools().Counts("fetch").Echo("work").Echo("report");
-        var reopened = await OpenStore();
-        var engine2 = DurableEngine(NewSystem(), reopened.Journal, after, resumeOnStart: true);
+        var engine2 = DurableEngine(NewSystem(), after, resumeOnStart: true);
         var resumed = (await engine2.Recovery.WaitAsync(RunLimit)).Should().ContainSingle().Subject;
         resumed.Id.Should().Be("r1");
         var result = await Finished(resumed);
@@ -51,12 +47,11 @@ public sealed class ResumeSpec : DurableSpec
     [Fact]
     public async Task A_finished_run_is_not_resumed()
     {
-        var store = await OpenStore();
         var tools = new ScriptedTools().Counts("fetch").Echo("work").Echo("report");
-        var engine = DurableEngine(NewSystem(), store.Journal, tools, runId: "done");
+        var engine = DurableEngine(NewSystem(), tools, runId: "done");
         (await Finished(await engine.StartAsync(ThreeSteps))).Status.Should().Be(RunStatus.Completed);
 
-        var engine2 = DurableEngine(NewSystem(), store.Journal, tools, resumeOnStart: true);
+        var engine2 = DurableEngine(NewSystem(), tools, resumeOnStart: true);
         (await engine2.Recovery.WaitAsync(RunLimit)).Should().BeEmpty();
         var resume = () => engine2.ResumeAsync("done");
         (await resume.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("already finished");
@@ -66,10 +61,9 @@ public sealed class ResumeSpec : DurableSpec
     [Fact]
     public async Task A_run_active_on_the_engine_is_not_resumed_under_itself()
     {
-        var store = await OpenStore();
         var gate = new TaskCompletionSource();
         var tools = new ScriptedTools().Counts("fetch").WaitsFor("work", gate.Task).Echo("report");
-        var engine = DurableEngine(NewSystem(), store.Journal, tools, runId: "active");
+        var engine = DurableEngine(NewSystem(), tools, runId: "active");
         var run = await engine.StartAsync(ThreeSteps);
         await tools.WhenCalled("work").WaitAsync(RunLimit);
 
@@ -89,53 +83,54 @@ public sealed class ResumeSpec : DurableSpec
     [Fact]
     public async Task A_second_writer_of_a_run_id_fails_and_the_first_run_is_not_corrupted()
     {
-        var store = await OpenStore();
         var gate = new TaskCompletionSource();
         var tools = new ScriptedTools().Counts("fetch").WaitsFor("work", gate.Task).Echo("report");
-        var first = DurableEngine(NewSystem(), store.Journal, tools, runId: "same");
+        var first = DurableEngine(NewSystem(), tools, runId: "same");
         var run = await first.StartAsync(ThreeSteps);
         await tools.WhenCalled("work").WaitAsync(RunLimit);
 
-        var second = DurableEngine(NewSystem(), store.Journal, new ScriptedTools(), runId: "same");
-        var start = () => second.StartAsync(ThreeSteps);
-        (await start.Should().ThrowAsync<RunJournalException>()).Which.InnerException.Should().BeOfType<ConcurrentWriteException>();
+        var here = DurableEngine(NewSystem(), new ScriptedTools());
+        var resume = () => here.ResumeAsync("same");
+        (await resume.Should().ThrowAsync<InvalidOperationException>("the run is live")).Which.Message
+            .Should().Contain($"process {Environment.ProcessId}");
+
+        // An engine that does not look at the live marks gets past them: the journal itself refuses the loser.
+        var blind = new WorkflowEngine(NewSystem(), new WorkflowServices { Tools = new ScriptedTools().Echo("work").Echo("report"), Agents = new ScriptedAgents() },
+            WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions { ResumeOnStart = false }));
+        var usurper = await Finished(await blind.ResumeAsync("same"));
+        usurper.Status.Should().Be(RunStatus.Completed, usurper.Error);
 
         gate.SetResult();
-        (await Finished(run)).Status.Should().Be(RunStatus.Completed);
-        var history = await first.GetHistoryAsync("same");
+        var original = await Finished(run);
+        original.Status.Should().Be(RunStatus.Failed);
+        original.Error.Should().Contain("Run 'same'").And.Contain("llmspell workflow resume same");
+        var history = await here.GetHistoryAsync("same");
         history.Select(h => h.SequenceNr).Should().Equal(Enumerable.Range(1, history.Count).Select(i => (long)i));
-        history.OfType<RunHistoryEntry>().Count(h => h.Event is WorkflowStarted).Should().Be(1);
+        history.Count(h => h.Event is WorkflowStarted).Should().Be(1);
         history[^1].Event.Should().BeOfType<RunCompleted>();
     }
 
     [Fact]
-    public async Task An_unknown_or_corrupt_event_is_an_error_naming_the_run_and_the_sequence_number()
+    public async Task An_unknown_event_is_an_error_naming_the_run()
     {
-        var store = await OpenStore();
         var tools = new ScriptedTools().Counts("fetch").Hangs("work").Echo("report");
         var system = NewSystem();
-        var engine = DurableEngine(system, store.Journal, tools, runId: "bad");
+        var engine = DurableEngine(system, tools, runId: "bad");
         await engine.StartAsync(ThreeSteps);
         await tools.WhenCalled("work").WaitAsync(RunLimit);
         await system.Terminate();
-        await engine.FlushJournalsAsync();
-        var highest = await store.Journal.ReadHighestSequenceNrAsync("run-bad");
-        await store.Journal.WriteAsync([new PersistentRepr("run-bad", highest + 1, "mystery.v9", "{}", DateTimeOffset.UtcNow)]);
+        await JournalRows.AppendForeignAsync(Store, "run-bad", "mystery.v9");
 
-        var engine2 = DurableEngine(NewSystem(), store.Journal, tools);
+        var engine2 = DurableEngine(NewSystem(), tools);
         var resume = () => engine2.ResumeAsync("bad");
-        var error = (await resume.Should().ThrowAsync<RunJournalException>()).Which;
-        error.Message.Should().Contain("'bad'").And.Contain($"#{highest + 1}").And.Contain("mystery.v9");
-
-        await store.Journal.WriteAsync([new PersistentRepr("run-corrupt", 1, "workflow-started.v1", "{not json", DateTimeOffset.UtcNow)]);
-        var history = () => engine2.GetHistoryAsync("corrupt");
-        (await history.Should().ThrowAsync<RunJournalException>()).Which.Message.Should().Contain("'corrupt'").And.Contain("#1");
+        (await resume.Should().ThrowAsync<RunJournalException>()).Which.Message.Should().Contain("'bad'").And.Contain("mystery.v9");
+        var history = () => engine2.GetHistoryAsync("bad");
+        (await history.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("mystery.v9");
     }
 
     [Fact]
     public async Task A_run_with_ten_thousand_events_recovers_and_runs_no_recorded_step()
     {
-        var store = await OpenStore();
         var loop = new WorkflowDefinition
         {
             Name = "long",
@@ -143,7 +138,6 @@ public sealed class ResumeSpec : DurableSpec
             Loop = new LoopSpec { Iterator = new RangeIterator(0, 5000, 1), MaxIterations = 5000, Aggregation = LoopAggregation.Last },
             Steps = [Tool("t")],
         };
-        var serializer = WorkflowJson.CreateEventSerializer();
         var now = DateTimeOffset.UtcNow;
         var events = new List<WorkflowEvent> { new WorkflowStarted("long", WorkflowJson.SerializeDefinition(loop), null) };
         for (var i = 0; i < 5000; i++)
@@ -152,15 +146,10 @@ public sealed class ResumeSpec : DurableSpec
             events.Add(new StepStarted("t", key, 1));
             events.Add(new StepCompleted("t", key, new StepResult { Name = "t", Key = key, Kind = StepKind.Tool, Status = StepStatus.Completed, Attempts = 1, Output = JsonValue.Create(i) }));
         }
-        var reprs = events.Select((e, i) =>
-        {
-            var s = serializer.Serialize(e with { RunId = "long", Timestamp = now });
-            return new PersistentRepr("run-long", i + 1, s.Manifest, s.Payload, now);
-        }).ToArray();
-        await store.Journal.WriteAsync(reprs);
+        await JournalRows.PersistAsync(NewSystem(), "run-long", events.Select(e => e with { RunId = "long", Timestamp = now }));
 
         var tools = new ScriptedTools().Counts("t");
-        var engine = DurableEngine(NewSystem(), store.Journal, tools, resumeOnStart: true);
+        var engine = DurableEngine(NewSystem(), tools, resumeOnStart: true);
         var run = (await engine.Recovery.WaitAsync(RunLimit)).Should().ContainSingle().Subject;
         var result = await Finished(run);
 
@@ -173,7 +162,6 @@ public sealed class ResumeSpec : DurableSpec
     [Fact]
     public async Task Parallel_branches_nested_workflows_and_loops_resume_with_only_unfinished_steps_run_again()
     {
-        var store = await OpenStore();
         var definition = new WorkflowDefinition
         {
             Name = "shapes",
@@ -213,16 +201,15 @@ public sealed class ResumeSpec : DurableSpec
             return null;
         });
         var system = NewSystem();
-        var engine = DurableEngine(system, store.Journal, before, runId: "shapes");
+        var engine = DurableEngine(system, before, runId: "shapes");
         var run = await engine.StartAsync(definition);
         await hang.Task.WaitAsync(RunLimit);
         await before.WhenCalled("q").WaitAsync(RunLimit);
         await NextCompleted(run, "quick/q");
         await system.Terminate();
-        await engine.FlushJournalsAsync();
 
         var after = new ScriptedTools().Counts("q").Counts("body").Echo("after").Returns("gate", _ => JsonValue.Create("resumed"));
-        var engine2 = DurableEngine(NewSystem(), store.Journal, after);
+        var engine2 = DurableEngine(NewSystem(), after);
         var result = await Finished(await engine2.ResumeAsync("shapes"));
 
         result.Status.Should().Be(RunStatus.Completed, result.Error);

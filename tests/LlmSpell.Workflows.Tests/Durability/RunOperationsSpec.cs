@@ -10,11 +10,10 @@ public sealed class RunOperationsSpec : DurableSpec
     [Fact]
     public async Task Runs_are_listed_with_state_and_filters_and_their_history_and_export_come_from_the_journal()
     {
-        var store = await OpenStore();
         var ids = new Queue<string>(["ok", "bad", "hung"]);
         var tools = new ScriptedTools().Echo("a").Fails("b").Hangs("h");
         var engine = new LlmSpell.Workflows.Execution.WorkflowEngine(NewSystem(), new LlmSpell.Workflows.Execution.WorkflowServices { Tools = tools, Agents = new ScriptedAgents() },
-            LlmSpell.Workflows.Execution.WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(store.Journal).WithResumeOnStart(false)).WithRunIdGenerator(ids.Dequeue));
+            LlmSpell.Workflows.Execution.WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions { LiveRunsDirectory = LiveRunsDirectory, ResumeOnStart = false }).WithRunIdGenerator(ids.Dequeue));
         var since = DateTimeOffset.UtcNow.AddMinutes(-1);
         (await Finished(await engine.StartAsync(Sequential("good", Tool("a"))))).Status.Should().Be(RunStatus.Completed);
         (await Finished(await engine.StartAsync(Sequential("broken", Tool("b"))))).Status.Should().Be(RunStatus.Failed);
@@ -40,8 +39,10 @@ public sealed class RunOperationsSpec : DurableSpec
         export["definition"]!["definition"]!["name"]!.ToString().Should().Be("broken");
         export["events"]!.AsArray().Select(e => e!["type"]!.ToString()).Should().Contain(["workflow-started.v1", "step-failed.v1", "workflow-failed.v1"]);
 
-        (await engine.PurgeAsync(TimeSpan.FromDays(1))).Should().BeEmpty("nothing ended a day ago");
-        (await engine.PurgeAsync(TimeSpan.Zero)).Should().BeEquivalentTo(["ok", "bad"]);
+        (await engine.PurgeAsync(TimeSpan.FromDays(1))).Purged.Should().BeEmpty("nothing ended a day ago");
+        var purge = await engine.PurgeAsync(TimeSpan.Zero);
+        purge.Purged.Should().BeEquivalentTo(["ok", "bad"]);
+        purge.SkippedLive.Should().ContainSingle().Which.OwnerPid.Should().Be(Environment.ProcessId, "a live run is never purged, and the purge says so");
         (await engine.ListRunsAsync()).Single().RunId.Should().Be("hung", "an unfinished run is never purged");
         var gone = () => engine.GetHistoryAsync("ok");
         await gone.Should().ThrowAsync<KeyNotFoundException>();
@@ -54,16 +55,14 @@ public sealed class RunOperationsSpec : DurableSpec
     [Fact]
     public async Task An_interrupted_run_that_is_not_active_can_be_cancelled_in_the_journal()
     {
-        var store = await OpenStore();
         var tools = new ScriptedTools().Hangs("h");
         var system = NewSystem();
-        var engine = DurableEngine(system, store.Journal, tools, runId: "gone");
+        var engine = DurableEngine(system, tools, runId: "gone");
         await engine.StartAsync(Sequential("slow", Tool("h")));
         await tools.WhenCalled("h").WaitAsync(RunLimit);
         await system.Terminate();
-        await engine.FlushJournalsAsync();
 
-        var engine2 = DurableEngine(NewSystem(), store.Journal, tools);
+        var engine2 = DurableEngine(NewSystem(), tools);
         (await engine2.ListRunsAsync()).Single().State.Should().Be(RunState.Unfinished);
         await engine2.CancelAsync("gone", "abandoned");
         var run = (await engine2.ListRunsAsync()).Single();

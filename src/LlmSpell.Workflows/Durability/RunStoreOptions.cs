@@ -1,0 +1,165 @@
+using Akka.Configuration;
+using Akka.Persistence.Sql.Hosting;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace LlmSpell.Workflows.Durability;
+
+/// <summary>
+/// Where durable runs are journaled: a SQLite file (embedded, nothing to start) or a PostgreSQL database, through
+/// Akka.Persistence.Sql (journal, tags, snapshots and queries; tables created on first use) with our serializer bound.
+/// </summary>
+public sealed record RunStoreOptions
+{
+    private RunStoreOptions(string connectionString, string providerName)
+    {
+        ConnectionString = connectionString;
+        ProviderName = providerName;
+    }
+
+    /// <summary>The journal in the SQLite file <paramref name="databaseFile"/> (created with its folder when missing).</summary>
+    public static RunStoreOptions Sqlite(string databaseFile)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databaseFile);
+        var path = Path.GetFullPath(databaseFile);
+        // Writers of several processes wait for each other's commits rather than fail at once (SQLITE_BUSY).
+        var connection = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30, Pooling = true }.ToString();
+        return new RunStoreOptions(connection, LinqToDB.ProviderName.SQLiteMS) { DatabaseFile = path };
+    }
+
+    /// <summary>The journal in PostgreSQL (<paramref name="connectionString"/> as Npgsql takes it), in <paramref name="schema"/> (default: the connection string's Search Path, else public).</summary>
+    public static RunStoreOptions Postgres(string connectionString, string? schema = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"'{Redacted(connectionString)}' is not an Npgsql connection string: {ex.Message}", nameof(connectionString), ex);
+        }
+        schema ??= builder.SearchPath?.Split(',')[0].Trim() is { Length: > 0 } path ? path : "public";
+        if (schema.Length == 0 || schema.Length > 63 || !schema.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || char.IsAsciiDigit(schema[0]))
+            throw new ArgumentException($"'{schema}' is not a schema name this journal uses: letters, digits and '_', not starting with a digit, at most 63 characters.", nameof(schema));
+        return new RunStoreOptions(connectionString, LinqToDB.ProviderName.PostgreSQL15) { Schema = schema };
+    }
+
+    public string ConnectionString { get; }
+
+    /// <summary>The linq2db provider name Akka.Persistence.Sql connects with.</summary>
+    public string ProviderName { get; }
+
+    /// <summary>The SQLite file; null for PostgreSQL.</summary>
+    public string? DatabaseFile { get; private init; }
+
+    /// <summary>The PostgreSQL schema; null for SQLite.</summary>
+    public string? Schema { get; private init; }
+
+    /// <summary>Where the journal is, for messages: the file, or server/database/schema (never a password).</summary>
+    public string Description
+    {
+        get
+        {
+            if (DatabaseFile is not null) return DatabaseFile;
+            var b = new NpgsqlConnectionStringBuilder(ConnectionString);
+            return $"PostgreSQL {b.Host}:{b.Port}/{b.Database} (schema {Schema})";
+        }
+    }
+
+    /// <summary>Where the actor system configured by <paramref name="config"/> journals, for messages (never a password).</summary>
+    public static string Describe(Config config)
+    {
+        var connection = config.GetString("akka.persistence.journal.sql.connection-string", "");
+        var provider = config.GetString("akka.persistence.journal.sql.provider-name", "");
+        if (connection.Length == 0) return $"the journal '{config.GetString("akka.persistence.journal.plugin", "(none)")}'";
+        try
+        {
+            return provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase)
+                ? new SqliteConnectionStringBuilder(connection).DataSource
+                : Postgres(connection).Description;
+        }
+        catch (ArgumentException)
+        {
+            return $"the {provider} journal";
+        }
+    }
+
+    /// <summary>Akka.Persistence.Sql's journal options (the default journal and query plugin).</summary>
+    public SqlJournalOptions JournalOptions() => new(isDefaultPlugin: true)
+    {
+        ConnectionString = ConnectionString,
+        ProviderName = ProviderName,
+        AutoInitialize = true,
+        DatabaseOptions = Schema is null ? null : new JournalDatabaseOptions(DatabaseMapping.Default) { SchemaName = Schema },
+    };
+
+    /// <summary>Akka.Persistence.Sql's snapshot store options (the default snapshot store).</summary>
+    public SqlSnapshotOptions SnapshotOptions() => new(isDefaultPlugin: true)
+    {
+        ConnectionString = ConnectionString,
+        ProviderName = ProviderName,
+        AutoInitialize = true,
+        DatabaseOptions = Schema is null ? null : new SnapshotDatabaseOptions(DatabaseMapping.Default) { SchemaName = Schema },
+    };
+
+    /// <summary>The whole configuration of an actor system that journals runs here: journal, snapshots, queries and our serializer.</summary>
+    public Config ToConfig()
+    {
+        var journal = JournalOptions();
+        var snapshots = SnapshotOptions();
+        return ConfigurationFactory.ParseString(WorkflowSerializer.Hocon)
+            .WithFallback(journal.ToConfig())
+            .WithFallback(snapshots.ToConfig())
+            .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
+    }
+
+    /// <summary>
+    /// Prepares the store before an actor system opens it: creates the SQLite file's folder (and turns on write-ahead logging, so
+    /// that readers never block the writer) or the PostgreSQL schema; refuses a journal of llmspell's earlier format, naming it and
+    /// how to move it aside, without changing anything in it.
+    /// </summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken = default)
+    {
+        if (DatabaseFile is { } file)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await using var connection = new SqliteConnection(ConnectionString);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (await ScalarAsync(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('schema_version', 'counters')", cancellationToken) > 0)
+                throw new EarlierJournalFormatException(
+                    $"{file} holds a run journal of an earlier llmspell version, which this one does not read; move it aside (e.g. mv '{file}' '{file}.old') and this version starts a new journal there");
+            await ScalarAsync(connection, "PRAGMA journal_mode = WAL", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await using var source = NpgsqlDataSource.Create(ConnectionString);
+        await using var pg = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var check = new NpgsqlCommand(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = @schema AND table_name IN ('schema_version', 'snapshots')", pg))
+        {
+            check.Parameters.AddWithValue("schema", Schema!);
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)) >= 1)
+                throw new EarlierJournalFormatException(
+                    $"{Description} holds a run journal of an earlier llmspell version, which this one does not read; give this version another schema (--schema NAME) or rename that one (ALTER SCHEMA {Schema} RENAME TO {Schema}_old)");
+        }
+        await using var create = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS \"{Schema}\"", pg);
+        await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<long> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return value is long n ? n : 0;
+    }
+
+    private static string Redacted(string connectionString) =>
+        System.Text.RegularExpressions.Regex.Replace(connectionString, @"(?i)(password|pwd)\s*=[^;]*", "$1=***");
+
+    public override string ToString() => Description;
+}
+
+/// <summary>The store holds a journal of llmspell's earlier format; the message says how to move it aside.</summary>
+public sealed class EarlierJournalFormatException(string message) : Exception(message);

@@ -1,0 +1,333 @@
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using LlmSpell.Workflows.Data;
+using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Durability;
+using LlmSpell.Workflows.Events;
+using LlmSpell.Workflows.Execution;
+using LlmSpell.Workflows.Results;
+
+namespace LlmSpell.Workflows.Runs;
+
+/// <summary>
+/// A durable run: the persistent actor (persistence id <c>run-&lt;id&gt;</c>) that is the run's only writer. It recovers the run
+/// from its snapshot and events, then starts (or resumes) the root coordinator as its child; every event of the run's
+/// coordinators comes through it and is published only once it is journaled, in the order emitted. It also records a cancel
+/// of an interrupted run and purges a finished one, so that nothing else ever writes a run's journal.
+/// </summary>
+internal sealed class DurableRun : PersistentActor
+{
+    /// <summary>An event of the run to journal (if it belongs to the durable record) and then publish; <paramref name="Written"/> completes when it is durable.</summary>
+    public sealed record Append(WorkflowEvent Event, TaskCompletionSource Written);
+
+    /// <summary>What the actor does once the run is recovered.</summary>
+    public abstract record Intent;
+
+    /// <summary>Start a new run (refused if the id is already in the journal).</summary>
+    public sealed record Begin(WorkflowDefinition Definition, JsonNode? Input) : Intent;
+
+    /// <summary>Continue an unfinished run; its completed steps are not run again.</summary>
+    public sealed record Resume : Intent;
+
+    /// <summary>Record that an interrupted run is cancelled, so that it is never resumed; replies <see cref="RunCancelling"/>.</summary>
+    public sealed record RecordCancel(string Reason) : Intent;
+
+    /// <summary>Delete a run that ended at or before <paramref name="EndedBy"/>; replies <see cref="Purged"/>.</summary>
+    public sealed record Purge(DateTimeOffset EndedBy) : Intent;
+
+    /// <summary>The run's events and snapshots are deleted.</summary>
+    public sealed record Purged(string RunId) : IRunMessage;
+
+    /// <summary>The tag of the events that say where a run stands (start, resume, steps done, waits, end): listing runs reads only these.</summary>
+    public const string LifecycleTag = "llmspell-run";
+
+    private readonly RunContext _run;
+    private readonly Intent _intent;
+    private readonly IActorRef _replyTo;
+    private readonly IActorRef? _subscriber;
+    private readonly DurableRunOptions _options;
+    private readonly LiveRuns? _live;
+    private readonly string _store;
+    private readonly Queue<TaskCompletionSource> _pending = new();
+    private IDisposable? _mark;
+    private IActorRef? _coordinator;
+    private WorkflowStarted? _started;
+    private Dictionary<string, StepResult> _completed = new(StringComparer.Ordinal);
+    private WorkflowEvent? _terminal;
+    private int _sinceSnapshot;
+
+    public static Props Props(RunContext run, Intent intent, IActorRef replyTo, IActorRef? subscriber, DurableRunOptions options, LiveRuns? live, string store) =>
+        ActorProps.Of(() => new DurableRun(run, intent, replyTo, subscriber, options, live, store));
+
+    private DurableRun(RunContext run, Intent intent, IActorRef replyTo, IActorRef? subscriber, DurableRunOptions options, LiveRuns? live, string store)
+    {
+        _run = run;
+        _intent = intent;
+        _replyTo = replyTo;
+        _subscriber = subscriber;
+        _options = options;
+        _live = live;
+        _store = store;
+        run.Persister = Self;
+    }
+
+    public override string PersistenceId => RunIds.PersistenceId(_run.RunId);
+
+    private string RunId => _run.RunId;
+
+    protected override void PreStart()
+    {
+        if (_live is null) return;
+        _mark = _live.TryAcquire(RunId, out var holder);
+        if (_mark is not null) return;
+        var where = holder is { } pid ? $"process {pid}" : "another process";
+        Refuse(RejectionKind.AlreadyActive, $"Run '{RunId}' is running in {where}; only that process can write it. " +
+            $"Wait for it to end, or cancel it with 'llmspell workflow cancel {RunId}'.");
+    }
+
+    protected override void PostStop()
+    {
+        var stopped = _run.JournalFailure ?? new RunJournalException($"Run '{RunId}' stopped before this event was journaled.");
+        while (_pending.TryDequeue(out var written)) written.TrySetException(stopped);
+        _mark?.Dispose();
+        base.PostStop();
+    }
+
+    // ---- recovery --------------------------------------------------------------------------------
+
+    protected override bool ReceiveRecover(object message)
+    {
+        switch (message)
+        {
+            case SnapshotOffer { Snapshot: RunSnapshot snapshot }:
+                _started = snapshot.Started;
+                _completed = new Dictionary<string, StepResult>(snapshot.CompletedSteps, StringComparer.Ordinal);
+                break;
+            case WorkflowEvent e:
+                Apply(e);
+                break;
+            case RecoveryCompleted:
+                OnRecovered();
+                break;
+        }
+        return true;
+    }
+
+    private void Apply(WorkflowEvent e)
+    {
+        switch (e)
+        {
+            case WorkflowStarted started: _started = started; break;
+            case StepCompleted step: _completed[step.Key] = step.Result; break;
+            case RunResumed: _terminal = null; break;
+            default: if (IsTerminal(e)) _terminal = e; break;
+        }
+        _sinceSnapshot++;
+    }
+
+    public static bool IsTerminal(WorkflowEvent e) => e is RunCompleted or RunFailed or RunCancelled or Events.RunTimedOut;
+
+    private static bool IsLifecycle(WorkflowEvent e) =>
+        e is WorkflowStarted or RunResumed or StepCompleted or SignalAwaited or SignalReceived || IsTerminal(e);
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        Refuse(RejectionKind.Journal, $"Run '{RunId}' cannot be read from {_store}: {reason.Message}");
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    private void OnRecovered()
+    {
+        var now = _run.Clock.GetUtcNow();
+        switch (_intent)
+        {
+            case Begin begin:
+                if (LastSequenceNr > 0)
+                {
+                    Refuse(RejectionKind.AlreadyActive, $"Run id '{RunId}' is taken: {_store} already holds a run with it. Give the new run another id.");
+                    return;
+                }
+                var started = new WorkflowStarted(begin.Definition.Name, WorkflowJson.SerializeDefinition(begin.Definition), begin.Input?.DeepClone())
+                {
+                    RunId = RunId,
+                    Timestamp = now,
+                };
+                Persist(Tag(started), _ =>
+                {
+                    Apply(started);
+                    Launch(begin.Definition, begin.Input);
+                });
+                break;
+            case Resume:
+                if (!Unfinished("resumed", out var definition)) return;
+                var resumed = new RunResumed(LastSequenceNr, _completed.Count) { RunId = RunId, Timestamp = now };
+                Persist(Tag(resumed), _ =>
+                {
+                    Apply(resumed);
+                    _run.Recorded = new Dictionary<string, StepResult>(_completed, StringComparer.Ordinal);
+                    Launch(definition, _started!.Input);
+                });
+                break;
+            case RecordCancel cancel:
+                if (!Unfinished("cancelled", out _)) return;
+                var cancelled = new RunCancelled(cancel.Reason, now - _started!.Timestamp) { RunId = RunId, Timestamp = now };
+                Persist(Tag(cancelled), _ =>
+                {
+                    _replyTo.Tell(new RunCancelling(RunId), Self);
+                    Context.Stop(Self);
+                });
+                break;
+            case Purge purge:
+                if (_terminal is null || _terminal.Timestamp > purge.EndedBy)
+                {
+                    Refuse(RejectionKind.NotApplicable, $"Run '{RunId}' is not a finished run that ended by {purge.EndedBy:u}.");
+                    return;
+                }
+                DeleteMessages(LastSequenceNr);
+                break;
+        }
+    }
+
+    /// <summary>The run exists and has not ended; else refuses (naming why) and stops.</summary>
+    private bool Unfinished(string verb, out WorkflowDefinition definition)
+    {
+        definition = null!;
+        if (_started is null)
+        {
+            Refuse(RejectionKind.NotFound, $"{_store} has no run with id '{RunId}' (it never started, or it was purged).");
+            return false;
+        }
+        if (_terminal is not null)
+        {
+            Refuse(RejectionKind.NotApplicable, $"Run '{RunId}' has already finished ({_terminal.Kind.Replace("run_", "")}); only unfinished runs can be {verb}.");
+            return false;
+        }
+        try
+        {
+            definition = WorkflowJson.DeserializeDefinition(_started.Definition);
+            return true;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            Refuse(RejectionKind.Journal, $"Run '{RunId}' cannot be {verb}: the definition in its journal cannot be read: {ex.Message}");
+            return false;
+        }
+    }
+
+    private void Launch(WorkflowDefinition definition, JsonNode? input)
+    {
+        _run.WorkflowName = definition.Name;
+        // Subscribed before the coordinator emits its first event.
+        if (_subscriber is not null) _run.Subscribe(_subscriber);
+        var spec = new CoordinatorSpec(_run, definition, RunScope.Empty with { Input = input?.DeepClone() }, "", definition.Workflows, IsRoot: true);
+        _coordinator = Context.ActorOf(WorkflowCoordinator.Props(spec), "root");
+        Context.Watch(_coordinator);
+        _replyTo.Tell(new RunAccepted(RunId), Self);
+        Stash.UnstashAll();
+    }
+
+    private void Refuse(RejectionKind kind, string reason)
+    {
+        _replyTo.Tell(new RunRejected(RunId, kind, reason) { Cause = kind switch
+        {
+            RejectionKind.NotFound => new KeyNotFoundException(reason),
+            RejectionKind.Journal => new RunJournalException(reason),
+            _ => new InvalidOperationException(reason),
+        } }, Self);
+        Context.Stop(Self);
+    }
+
+    // ---- commands ----------------------------------------------------------------------------------
+
+    protected override bool ReceiveCommand(object message)
+    {
+        switch (message)
+        {
+            case Append journal:
+                OnJournal(journal);
+                return true;
+            case WorkflowCoordinator.Cancel cancel:
+                if (_coordinator is null) Stash.Stash();
+                else _coordinator.Forward(cancel);
+                return true;
+            case Terminated t when t.ActorRef.Equals(_coordinator):
+                // Stops once every event the run emitted is journaled and published.
+                DeferAsync(t, _ => Context.Stop(Self));
+                return true;
+            case SaveSnapshotSuccess saved:
+                // One snapshot is enough: the latest.
+                DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+                return true;
+            case SaveSnapshotFailure failed:
+                Context.GetLogger().Warning("Run {0}: saving a snapshot failed ({1}); recovery replays more events until the next one", RunId, failed.Cause.Message);
+                return true;
+            case DeleteSnapshotsSuccess or DeleteSnapshotsFailure:
+                if (_intent is Purge) Context.Stop(Self);
+                return true;
+            case DeleteMessagesSuccess:
+                _replyTo.Tell(new Purged(RunId), Self);
+                DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue));
+                return true;
+            case DeleteMessagesFailure failure:
+                Refuse(RejectionKind.Journal, $"Run '{RunId}' could not be purged from {_store}: {failure.Cause.Message}");
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void OnJournal(Append journal)
+    {
+        var e = journal.Event;
+        if (!RunContext.IsJournaled(e) || _run.JournalFailure is not null)
+        {
+            // Not part of the record: published in order with the journaled events around it.
+            DeferAsync(e, _ =>
+            {
+                _run.Publish(e);
+                journal.Written.TrySetResult();
+            });
+            return;
+        }
+        _pending.Enqueue(journal.Written);
+        PersistAsync(Tag(e), _ =>
+        {
+            _pending.Dequeue();
+            Apply(e);
+            _run.Publish(e);
+            journal.Written.TrySetResult();
+            if (_sinceSnapshot >= _options.SnapshotEvery && _started is not null && _terminal is null)
+            {
+                _sinceSnapshot = 0;
+                SaveSnapshot(new RunSnapshot(_started, new Dictionary<string, StepResult>(_completed, StringComparer.Ordinal)));
+            }
+        });
+    }
+
+    /// <summary>The event as journaled: lifecycle events carry <see cref="LifecycleTag"/>.</summary>
+    internal static object Tag(WorkflowEvent e) => IsLifecycle(e) ? new Tagged(e, [LifecycleTag]) : e;
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
+        FailJournal(cause, @event, sequenceNr, "could not write");
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        FailJournal(cause, @event, sequenceNr, "refused");
+        // Nothing more is journaled (the run would have a gap); the coordinator ends the run as failed.
+    }
+
+    private void FailJournal(Exception cause, object @event, long sequenceNr, string what)
+    {
+        var payload = @event is Tagged tagged ? tagged.Payload : @event;
+        var failure = new RunJournalException(
+            $"Run '{RunId}' failed: the journal ({_store}) {what} its event #{sequenceNr} ({(payload as WorkflowEvent)?.Kind ?? payload.GetType().Name}): {cause.Message}. " +
+            $"Everything before it is recorded; resume the run with 'llmspell workflow resume {RunId}' once the journal works again.", cause);
+        _run.FailJournal(failure);
+        while (_pending.TryDequeue(out var written)) written.TrySetException(failure);
+        // Not started yet (the start, resume or cancel itself failed): the requester hears it.
+        if (_coordinator is null) Refuse(RejectionKind.Journal, failure.Message);
+    }
+}

@@ -32,20 +32,19 @@ internal static class RunCommand
         };
         var maxMemory = new Option<int?>("--max-memory-mb") { Description = "Lua scripts: the memory limit in MB (default 256; 0: no limit)", HelpName = "MB" };
         var outputDir = new Option<string?>("--output-dir") { Description = "Lua scripts: where Template.execute writes the templates' artifacts", HelpName = "DIR" };
-        var cluster = new ClusterCliOptions();
-        var detach = new Option<bool>("--detach") { Description = "With --postgres: return once a node has the run, without waiting for its end" };
-        var command = new Command("run", "Run a workflow definition file or a Lua script (a definition also with --postgres, on a node of the cluster)")
+        var journal = new JournalCliOptions();
+        var command = new Command("run", "Run a workflow definition file or a Lua script")
         {
-            file, input, output, workspace, args, maxInstructions, maxMemory, outputDir, detach,
+            file, input, output, workspace, args, maxInstructions, maxMemory, outputDir,
         };
-        cluster.AddTo(command);
+        journal.AddTo(command);
         runner.SetAction(command, async (parse, session, ct) =>
         {
             var path = parse.GetValue(file)!;
+            session.UsePostgres(journal.Read(parse, session.Config));
             if (Path.GetExtension(path).Equals(".lua", StringComparison.OrdinalIgnoreCase))
             {
                 if (parse.GetValue(input) is not null) throw new CliException("--input is for workflow definitions; give a Lua script its values with --arg NAME=VALUE (ARGS.NAME)");
-                if (parse.GetValue(cluster.Postgres) is not null) throw new CliException("--postgres submits workflow definitions to the cluster; a Lua script runs here: drop --postgres");
                 return await LuaScriptRun.RunAsync(session, new LuaScriptRequest(path, parse.GetValue(args) ?? [], parse.GetValue(output),
                     parse.GetValue(workspace), parse.GetValue(maxInstructions), parse.GetValue(maxMemory), parse.GetValue(outputDir)), ct).ConfigureAwait(false);
             }
@@ -53,9 +52,6 @@ internal static class RunCommand
             var definition = await WorkflowParser.ParseFileAsync(path, ct).ConfigureAwait(false);
             var runInput = parse.GetValue(input) is { } raw ? ParamValues.Parse(raw, "--input") : null;
             var format = parse.GetValue(output);
-            if (cluster.IsGiven(parse, session.Config))
-                return await ClusterRun.SubmitAsync(session, cluster.Read(parse, session.Config), definition, runInput, format, parse.GetValue(detach), ct).ConfigureAwait(false);
-
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Path.GetDirectoryName(Path.GetFullPath(path))!);
             var tools = session.CreateTools(roots);
             var engine = await session.CreateEngineAsync(tools, roots, ct).ConfigureAwait(false);

@@ -15,7 +15,8 @@ namespace LlmSpell.Cli.Commands;
 
 /// <summary>
 /// <c>llmspell workflow list | show | history | resume | cancel | signal | purge | export</c>: the durable runs journaled in
-/// <c>&lt;data-dir&gt;/llmspell.db</c>, or with <c>--postgres</c> in a cluster's shared journal (see the <c>.Cluster</c> part).
+/// <c>&lt;data-dir&gt;/llmspell.db</c>, or with <c>--postgres</c> in PostgreSQL. A run live in another process is shown as
+/// running there; only that process writes it (cancel asks it to).
 /// </summary>
 internal static partial class WorkflowRunCommands
 {
@@ -35,7 +36,7 @@ internal static partial class WorkflowRunCommands
 
     // ---- list ----------------------------------------------------------------------------------
 
-    private static readonly string[] StatusNamesAccepted = ["unfinished", "paused", "completed", "partially_completed", "failed", "cancelled", "timed_out"];
+    private static readonly string[] StatusNamesAccepted = ["unfinished", "running", "paused", "interrupted", "completed", "partially_completed", "failed", "cancelled", "timed_out"];
 
     private static Command List(CommandRunner runner)
     {
@@ -43,11 +44,11 @@ internal static partial class WorkflowRunCommands
         var name = new Option<string?>("--name", "-n") { Description = "Only runs of this workflow (its name, case-insensitive)", HelpName = "NAME" };
         var since = new Option<string?>("--since") { Description = "Only runs started at or after this date or time (ISO 8601; UTC unless it says otherwise)", HelpName = "DATE" };
         var output = OutputFormatOption.Create();
-        var cluster = new ClusterCliOptions();
-        var command = new Command("list", "List the journaled runs, newest first: id, workflow, status, start time, steps done") { status, name, since, output, cluster.Postgres, cluster.Schema };
+        var journal = new JournalCliOptions();
+        var command = new Command("list", "List the journaled runs, newest first: id, workflow, status, start time, steps done") { status, name, since, output, journal.Postgres, journal.Schema };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UseCluster(cluster.ReadIfGiven(parse, session.Config));
+            session.UsePostgres(journal.Read(parse, session.Config));
             var wanted = parse.GetValue(status)?.Trim().ToLowerInvariant().Replace('-', '_');
             if (wanted is not null && !StatusNamesAccepted.Contains(wanted))
                 throw new CliException($"unknown status '{parse.GetValue(status)}'; use one of: {string.Join(", ", StatusNamesAccepted)}");
@@ -59,33 +60,30 @@ internal static partial class WorkflowRunCommands
                 from = parsed;
             }
             var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
+            var unfinishedOnly = wanted is "unfinished" or "running" or "paused" or "interrupted";
             var query = new RunQuery
             {
-                State = wanted is null or "paused" ? (wanted is null ? null : RunState.Unfinished) : StateOf(wanted),
+                State = wanted is null ? null : unfinishedOnly ? RunState.Unfinished : StateOf(wanted),
                 WorkflowName = parse.GetValue(name),
                 Since = from,
             };
-            var rows = new List<(RunSummary Summary, RunView View)>();
-            foreach (var summary in await engine.ListRunsAsync(query, ct).ConfigureAwait(false))
-            {
-                var view = RunView.Of(summary, await engine.GetHistoryAsync(summary.RunId, ct).ConfigureAwait(false));
-                if (wanted == "paused" && view.Status != "paused") continue;
-                if (wanted == "unfinished" && view.Status == "paused") continue;
-                rows.Add((summary, view));
-            }
+            // Listing reads each run's lifecycle events only (start, steps done, waits, end), never every event.
+            var rows = (await engine.ListRunsAsync(query, ct).ConfigureAwait(false))
+                .Where(r => wanted is null or "unfinished" || !unfinishedOnly || StatusOf(r) == wanted)
+                .ToArray();
             if (parse.GetValue(output) == OutputFormat.Json)
             {
-                Console.Out.WriteLine(Json.Format(new JsonArray(rows.Select(r => (JsonNode)r.View.SummaryJson()).ToArray())));
+                Console.Out.WriteLine(Json.Format(new JsonArray(rows.Select(r => (JsonNode)SummaryJson(r)).ToArray())));
                 return ExitCodes.Ok;
             }
-            if (rows.Count == 0)
+            if (rows.Length == 0)
             {
                 Console.Out.WriteLine($"No runs{(query == new RunQuery() ? "" : " match")} in {session.JournalDescription}.");
                 return ExitCodes.Ok;
             }
             var table = new TextTable("ID", "WORKFLOW", "STATUS", "STARTED", "STEPS DONE");
-            foreach (var (_, view) in rows)
-                table.Add(view.RunId, view.Workflow, view.Status, Time(view.StartedAt), view.StepsDone.ToString(CultureInfo.InvariantCulture));
+            foreach (var run in rows)
+                table.Add(run.RunId, run.WorkflowName, StatusText(run), Time(run.StartedAt), run.StepsCompleted.ToString(CultureInfo.InvariantCulture));
             Console.Out.Write(table.ToString());
             return ExitCodes.Ok;
         });
@@ -100,6 +98,31 @@ internal static partial class WorkflowRunCommands
         "failed" => RunState.Failed,
         "cancelled" => RunState.Cancelled,
         _ => RunState.TimedOut,
+    };
+
+    /// <summary>
+    /// A run's status as the commands name it: an unfinished run is running (live in a process), paused (waiting for a
+    /// signal) or interrupted (no process runs it: resume continues it).
+    /// </summary>
+    private static string StatusOf(RunSummary run) => run.State != RunState.Unfinished ? NameOf(run.State)
+        : run.WaitingFor.Count > 0 ? "paused"
+        : run.IsLive ? "running"
+        : "interrupted";
+
+    /// <summary>The status with the process that runs it, e.g. <c>running (pid 4242)</c>.</summary>
+    private static string StatusText(RunSummary run) => run.OwnerPid is { } pid ? $"{StatusOf(run)} (pid {pid})" : StatusOf(run);
+
+    private static JsonObject SummaryJson(RunSummary run) => new()
+    {
+        ["run_id"] = run.RunId,
+        ["workflow"] = run.WorkflowName,
+        ["status"] = StatusOf(run),
+        ["pid"] = run.OwnerPid,
+        ["started_at"] = run.StartedAt,
+        ["ended_at"] = run.EndedAt,
+        ["steps_done"] = run.StepsCompleted,
+        ["waiting_for"] = new JsonArray(run.WaitingFor.Select(w => (JsonNode)w).ToArray()),
+        ["error"] = run.Error,
     };
 
     internal static string NameOf(RunState state) => state switch
@@ -121,11 +144,11 @@ internal static partial class WorkflowRunCommands
     {
         var id = RunIdArgument();
         var output = OutputFormatOption.Create();
-        var cluster = new ClusterCliOptions();
-        var command = new Command("show", "Show a run: status, workflow, each step's status, attempts, duration and output, and the signal it waits for") { id, output, cluster.Postgres, cluster.Schema };
+        var journal = new JournalCliOptions();
+        var command = new Command("show", "Show a run: status, workflow, each step's status, attempts, duration and output, and the signal it waits for") { id, output, journal.Postgres, journal.Schema };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UseCluster(cluster.ReadIfGiven(parse, session.Config));
+            session.UsePostgres(journal.Read(parse, session.Config));
             var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
             if (parse.GetValue(output) == OutputFormat.Json)
@@ -136,13 +159,15 @@ internal static partial class WorkflowRunCommands
             var sb = new StringBuilder();
             sb.Append("Run:       ").Append(view.RunId).Append('\n');
             sb.Append("Workflow:  ").Append(view.Workflow).Append('\n');
-            sb.Append("Status:    ").Append(view.Status).Append('\n');
+            sb.Append("Status:    ").Append(StatusText(view.Summary)).Append('\n');
             sb.Append("Started:   ").Append(Time(view.StartedAt)).Append('\n');
             if (view.EndedAt is not null) sb.Append("Ended:     ").Append(Time(view.EndedAt)).Append('\n');
             if (view.Error is not null) sb.Append("Error:     ").Append(view.Error).Append('\n');
             foreach (var w in view.Waiting)
                 sb.Append("Waiting:   signal '").Append(w.Signal).Append("' at step ").Append(w.Key).Append(" (").Append(RunReporter.SignalCommand(view.RunId, w.Signal)).Append(")\n");
-            if (view.Status == "unfinished")
+            if (view.Summary.OwnerPid is { } owner)
+                sb.Append("Process:   ").Append(owner.ToString(CultureInfo.InvariantCulture)).Append(" runs it now (llmspell workflow cancel ").Append(view.RunId).Append(" stops it)\n");
+            else if (view.Status == "interrupted")
                 sb.Append("Resume:    llmspell workflow resume ").Append(view.RunId).Append('\n');
             sb.Append("\nSteps:\n");
             if (view.Steps.Count == 0) sb.Append("  (none yet)\n");
@@ -167,11 +192,11 @@ internal static partial class WorkflowRunCommands
     {
         var id = RunIdArgument();
         var output = OutputFormatOption.Create();
-        var cluster = new ClusterCliOptions();
-        var command = new Command("history", "List a run's journaled events in order, with sequence numbers and times") { id, output, cluster.Postgres, cluster.Schema };
+        var journal = new JournalCliOptions();
+        var command = new Command("history", "List a run's journaled events in order, with sequence numbers and times") { id, output, journal.Postgres, journal.Schema };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UseCluster(cluster.ReadIfGiven(parse, session.Config));
+            session.UsePostgres(journal.Read(parse, session.Config));
             var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
             var runId = parse.GetValue(id)!;
             await LoadAsync(engine, runId, ct).ConfigureAwait(false);
@@ -208,16 +233,15 @@ internal static partial class WorkflowRunCommands
         var id = RunIdArgument();
         var output = OutputFormatOption.Create();
         var workspace = SharedOptions.Workspace();
-        var cluster = new ClusterCliOptions();
+        var journal = new JournalCliOptions();
         var command = new Command("resume",
             "Continue an unfinished run in this process (steps that completed are not run again); reports like 'run'. With --postgres, a live node of the cluster takes it up")
         {
-            id, output, workspace, cluster.Postgres, cluster.Schema,
+            id, output, workspace, journal.Postgres, journal.Schema,
         };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UseCluster(cluster.ReadIfGiven(parse, session.Config));
-            if (session.Cluster is not null) return await ResumeInClusterAsync(session, parse.GetValue(id)!, ct).ConfigureAwait(false);
+            session.UsePostgres(journal.Read(parse, session.Config));
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
             var engine = await session.CreateEngineAsync(session.CreateTools(roots), roots, ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
@@ -244,18 +268,17 @@ internal static partial class WorkflowRunCommands
         };
         var output = OutputFormatOption.Create();
         var workspace = SharedOptions.Workspace();
-        var cluster = new ClusterCliOptions();
+        var journal = new JournalCliOptions();
         var command = new Command("signal",
             "Deliver a signal to a run paused on a wait step, and continue the run in this process; reports like 'run'. With --postgres, the signal goes to the node that runs it")
         {
-            id, name, data, output, workspace, cluster.Postgres, cluster.Schema,
+            id, name, data, output, workspace, journal.Postgres, journal.Schema,
         };
         runner.SetAction(command, async (parse, session, ct) =>
         {
             var signal = parse.GetValue(name)!;
             var payload = parse.GetValue(data) is { } raw ? ParamValues.Parse(raw, "--data") : null;
-            session.UseCluster(cluster.ReadIfGiven(parse, session.Config));
-            if (session.Cluster is not null) return await SignalInClusterAsync(session, parse.GetValue(id)!, signal, payload, ct).ConfigureAwait(false);
+            session.UsePostgres(journal.Read(parse, session.Config));
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
             var engine = await session.CreateEngineAsync(session.CreateTools(roots), roots, ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
@@ -281,10 +304,13 @@ internal static partial class WorkflowRunCommands
             throw new CliException($"run {view.RunId} is not waiting for signal '{signal}'; it waits for: {string.Join(", ", view.Waiting.Select(w => $"'{w.Signal}'"))}");
     }
 
+    /// <summary>Resuming or signalling continues a run in this process: it must be unfinished and run by no other process.</summary>
     private static void RequireUnfinished(RunView view, string verb)
     {
-        if (view.Status is not ("unfinished" or "paused"))
+        if (view.Summary.State != RunState.Unfinished)
             throw new CliException($"run {view.RunId} has already finished ({view.Status}); only unfinished runs can be {verb}");
+        if (view.Summary.OwnerPid is { } pid)
+            throw new CliException($"run {view.RunId} is {view.Status} in process {pid}, which alone writes it; wait for it to end, or stop it with 'llmspell workflow cancel {view.RunId}'");
     }
 
     private static async Task<int> ContinueAsync(WorkflowEngine engine, RunView view, RunReportOptions options, CancellationToken ct)
@@ -307,35 +333,47 @@ internal static partial class WorkflowRunCommands
     {
         var id = RunIdArgument();
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the journal)", HelpName = "TEXT" };
-        var cluster = new ClusterCliOptions();
+        var journal = new JournalCliOptions();
         var command = new Command("cancel",
-            "Cancel an unfinished run that no process is running: the cancel is recorded in its journal, so it is never resumed. With --postgres, the node that runs it cancels it")
+            "Cancel an unfinished run: one running in another process is stopped by that process; the cancel is recorded in its journal, so it is never resumed")
         {
-            id, reason, cluster.Postgres, cluster.Schema,
+            id, reason, journal.Postgres, journal.Schema,
         };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UseCluster(cluster.ReadIfGiven(parse, session.Config));
+            session.UsePostgres(journal.Read(parse, session.Config));
             var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
-            if (view.Status is not ("unfinished" or "paused"))
+            if (view.Summary.State != RunState.Unfinished)
                 throw new CliException($"run {view.RunId} has already finished ({view.Status}); only unfinished runs can be cancelled");
             var why = parse.GetValue(reason) ?? "cancelled with 'llmspell workflow cancel'";
-            // In a cluster, a run a node holds is cancelled by that node; one no node holds is cancelled in its journal, as here.
-            if (session.Cluster is not null && await CancelInClusterAsync(session, view, why, ct).ConfigureAwait(false) is { } done) return done;
             try
             {
+                // A run live in another process is cancelled by that process (asked through the data directory); an
+                // interrupted one gets its cancel recorded in its journal.
                 await engine.CancelAsync(view.RunId, why, ct).ConfigureAwait(false);
             }
             catch (KeyNotFoundException ex)
             {
                 throw new CliException($"run {view.RunId} cannot be cancelled: {ex.Message}", ExitCodes.Usage, ex);
             }
-            catch (RunJournalException ex)
+            catch (RunStillLiveException ex)
             {
-                throw new CliException($"run {view.RunId} was written meanwhile (is another llmspell process running it?): {ex.Message}", ExitCodes.Failed, ex);
+                throw new CliException(ex.Message, ExitCodes.Failed, ex);
             }
-            Console.Out.WriteLine($"Cancelled run {view.RunId} (workflow '{view.Workflow}', was {view.Status}, {view.StepsDone} step{(view.StepsDone == 1 ? "" : "s")} done): the cancel is recorded in its journal and it will not be resumed.");
+            catch (Exception ex) when (ex is RunJournalException or InvalidOperationException)
+            {
+                throw new CliException($"run {view.RunId} cannot be cancelled: {ex.Message}", ExitCodes.Failed, ex);
+            }
+            // Told only what the journal now says: the run may have ended otherwise just before the cancel reached it.
+            var after = (await engine.GetRunAsync(view.RunId, ct).ConfigureAwait(false)).Summary;
+            var was = view.Summary.OwnerPid is { } pid ? $"{view.Status} in process {pid}" : view.Status;
+            if (after.State != RunState.Cancelled)
+            {
+                Console.Out.WriteLine($"Run {view.RunId} was not cancelled: it ended {NameOf(after.State)} before the cancel reached it.");
+                return ExitCodes.Failed;
+            }
+            Console.Out.WriteLine($"Cancelled run {view.RunId} (workflow '{view.Workflow}', was {was}, {after.StepsCompleted} step{(after.StepsCompleted == 1 ? "" : "s")} done): the cancel is recorded in its journal and it will not be resumed.");
             return ExitCodes.Ok;
         });
         return command;
@@ -349,15 +387,20 @@ internal static partial class WorkflowRunCommands
             HelpName = "DAYS",
             Required = true,
         };
-        var command = new Command("purge", "Delete the journals of old finished runs") { days };
+        var journal = new JournalCliOptions();
+        var command = new Command("purge", "Delete the journals of old finished runs (unfinished and live runs are kept)") { days, journal.Postgres, journal.Schema };
         runner.SetAction(command, async (parse, session, ct) =>
         {
+            session.UsePostgres(journal.Read(parse, session.Config));
             var olderThan = parse.GetValue(days);
             if (olderThan < 0 || double.IsNaN(olderThan)) throw new CliException("--older-than: the number of days cannot be negative");
             var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
-            var purged = await engine.PurgeAsync(TimeSpan.FromDays(olderThan), ct).ConfigureAwait(false);
+            var report = await engine.PurgeAsync(TimeSpan.FromDays(olderThan), ct).ConfigureAwait(false);
+            var purged = report.Purged;
             Console.Out.WriteLine($"Purged {purged.Count} finished run{(purged.Count == 1 ? "" : "s")} that ended more than {olderThan.ToString(CultureInfo.InvariantCulture)} day{(olderThan == 1 ? "" : "s")} ago.");
             foreach (var runId in purged) Console.Out.WriteLine("  " + runId);
+            foreach (var live in report.SkippedLive)
+                Console.Out.WriteLine($"Kept run {live.RunId}: it is {StatusOf(live)} in process {live.OwnerPid} (live runs are never purged).");
             return ExitCodes.Ok;
         });
         return command;
@@ -366,9 +409,11 @@ internal static partial class WorkflowRunCommands
     private static Command Export(CommandRunner runner)
     {
         var id = RunIdArgument();
-        var command = new Command("export", "Print a run as one JSON document: summary, definition, input and every event") { id };
+        var journal = new JournalCliOptions();
+        var command = new Command("export", "Print a run as one JSON document: summary, definition, input and every event") { id, journal.Postgres, journal.Schema };
         runner.SetAction(command, async (parse, session, ct) =>
         {
+            session.UsePostgres(journal.Read(parse, session.Config));
             var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
             var runId = parse.GetValue(id)!;
             await LoadAsync(engine, runId, ct).ConfigureAwait(false);
@@ -382,10 +427,10 @@ internal static partial class WorkflowRunCommands
 
     private static async Task<RunView> LoadAsync(WorkflowEngine engine, string runId, CancellationToken ct)
     {
-        IReadOnlyList<RunHistoryEntry> history;
         try
         {
-            history = await engine.GetHistoryAsync(runId, ct).ConfigureAwait(false);
+            var run = await engine.GetRunAsync(runId, ct).ConfigureAwait(false);
+            return RunView.Of(run.Summary, run.History);
         }
         catch (KeyNotFoundException)
         {
@@ -395,9 +440,6 @@ internal static partial class WorkflowRunCommands
         {
             throw new CliException(ex.Message, ExitCodes.Failed, ex);
         }
-        var summary = (await engine.ListRunsAsync(RunQuery.All, ct).ConfigureAwait(false)).FirstOrDefault(s => s.RunId == runId)
-            ?? throw new CliException($"no run with id '{runId}' in the journal; 'llmspell workflow list' shows the runs");
-        return RunView.Of(summary, history);
     }
 
     /// <summary>A run as the commands show it, from its summary and its journaled events.</summary>
@@ -474,7 +516,7 @@ internal static partial class WorkflowRunCommands
             else waiting.Clear();
             return new RunView(summary, history)
             {
-                Status = unfinished && waiting.Count > 0 ? "paused" : NameOf(summary.State),
+                Status = StatusOf(summary),
                 Waiting = waiting.Values.ToArray(),
                 Steps = steps.Values.ToArray(),
             };
@@ -491,6 +533,7 @@ internal static partial class WorkflowRunCommands
             ["run_id"] = RunId,
             ["workflow"] = Workflow,
             ["status"] = Status,
+            ["pid"] = Summary.OwnerPid,
             ["started_at"] = StartedAt,
             ["ended_at"] = EndedAt,
             ["steps_done"] = StepsDone,

@@ -4,12 +4,12 @@ using Akka.Configuration;
 namespace LlmSpell.Cli.Runtime;
 
 /// <summary>
-/// The CLI's own ActorSystem: local actors only (no remoting, nothing the command does not need), so a cold process
+/// The CLI's own ActorSystem: local actors only (no remoting, nothing the command does not need) and the run journal, so a cold process
 /// starts it cheaply. Akka's logs go to the CLI's Serilog logger with --verbose and nowhere otherwise.
 /// </summary>
 internal static class CliActorSystem
 {
-    public static ActorSystem Create(string name, Serilog.ILogger? serilog)
+    public static ActorSystem Create(string name, Serilog.ILogger? serilog, Config journal)
     {
         if (serilog is not null) Serilog.Log.Logger = serilog;
         var logging = serilog is null
@@ -28,6 +28,6 @@ internal static class CliActorSystem
             # The CLI decides how a command ends (Ctrl+C is exit 130); the runtime must not terminate on its own.
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             """);
-        return ActorSystem.Create(name, config);
+        return ActorSystem.Create(name, config.WithFallback(journal));
     }
 }

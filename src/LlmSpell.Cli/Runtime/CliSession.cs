@@ -1,8 +1,4 @@
 using Akka.Actor;
-using LlmSpell.Actors.Cluster;
-using LlmSpell.Actors.Cluster.Messaging;
-using LlmSpell.Actors.Persistence;
-using LlmSpell.Actors.Persistence.Sqlite;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Cli.Configuration;
 using LlmSpell.Cli.Output;
@@ -15,7 +11,6 @@ using LlmSpell.Workflows.Agents;
 using LlmSpell.Workflows.Execution;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using Serilog;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
@@ -42,11 +37,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     private ILoggerFactory? _loggers;
     private ChatClientProvider? _llm;
     private ActorSystem? _system;
-    private SqliteStore? _store;
-    private ClusterStore? _clusterStore;
-    private ClusterClient? _clusterClient;
-    private ClusterNode? _node;
-    private WorkflowEngine? _engine;
+    private RunStoreOptions? _store;
     private IAgentExecutor? _agents;
 
     public GlobalSettings Settings { get; } = settings;
@@ -116,50 +107,55 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
 
     public bool IsAgentConfigured(string id) => Config.Agents.Any(a => a.Id == id);
 
-    /// <summary>The journal of durable runs: <c>&lt;data-dir&gt;/llmspell.db</c>.</summary>
+    /// <summary>The journal of durable runs unless a PostgreSQL one is chosen: <c>&lt;data-dir&gt;/llmspell.db</c>.</summary>
     public string DatabasePath => Path.Combine(DataDir, "llmspell.db");
 
-    /// <summary>The cluster when the command works on one (<c>--postgres</c>, <c>$LLMSPELL_POSTGRES</c> or the config's <c>postgres</c>); null: the local SQLite journal.</summary>
-    public ClusterOptions? Cluster { get; private set; }
+    /// <summary>Where this process marks the runs it runs, so that other processes on the data directory see them live.</summary>
+    public string LiveRunsDirectory => Path.Combine(DataDir, "live");
 
-    /// <summary>Makes this command work on the cluster's shared journal (null: the local one); before the engine is created.</summary>
-    public void UseCluster(ClusterOptions? options)
+    /// <summary>Where runs are journaled: the data directory's SQLite file unless <see cref="UsePostgres"/> chose PostgreSQL.</summary>
+    public RunStoreOptions Store => _store ??= RunStoreOptions.Sqlite(DatabasePath);
+
+    /// <summary>Journals this command's runs in PostgreSQL (null: the data directory's SQLite file); before the engine is created.</summary>
+    public void UsePostgres(RunStoreOptions? postgres)
     {
         if (_system is not null) throw new InvalidOperationException("Choose the journal before the engine is created.");
-        Cluster = options;
+        _store = postgres;
     }
 
-    /// <summary>Where the runs are journaled, for messages: the SQLite file, or the cluster's server and schema (never its password).</summary>
-    public string JournalDescription
-    {
-        get
-        {
-            if (Cluster is null) return DatabasePath;
-            var builder = new NpgsqlConnectionStringBuilder(Cluster.ConnectionString);
-            return $"the cluster journal at {builder.Host}:{builder.Port}/{builder.Database} (schema {Cluster.Schema})";
-        }
-    }
+    /// <summary>Where the runs are journaled, for messages: the SQLite file, or the server, database and schema (never a password).</summary>
+    public string JournalDescription => Store.Description;
 
     /// <summary>
     /// A durable workflow engine on this session's actor system (created on first use), with the configured agents and
-    /// <paramref name="tools"/>: every run is journaled to <see cref="DatabasePath"/>. Unfinished runs are not resumed
+    /// <paramref name="tools"/>: every run is a persistent actor on <see cref="Store"/>. Unfinished runs are not resumed
     /// on start; resuming is explicit (<c>llmspell workflow resume</c>).
     /// </summary>
     public async Task<WorkflowEngine> CreateEngineAsync(IToolRegistry tools, ToolRoots roots, CancellationToken cancellationToken = default)
     {
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
-        var journal = Cluster is null
-            ? await OpenSqliteJournalAsync(cancellationToken).ConfigureAwait(false)
-            : (await OpenClusterStoreAsync(Cluster, cancellationToken).ConfigureAwait(false)).Journal.Journal;
-        var options = WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(journal).WithResumeOnStart(false));
-        return _engine = new WorkflowEngine(CreateSystem(), CreateServices(tools, roots), options);
+        try
+        {
+            await Store.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (EarlierJournalFormatException ex)
+        {
+            throw new CliException(ex.Message, ExitCodes.Usage, ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Data.Common.DbException or ArgumentException or TimeoutException)
+        {
+            var hint = Store.DatabaseFile is null ? "check --postgres (or $LLMSPELL_POSTGRES, or the config's postgres)" : "choose another data directory with --data-dir";
+            throw new CliException($"cannot open the run journal {JournalDescription}: {ex.Message.TrimEnd('.')}; {hint}", ExitCodes.Failed, ex);
+        }
+        var durable = new DurableRunOptions { LiveRunsDirectory = LiveRunsDirectory, ResumeOnStart = false };
+        return new WorkflowEngine(CreateSystem(), CreateServices(tools, roots), WorkflowEngineOptions.Default.WithDurability(durable));
     }
 
     private ActorSystem CreateSystem()
     {
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
         _ = Loggers; // sets up Serilog when --verbose
-        return _system = CliActorSystem.Create("llmspell", _serilog);
+        return _system = CliActorSystem.Create("llmspell", _serilog, Store.ToConfig());
     }
 
     private WorkflowServices CreateServices(IToolRegistry tools, ToolRoots roots) => new()
@@ -173,96 +169,14 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
         LoggerFactory = Loggers,
     };
 
-    /// <summary>
-    /// Joins the cluster as a node running runs with the configured agents and <paramref name="tools"/>; the caller
-    /// leaves it (<see cref="ClusterNode.LeaveAsync"/>) before the session ends.
-    /// </summary>
-    public async Task<ClusterNode> StartClusterNodeAsync(ClusterOptions options, IToolRegistry tools, ToolRoots roots,
-        IEnumerable<IClusterNodeService>? nodeServices = null, CancellationToken cancellationToken = default)
-    {
-        var system = CreateSystem();
-        try
-        {
-            return _node = await ClusterNode.StartAsync(options, system, CreateServices(tools, roots), nodeServices, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (PersistenceException ex)
-        {
-            throw new CliException(ex.Message.TrimEnd('.'), ExitCodes.Failed, ex);
-        }
-        catch (ClusterException ex)
-        {
-            throw new CliException(ex.Message.TrimEnd('.'), ExitCodes.Usage, ex);
-        }
-    }
-
-    /// <summary>A client of the cluster (not a node): submits runs to the nodes and reads the shared journal; nothing runs here.</summary>
-    public async Task<(ClusterSubmitter Submitter, WorkflowEngine Engine)> OpenClusterSubmitterAsync(ClusterOptions options, CancellationToken cancellationToken = default)
-    {
-        UseCluster(options);
-        var engine = await CreateOperationsEngineAsync(cancellationToken).ConfigureAwait(false);
-        return (new ClusterSubmitter(_clusterStore!, engine), engine);
-    }
-
-    // The journal a client writes is fenced like a node's, as a writer holding no lease: it may record a run only while no node owns it.
-    private async Task<ClusterStore> OpenClusterStoreAsync(ClusterOptions options, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return _clusterStore = await ClusterStore.OpenAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is ArgumentException or PersistenceException or NpgsqlException or TimeoutException)
-        {
-            throw new CliException($"cannot open the cluster journal: {ex.Message.TrimEnd('.')}; check --postgres (or $LLMSPELL_POSTGRES, or the config's postgres)", ExitCodes.Failed, ex);
-        }
-    }
-
-    private async Task<IJournal> OpenSqliteJournalAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            Directory.CreateDirectory(DataDir);
-            _store = await SqliteStore.OpenAsync(SqliteOptions.Default.WithDataDirectory(DataDir), cancellationToken).ConfigureAwait(false);
-            return _store.Journal;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PersistenceException or System.Data.Common.DbException)
-        {
-            throw new CliException($"cannot open the run journal {DatabasePath}: {ex.Message.TrimEnd('.')}; choose another data directory with --data-dir", ExitCodes.Failed, ex);
-        }
-    }
-
-    /// <summary>
-    /// A client of the cluster (created on first use, after the engine): it reaches runs on the nodes that own them.
-    /// Requires <see cref="Cluster"/>.
-    /// </summary>
-    public async Task<ClusterClient> ClusterClientAsync(CancellationToken cancellationToken = default)
-    {
-        if (_clusterClient is not null) return _clusterClient;
-        if (_clusterStore is null) throw new InvalidOperationException("The cluster client needs --postgres and the engine opened first.");
-        try
-        {
-            return _clusterClient = await ClusterClient.StartAsync(_clusterStore.DataSource, _clusterStore.Schema, _clusterStore.Journal.Journal,
-                logger: Loggers.CreateLogger<ClusterClient>(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
-        {
-            throw new CliException($"cannot reach the cluster at {JournalDescription}: {ex.Message.TrimEnd('.')}", ExitCodes.Failed, ex);
-        }
-    }
-
     /// <summary>An engine for run operations (list, show, history, cancel, purge, export): nothing runs on it.</summary>
     public Task<WorkflowEngine> CreateOperationsEngineAsync(CancellationToken cancellationToken = default) =>
         CreateEngineAsync(CreateToolsForListing(), new ToolRoots(Directory.GetCurrentDirectory(), DataDirectory.Workspace(DataDir)), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        // A node still up leaves before its actor system stops, handing its runs over rather than letting them lapse.
-        if (_node is not null) await _node.DisposeAsync().ConfigureAwait(false);
+        // Runs stopped with the actor system stay unfinished in the journal, resumable.
         if (_system is not null) await _system.Terminate().ConfigureAwait(false);
-        // Runs stopped with the actor system stay unfinished in the journal; their last writes land before it closes.
-        if (_engine is not null) await _engine.FlushJournalsAsync().ConfigureAwait(false);
-        if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);
-        if (_clusterClient is not null) await _clusterClient.DisposeAsync().ConfigureAwait(false);
-        if (_clusterStore is not null) await _clusterStore.DisposeAsync().ConfigureAwait(false);
         _llm?.Dispose();
         if (_serilog is not null) _loggers?.Dispose();
         if (_serilog is not null) await _serilog.DisposeAsync().ConfigureAwait(false);

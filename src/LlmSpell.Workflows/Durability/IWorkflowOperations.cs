@@ -12,6 +12,9 @@ public interface IWorkflowOperations
     /// <summary>One run's summary (state, times, error), read from its journal alone; throws <see cref="KeyNotFoundException"/> for an unknown run.</summary>
     Task<RunSummary> GetSummaryAsync(string runId, CancellationToken cancellationToken = default);
 
+    /// <summary>One run read from its journal alone: summary, start and every event; throws <see cref="KeyNotFoundException"/> for an unknown run.</summary>
+    Task<RunRecord> GetRunAsync(string runId, CancellationToken cancellationToken = default);
+
     /// <summary>The run's journaled events in order, with sequence numbers and times; throws <see cref="KeyNotFoundException"/> for an unknown run.</summary>
     Task<IReadOnlyList<RunHistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken = default);
 

@@ -111,8 +111,8 @@ internal sealed class RunSummaryBuilder(string runId)
     };
 }
 
-/// <summary>One run read from its journal: its summary and every event.</summary>
-internal sealed record RunRecord(RunSummary Summary, WorkflowStarted Started, IReadOnlyList<RunHistoryEntry> History)
+/// <summary>One run read from its journal: its summary, its start (definition and input) and every event.</summary>
+public sealed record RunRecord(RunSummary Summary, WorkflowStarted Started, IReadOnlyList<RunHistoryEntry> History)
 {
     public WorkflowDefinition Definition => WorkflowJson.DeserializeDefinition(Started.Definition);
 

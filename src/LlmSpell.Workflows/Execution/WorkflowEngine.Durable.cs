@@ -129,6 +129,8 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
         if (reply is not RunCancelling) throw Refusal(reply);
     }
 
+    public Task<RunRecord> GetRunAsync(string runId, CancellationToken cancellationToken = default) => ReadRecordAsync(runId, cancellationToken);
+
     private async Task<RunRecord> ReadRecordAsync(string runId, CancellationToken cancellationToken) =>
         await Queries.ReadAsync(runId, cancellationToken).ConfigureAwait(false)
         ?? throw new KeyNotFoundException($"{Store} has no run with id '{runId}' (it never started, or it was purged).");

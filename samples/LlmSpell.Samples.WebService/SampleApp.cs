@@ -27,13 +27,13 @@ public static class SampleApp
         builder.Services.AddSingleton<RunStore>();
         // The service's own actor system (Akka.Hosting) hosts LlmSpell: its runs actor is in the ActorRegistry.
         builder.Services.AddLlmSpell(b => b.UseAppActorSystem());
-        builder.Services.AddAkka("llmspell-sample", (akka, _) => akka
+        builder.Services.AddAkka("llmspell-sample", (akka, provider) => akka
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
-            .WithLlmSpell());
+            .WithLlmSpell(provider));
         configure?.Invoke(builder);
 
         var app = builder.Build();

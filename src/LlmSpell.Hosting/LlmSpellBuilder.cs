@@ -37,7 +37,7 @@ public sealed class LlmSpellBuilder
 
     /// <summary>
     /// The app hosts LlmSpell in an actor system of its own: <c>AddLlmSpell</c> adds only LlmSpell's services, and the
-    /// app's <c>services.AddAkka(…, (akka, provider) =&gt; akka.WithLlmSpell())</c> starts it.
+    /// app's <c>services.AddAkka(…, (akka, provider) =&gt; akka.WithLlmSpell(provider))</c> starts it.
     /// </summary>
     public LlmSpellBuilder UseAppActorSystem()
     {
@@ -45,14 +45,10 @@ public sealed class LlmSpellBuilder
         return this;
     }
 
+    /// <summary>Journals runs to the SQLite file <c>&lt;dataDirectory&gt;/&lt;DatabaseFile&gt;</c> (default llmspell.db) through Akka.Persistence.Sql.</summary>
     public LlmSpellBuilder WithSqliteJournal(string dataDirectory) => Configure(o => o.WithSqliteJournal(dataDirectory));
-    public LlmSpellBuilder WithPostgresJournal(string connectionString) => Configure(o => o.WithPostgresJournal(connectionString));
-    /// <summary>
-    /// Makes the host a node of the cluster on <paramref name="connectionString"/>. Services registered as
-    /// <see cref="Actors.Cluster.IClusterNodeService"/> run for the node's lifetime.
-    /// </summary>
-    public LlmSpellBuilder WithCluster(string connectionString, Func<LlmSpellClusterOptions, LlmSpellClusterOptions>? change = null) =>
-        Configure(o => o.WithCluster(connectionString, change));
+    /// <summary>Journals runs to PostgreSQL through Akka.Persistence.Sql, in <paramref name="schema"/> (default: the connection string's Search Path, else public).</summary>
+    public LlmSpellBuilder WithPostgresJournal(string connectionString, string? schema = null) => Configure(o => o.WithPostgresJournal(connectionString, schema));
     public LlmSpellBuilder WithInMemoryRuns() => Configure(o => o.WithoutJournal());
 
     /// <summary>Registers a tool of the app's own, besides any <see cref="ITool"/> registered in DI.</summary>

@@ -21,11 +21,9 @@ public static class LlmSpellConfiguration
 
     private static readonly string[] RootKeys =
     [
-        "SystemName", "DataDirectory", "Journal", "DatabaseFile", "PostgresConnectionString", "ResumeOnStart",
-        "DefaultModel", "BuiltInTools", "WorkspaceDirectory", "Llm", "Agents", "Tools", "Logging", "Cluster",
+        "SystemName", "DataDirectory", "Journal", "DatabaseFile", "PostgresConnectionString", "PostgresSchema", "ResumeOnStart",
+        "DefaultModel", "BuiltInTools", "WorkspaceDirectory", "Llm", "Agents", "Tools", "Logging",
     ];
-
-    private static readonly string[] ClusterKeys = ["Enabled", "NodeName", "Address", "Schema", "HeartbeatInterval", "LeaseExpiry", "Placement"];
 
     private static readonly string[] EndpointKeys =
         ["Kind", "BaseUrl", "ApiKey", "MaxConcurrency", "MaxRetries", "RequestTimeout", "ConnectTimeout", "KeepAlive", "StallWarning"];
@@ -54,6 +52,7 @@ public static class LlmSpellConfiguration
         }
         if (Str(section, "DatabaseFile") is { } file) o = o with { DatabaseFile = Require(section, "DatabaseFile", file) };
         if (Str(section, "PostgresConnectionString") is { } cs) o = o with { PostgresConnectionString = cs };
+        if (Str(section, "PostgresSchema") is { } schema) o = o with { PostgresSchema = schema };
         if (Str(section, "ResumeOnStart") is not null) o = o.WithResumeOnStart(Bool(section, "ResumeOnStart"));
         if (Str(section, "DefaultModel") is { } model) o = o.WithDefaultModel(Model(section, "DefaultModel", model));
         if (Str(section, "BuiltInTools") is not null) o = o.WithBuiltInTools(Bool(section, "BuiltInTools"));
@@ -128,22 +127,7 @@ public static class LlmSpellConfiguration
         if (hosts.Length > 0) to = to.WithAllowedHosts(hosts);
         o = o.WithTools(to);
 
-        var cluster = section.GetSection("Cluster");
-        RejectUnknownKeys(cluster, ClusterKeys);
-        var co = o.Cluster;
-        if (Str(cluster, "Enabled") is not null) co = co with { Enabled = Bool(cluster, "Enabled") };
-        if (Str(cluster, "NodeName") is { } node) co = co with { NodeName = node };
-        if (Str(cluster, "Address") is { } address) co = co with { Address = address };
-        if (Str(cluster, "Schema") is { } schema) co = co with { Schema = schema };
-        if (Str(cluster, "HeartbeatInterval") is not null) co = co with { HeartbeatInterval = Duration(cluster, "HeartbeatInterval") };
-        if (Str(cluster, "LeaseExpiry") is not null) co = co with { LeaseExpiry = Duration(cluster, "LeaseExpiry") };
-        if (Str(cluster, "Placement") is { } placement)
-        {
-            if (!Enum.TryParse<Actors.Cluster.RunPlacement>(placement, ignoreCase: true, out var where) || !Enum.IsDefined(where))
-                throw Error(cluster, "Placement", $"must be SubmittingNode or LeastLoaded, got '{placement}'");
-            co = co with { Placement = where };
-        }
-        return o with { Cluster = co };
+        return o;
     }
 
     /// <summary>Checks what only the whole options can tell (after code changes too).</summary>
@@ -151,25 +135,16 @@ public static class LlmSpellConfiguration
     {
         if (options.Journal == JournalKind.Postgres && string.IsNullOrWhiteSpace(options.PostgresConnectionString))
             throw new LlmSpellConfigurationException($"{SectionName}:PostgresConnectionString", "is required when Journal is Postgres");
-        if (options.Cluster.Enabled)
+        if (options.Journal == JournalKind.Postgres)
         {
-            if (options.Journal != JournalKind.Postgres)
-                throw new LlmSpellConfigurationException($"{SectionName}:Cluster:Enabled", $"a cluster node journals to PostgreSQL: set {SectionName}:Journal to Postgres (got {options.Journal}) and {SectionName}:PostgresConnectionString");
             try
             {
-                options.Cluster.ToClusterOptions(options.PostgresConnectionString!);
+                options.ToRunStoreOptions();
             }
             catch (ArgumentException ex)
             {
-                var key = ex.ParamName switch
-                {
-                    "schema" => "Schema",
-                    "name" => "NodeName",
-                    "heartbeatInterval" => "HeartbeatInterval",
-                    "leaseExpiry" => "LeaseExpiry",
-                    _ => "Enabled",
-                };
-                throw new LlmSpellConfigurationException($"{SectionName}:Cluster:{key}", ex.Message.Split(" (Parameter", 2)[0]);
+                var key = ex.ParamName == "schema" ? "PostgresSchema" : "PostgresConnectionString";
+                throw new LlmSpellConfigurationException($"{SectionName}:{key}", ex.Message.Split(" (Parameter", 2)[0]);
             }
         }
         CheckProvider(options, $"{SectionName}:DefaultModel", options.DefaultModel);

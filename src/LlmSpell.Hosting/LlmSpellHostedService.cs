@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace LlmSpell.Hosting;
 
 /// <summary>
-/// On host stop, stops the actor system (coordinated shutdown) and then closes the journal (durable runs stay in it).
+/// On host stop, stops the actor system (coordinated shutdown); Akka.Persistence owns the journal, and durable runs stay in it.
 /// The engine itself starts with the actor system (<see cref="LlmSpellAkkaExtensions.WithLlmSpell"/>).
 /// </summary>
 public sealed class LlmSpellHostedService(LlmSpellRuntime runtime) : IHostedService

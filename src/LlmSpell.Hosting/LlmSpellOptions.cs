@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using LlmSpell.Llm;
 using LlmSpell.Tools;
 using LlmSpell.Workflows.Agents;
+using LlmSpell.Workflows.Durability;
 
 namespace LlmSpell.Hosting;
 
@@ -39,6 +40,9 @@ public sealed record LlmSpellOptions
     /// <summary>The PostgreSQL connection string when <see cref="Journal"/> is <see cref="JournalKind.Postgres"/>.</summary>
     public string? PostgresConnectionString { get; init; }
 
+    /// <summary>The PostgreSQL schema of the journal's tables; default: the connection string's Search Path, else <c>public</c>.</summary>
+    public string? PostgresSchema { get; init; }
+
     /// <summary>Whether unfinished durable runs resume when the host starts (default true).</summary>
     public bool ResumeOnStart { get; init; } = true;
 
@@ -57,19 +61,28 @@ public sealed record LlmSpellOptions
     /// <summary>The directory tools work in; default <c>&lt;data-dir&gt;/workspace</c>.</summary>
     public string? WorkspaceDirectory { get; init; }
 
-    /// <summary>Joining a cluster of nodes on the PostgreSQL journal; disabled by default.</summary>
-    public LlmSpellClusterOptions Cluster { get; init; } = LlmSpellClusterOptions.Default;
-
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, DatabaseFile));
 
     public string ResolvedWorkspace => WorkspaceDirectory ?? Path.Combine(DataDirectory, "workspace");
+
+    /// <summary>Where durable runs mark which process runs them (<c>&lt;data-dir&gt;/live</c>).</summary>
+    public string LiveRunsDirectory => Path.GetFullPath(Path.Combine(DataDirectory, "live"));
+
+    /// <summary>The journal's store (Akka.Persistence.Sql): the SQLite file <see cref="DatabasePath"/> or PostgreSQL; null without a journal.</summary>
+    public RunStoreOptions? ToRunStoreOptions() => Journal switch
+    {
+        JournalKind.Sqlite => RunStoreOptions.Sqlite(DatabasePath),
+        JournalKind.Postgres => RunStoreOptions.Postgres(PostgresConnectionString
+            ?? throw new InvalidOperationException("The PostgreSQL journal needs a connection string (PostgresConnectionString)."), PostgresSchema),
+        _ => null,
+    };
 
     public LlmSpellOptions WithSystemName(string name) => this with { SystemName = name };
     public LlmSpellOptions WithDataDirectory(string dataDirectory) => this with { DataDirectory = dataDirectory };
     public LlmSpellOptions WithSqliteJournal(string? dataDirectory = null) =>
         this with { Journal = JournalKind.Sqlite, DataDirectory = dataDirectory ?? DataDirectory };
-    public LlmSpellOptions WithPostgresJournal(string connectionString) =>
-        this with { Journal = JournalKind.Postgres, PostgresConnectionString = connectionString };
+    public LlmSpellOptions WithPostgresJournal(string connectionString, string? schema = null) =>
+        this with { Journal = JournalKind.Postgres, PostgresConnectionString = connectionString, PostgresSchema = schema ?? PostgresSchema };
     public LlmSpellOptions WithoutJournal() => this with { Journal = JournalKind.None };
     public LlmSpellOptions WithResumeOnStart(bool resume) => this with { ResumeOnStart = resume };
     public LlmSpellOptions WithDefaultModel(string model) => this with { DefaultModel = model };
@@ -78,8 +91,4 @@ public sealed record LlmSpellOptions
     public LlmSpellOptions WithBuiltInTools(bool enabled) => this with { BuiltInTools = enabled };
     public LlmSpellOptions WithTools(ToolsOptions tools) => this with { Tools = tools };
     public LlmSpellOptions WithWorkspaceDirectory(string? directory) => this with { WorkspaceDirectory = directory };
-
-    /// <summary>Joins the cluster on <paramref name="connectionString"/> (the journal becomes that PostgreSQL).</summary>
-    public LlmSpellOptions WithCluster(string connectionString, Func<LlmSpellClusterOptions, LlmSpellClusterOptions>? change = null) =>
-        WithPostgresJournal(connectionString) with { Cluster = (change?.Invoke(Cluster) ?? Cluster) with { Enabled = true } };
 }

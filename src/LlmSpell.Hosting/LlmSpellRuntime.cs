@@ -1,10 +1,4 @@
-using Akka;
 using Akka.Actor;
-using LlmSpell.Actors.Cluster;
-using LlmSpell.Actors.Persistence;
-
-using LlmSpell.Actors.Persistence.Postgres;
-using LlmSpell.Actors.Persistence.Sqlite;
 using LlmSpell.Llm;
 using LlmSpell.Templates;
 using LlmSpell.Tools;
@@ -17,18 +11,16 @@ using Microsoft.Extensions.Logging;
 
 namespace LlmSpell.Hosting;
 
-/// <summary>The running parts: actor system, journal store and engine; started and stopped by the hosted service.</summary>
+/// <summary>The running parts: actor system, journal store and engine; started with the actor system, stopped by the hosted service.</summary>
 public sealed class LlmSpellRuntime : IAsyncDisposable
 {
     private readonly LlmSpellBuilder _builder;
     private readonly IServiceProvider _provider;
     private readonly ILoggerFactory _loggers;
     private ActorSystem? _system;
-    private IAsyncDisposable? _store;
     private WorkflowEngine? _engine;
     private ToolRegistry? _tools;
     private ChatClientProvider? _llm;
-    private ClusterNode? _node;
 
     internal LlmSpellRuntime(LlmSpellBuilder builder, LlmSpellOptions options, IServiceProvider provider, ILoggerFactory loggers)
     {
@@ -36,21 +28,21 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
         _provider = provider;
         _loggers = loggers;
         Options = options;
+        Store = options.ToRunStoreOptions();
         Templates = TemplateRegistry.CreateDefault();
         foreach (var setup in builder.TemplateSetups) setup(Templates);
     }
 
     public LlmSpellOptions Options { get; }
+
+    /// <summary>Where durable runs are journaled (Akka.Persistence.Sql); null for in-memory runs.</summary>
+    public RunStoreOptions? Store { get; }
+
     public TemplateRegistry Templates { get; }
 
     public ActorSystem System => _system ?? throw NotStarted();
     public WorkflowEngine Engine => _engine ?? throw NotStarted();
 
-    /// <summary>The engine API: the engine itself, or on a cluster node the node's (runs start under a lease).</summary>
-    public IWorkflowEngine Workflows => _node?.Workflows ?? Engine;
-
-    /// <summary>This host's cluster node when <c>Cluster:Enabled</c>; else there is none.</summary>
-    public ClusterNode Node => _node ?? throw (_engine is null ? NotStarted() : new InvalidOperationException("This host is not a cluster node: set LlmSpell:Cluster:Enabled (or WithCluster) to join one."));
     public ChatClientProvider Llm => _llm ??= new ChatClientProvider(Options.Llm, _loggers);
 
     public IToolRegistry Tools
@@ -72,26 +64,21 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
     private static InvalidOperationException NotStarted() =>
         new("LlmSpell has not started: the host starts it (LlmSpellHostedService); resolve engine services after the host started.");
 
-    /// <summary>Opens the journal and starts the engine in <paramref name="system"/> (Akka.Hosting's); unfinished runs resume.</summary>
+    /// <summary>
+    /// Prepares the journal's store and starts the engine in <paramref name="system"/> (Akka.Hosting's, configured with the
+    /// store by <see cref="LlmSpellAkkaExtensions.WithLlmSpell"/>); unfinished runs resume. A store holding a journal of
+    /// llmspell's earlier format fails the start with <see cref="EarlierJournalFormatException"/>, which says how to move it aside.
+    /// </summary>
     public async Task StartAsync(ActorSystem system, CancellationToken cancellationToken)
     {
         if (_engine is not null) return;
         _system = system;
         DurableRunOptions? durability = null;
-        // A cluster node opens the shared journal itself, fenced by its leases.
-        switch (Options.Cluster.Enabled ? JournalKind.None : Options.Journal)
+        if (Store is not null)
         {
-            case JournalKind.Sqlite:
-                Directory.CreateDirectory(Options.DataDirectory);
-                var sqlite = await SqliteStore.OpenAsync(SqliteOptions.Default.WithDataDirectory(Options.DataDirectory).WithFileName(Options.DatabaseFile), cancellationToken).ConfigureAwait(false);
-                _store = sqlite;
-                durability = new DurableRunOptions(sqlite.Journal);
-                break;
-            case JournalKind.Postgres:
-                var postgres = await PostgresStore.OpenAsync(new PostgresOptions(Options.PostgresConnectionString!), cancellationToken).ConfigureAwait(false);
-                _store = postgres;
-                durability = new DurableRunOptions(postgres.Journal);
-                break;
+            // Before anything opens the journal: nothing is written to a store this version refuses.
+            await Store.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            durability = new DurableRunOptions { LiveRunsDirectory = Options.LiveRunsDirectory, ResumeOnStart = Options.ResumeOnStart };
         }
         Directory.CreateDirectory(Options.ResolvedWorkspace);
         // Before the engine: runs it resumes at once are traced and counted too.
@@ -105,43 +92,19 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
             WorkspaceDirectory = Options.ResolvedWorkspace,
             LoggerFactory = _loggers,
         };
-        if (Options.Cluster.Enabled)
-        {
-            // The cluster decides what this node resumes (its own leases, lapsed ones), not ResumeOnStart.
-            _node = await ClusterNode.StartAsync(Options.Cluster.ToClusterOptions(Options.PostgresConnectionString!), _system, services,
-                _provider.GetServices<IClusterNodeService>(), cancellationToken: cancellationToken).ConfigureAwait(false);
-            _engine = _node.Engine;
-        }
-        else
-        {
-            var engineOptions = WorkflowEngineOptions.Default.WithDurability(durability?.WithResumeOnStart(Options.ResumeOnStart));
-            _engine = new WorkflowEngine(_system, services, engineOptions);
-        }
-        // A node leaves first, while its actors still run: its runs go to the other nodes rather than waiting for its leases to lapse.
-        if (_node is { } node)
-            CoordinatedShutdown.Get(_system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "llmspell-cluster-leave", async () =>
-            {
-                await node.DisposeAsync().ConfigureAwait(false);
-                return Done.Instance;
-            });
+        _engine = new WorkflowEngine(_system, services, WorkflowEngineOptions.Default.WithDurability(durability));
     }
 
     /// <summary>
     /// Runs coordinated shutdown (once, whoever asks first: this or Akka.Hosting's own service). Runs in flight stop with
-    /// the actor system but stay unfinished in the journal; their last writes land before the journal closes, and the
-    /// next start resumes them.
+    /// the actor system but stay unfinished in the journal (Akka.Persistence has written every event it acknowledged), and
+    /// the next start resumes them.
     /// </summary>
     public async Task StopAsync()
     {
-        if (_system is not null)
-        {
-            await CoordinatedShutdown.Get(_system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
-            await _system.WhenTerminated.ConfigureAwait(false);
-        }
-        _node = null;
-        if (_engine is not null) await _engine.FlushJournalsAsync().ConfigureAwait(false);
-        if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);
-        _store = null;
+        if (_system is null) return;
+        await CoordinatedShutdown.Get(_system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+        await _system.WhenTerminated.ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

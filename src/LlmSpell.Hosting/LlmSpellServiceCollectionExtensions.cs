@@ -50,14 +50,12 @@ public static class LlmSpellServiceCollectionExtensions
         services.AddSingleton(provider => new LlmSpellRuntime(builder, provider.GetRequiredService<LlmSpellOptions>(), provider,
             provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.AddSingleton<WorkflowEngine>(provider => provider.GetRequiredService<LlmSpellRuntime>().Engine);
-        services.AddSingleton<LlmSpell.Actors.Cluster.ClusterNode>(provider => provider.GetRequiredService<LlmSpellRuntime>().Node);
-        // On a cluster node, runs started through IWorkflowEngine take a lease on this node.
-        services.AddSingleton<IWorkflowEngine>(provider => provider.GetRequiredService<LlmSpellRuntime>().Workflows);
+        services.AddSingleton<IWorkflowEngine>(provider => provider.GetRequiredService<WorkflowEngine>());
         services.AddSingleton<IWorkflowOperations>(provider => provider.GetRequiredService<WorkflowEngine>());
         services.AddSingleton<IToolRegistry>(provider => provider.GetRequiredService<LlmSpellRuntime>().Tools);
         services.AddSingleton<IChatClientProvider>(provider => provider.GetRequiredService<LlmSpellRuntime>().Llm);
         services.AddSingleton<TemplateRegistry>(provider => provider.GetRequiredService<LlmSpellRuntime>().Templates);
-        // Registered before Akka's own hosted service, so that it stops after it: the journal closes last.
+        // Registered before Akka's own hosted service, so that it stops after it.
         services.AddHostedService<LlmSpellHostedService>();
         if (!builder.AppActorSystem)
         {
@@ -76,7 +74,7 @@ public static class LlmSpellServiceCollectionExtensions
                     akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
                     """), HoconAddMode.Append);
                 foreach (var setup in builder.AkkaSetups) setup(akka, provider);
-                akka.WithLlmSpell();
+                akka.WithLlmSpell(provider);
             });
         }
         return services;

@@ -67,17 +67,15 @@ public sealed class ConfigurationSpec : HostSpec
     [InlineData("LlmSpell:Llm:Endpoints:vllm:BaseUrl", "http://127.0.0.1:1", "LlmSpell:Llm:Endpoints:vllm:Kind: is required for an endpoint other than ollama and openai")]
     [InlineData("LlmSpell:Journal", "Mongo", "LlmSpell:Journal: must be one of None, Sqlite, Postgres, got 'Mongo'")]
     [InlineData("LlmSpell:Journal", "Postgres", "LlmSpell:PostgresConnectionString: is required when Journal is Postgres")]
+    [InlineData("LlmSpell:Cluster:Enabled", "true", "LlmSpell:Cluster: is not a setting (settings here: SystemName, DataDirectory, Journal, DatabaseFile, PostgresConnectionString, PostgresSchema, ResumeOnStart, DefaultModel, BuiltInTools, WorkspaceDirectory, Llm, Agents, Tools, Logging)")]
     [InlineData("LlmSpell:ResumeOnStart", "yes", "LlmSpell:ResumeOnStart: must be true or false, got 'yes'")]
     [InlineData("LlmSpell:Agents:a:Temperature", "3", "LlmSpell:Agents:a:Temperature: must be a number from 0 to 2, got '3'")]
     [InlineData("LlmSpell:DefaultModel", "ollama/", "LlmSpell:DefaultModel: must be a model spec like ollama/llama3.2:3b, got 'ollama/'")]
     [InlineData("LlmSpell:Agents:a:Model", "nowhere/m", "LlmSpell:Agents:a:Model: provider 'nowhere' of model 'nowhere/m' has no endpoint; add LlmSpell:Llm:Endpoints:nowhere")]
-    [InlineData("LlmSpell:DefualtModel", "ollama/x", "LlmSpell:DefualtModel: is not a setting; did you mean 'DefaultModel'? (settings here: SystemName, DataDirectory, Journal, DatabaseFile, PostgresConnectionString, ResumeOnStart, DefaultModel, BuiltInTools, WorkspaceDirectory, Llm, Agents, Tools, Logging, Cluster)")]
+    [InlineData("LlmSpell:DefualtModel", "ollama/x", "LlmSpell:DefualtModel: is not a setting; did you mean 'DefaultModel'? (settings here: SystemName, DataDirectory, Journal, DatabaseFile, PostgresConnectionString, PostgresSchema, ResumeOnStart, DefaultModel, BuiltInTools, WorkspaceDirectory, Llm, Agents, Tools, Logging)")]
     [InlineData("LlmSpell:Llm:Endpoints:ollama:MaxConcurency", "8", "LlmSpell:Llm:Endpoints:ollama:MaxConcurency: is not a setting; did you mean 'MaxConcurrency'? (settings here: Kind, BaseUrl, ApiKey, MaxConcurrency, MaxRetries, RequestTimeout, ConnectTimeout, KeepAlive, StallWarning)")]
     [InlineData("LlmSpell:Tools:AllowedHost:0", "example.com", "LlmSpell:Tools:AllowedHost: is not a setting; did you mean 'AllowedHosts'? (settings here: MaxFileBytes, MaxResponseBytes, HttpTimeout, AllowedHosts, AllowPrivateNetworks, AllowLoopback, MaxRedirects, MaxResults)")]
     [InlineData("LlmSpell:Agents:a:Prompt", "be brief", "LlmSpell:Agents:a:Prompt: is not a setting (settings here: Model, SystemPrompt, Temperature, MaxTokens)")]
-    [InlineData("LlmSpell:Cluster:Enabled", "true", "LlmSpell:Cluster:Enabled: a cluster node journals to PostgreSQL: set LlmSpell:Journal to Postgres (got Sqlite) and LlmSpell:PostgresConnectionString")]
-    [InlineData("LlmSpell:Cluster:Placment", "LeastLoaded", "LlmSpell:Cluster:Placment: is not a setting; did you mean 'Placement'? (settings here: Enabled, NodeName, Address, Schema, HeartbeatInterval, LeaseExpiry, Placement)")]
-    [InlineData("LlmSpell:Cluster:Placement", "Random", "LlmSpell:Cluster:Placement: must be SubmittingNode or LeastLoaded, got 'Random'")]
     public async Task Invalid_configuration_fails_at_start_with_the_key_and_the_reason(string key, string value, string message)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -90,6 +88,37 @@ public sealed class ConfigurationSpec : HostSpec
         var error = (await start.Should().ThrowAsync<LlmSpellConfigurationException>()).Which;
         error.Message.Should().Be(message);
         error.Key.Should().Be(message[..message.IndexOf(": ", StringComparison.Ordinal)]);
+    }
+
+    [Fact]
+    public async Task A_postgres_schema_that_is_not_a_plain_name_fails_at_start_with_its_key()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([
+            KeyValuePair.Create("LlmSpell:Journal", (string?)"Postgres"),
+            KeyValuePair.Create("LlmSpell:PostgresConnectionString", (string?)"Host=127.0.0.1;Password=pw"),
+            KeyValuePair.Create("LlmSpell:PostgresSchema", (string?)"runs; drop table x"),
+            KeyValuePair.Create("LlmSpell:DataDirectory", (string?)DataDir)]);
+        builder.Services.AddLlmSpell();
+        using var host = builder.Build();
+
+        var start = () => host.StartAsync();
+
+        var error = (await start.Should().ThrowAsync<LlmSpellConfigurationException>()).Which;
+        error.Key.Should().Be("LlmSpell:PostgresSchema");
+        error.Message.Should().StartWith("LlmSpell:PostgresSchema: 'runs; drop table x' is not a schema name");
+    }
+
+    [Fact]
+    public void The_postgres_schema_binds_into_the_journal_store()
+    {
+        var options = Bind(
+            ("LlmSpell:Journal", "Postgres"),
+            ("LlmSpell:PostgresConnectionString", "Host=127.0.0.1;Password=pw"),
+            ("LlmSpell:PostgresSchema", "orders_runs"));
+
+        options.PostgresSchema.Should().Be("orders_runs");
+        options.ToRunStoreOptions()!.Schema.Should().Be("orders_runs");
     }
 
     [Fact]

@@ -1,9 +1,11 @@
-using LlmSpell.Actors.Persistence.Tests.Support;
+using LlmSpell.Tests.Postgres;
+using Microsoft.Extensions.Configuration;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Execution;
 using LlmSpell.Workflows.Results;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace LlmSpell.Hosting.Tests;
 
@@ -34,6 +36,9 @@ public sealed class PostgresServerFixture : IAsyncLifetime
 
 public sealed class PostgresHostingSpec(PostgresServerFixture postgres) : HostSpec, IClassFixture<PostgresServerFixture>
 {
+    // A schema of its own per test: the journal's tables are created in it, apart from every other test's.
+    private readonly string _schema = "hosting_" + Guid.NewGuid().ToString("N")[..12];
+
     [Fact]
     public async Task A_host_on_the_postgres_journal_keeps_an_in_flight_run_that_the_next_host_resumes()
     {
@@ -41,7 +46,7 @@ public sealed class PostgresHostingSpec(PostgresServerFixture postgres) : HostSp
         var block = "block-" + Guid.NewGuid().ToString("N");
         var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = BuildHost(b => b
-            .WithPostgresJournal(postgres.ConnectionString)
+            .WithPostgresJournal(postgres.ConnectionString, _schema)
             .WithTool(CountingTool(name))
             .WithTool(CountingTool(block, async (_, ct) =>
             {
@@ -55,7 +60,7 @@ public sealed class PostgresHostingSpec(PostgresServerFixture postgres) : HostSp
         first.Dispose();
 
         var second = BuildHost(b => b
-            .WithPostgresJournal(postgres.ConnectionString)
+            .WithPostgresJournal(postgres.ConnectionString, _schema)
             .WithTool(CountingTool(name))
             .WithTool(CountingTool(block)));
         await second.StartAsync();
@@ -70,5 +75,30 @@ public sealed class PostgresHostingSpec(PostgresServerFixture postgres) : HostSp
             .Should().Contain(r => r.RunId == run.Id && r.State == RunState.Completed);
         await second.StopAsync();
         second.Dispose();
+    }
+
+    [Fact]
+    public async Task The_postgres_journal_is_configured_by_connection_string_and_schema_and_holds_the_runs_in_that_schema()
+    {
+        var name = "in-schema-" + Guid.NewGuid().ToString("N");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([
+            KeyValuePair.Create("LlmSpell:DataDirectory", (string?)DataDir),
+            KeyValuePair.Create("LlmSpell:Journal", (string?)"Postgres"),
+            KeyValuePair.Create("LlmSpell:PostgresConnectionString", (string?)postgres.ConnectionString),
+            KeyValuePair.Create("LlmSpell:PostgresSchema", (string?)_schema)]);
+        builder.Services.AddLlmSpell(b => b.WithTool(CountingTool(name)));
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var result = await host.Services.GetRequiredService<IWorkflowEngine>().RunAsync(Sequential("in-schema", Tool(name))).WaitAsync(Limit);
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        (await host.Services.GetRequiredService<IWorkflowOperations>().GetSummaryAsync(result.RunId)).State.Should().Be(RunState.Completed);
+        await host.StopAsync();
+
+        await using var source = NpgsqlDataSource.Create(postgres.ConnectionString);
+        await using var count = source.CreateCommand($"SELECT count(*) FROM \"{_schema}\".journal WHERE persistence_id = @id");
+        count.Parameters.AddWithValue("id", "run-" + result.RunId);
+        Convert.ToInt64(await count.ExecuteScalarAsync()).Should().BeGreaterThan(0, "the run's events are in the schema's journal table");
     }
 }

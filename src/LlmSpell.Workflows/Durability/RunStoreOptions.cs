@@ -78,7 +78,7 @@ public sealed record RunStoreOptions
         {
             return provider.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase)
                 ? new SqliteConnectionStringBuilder(connection).DataSource
-                : Postgres(connection).Description;
+                : Postgres(connection, config.GetString("akka.persistence.journal.sql.default.schema-name", null)).Description;
         }
         catch (ArgumentException)
         {
@@ -104,12 +104,22 @@ public sealed record RunStoreOptions
         DatabaseOptions = Schema is null ? null : new SnapshotDatabaseOptions(DatabaseMapping.Default) { SchemaName = Schema },
     };
 
+    // Reading runs by tag waits for gaps in the journal's ordering to fill (a write still in flight) up to max-tries × query-delay:
+    // 10 s by default. A purge leaves gaps that never fill, and a command that lists runs must not wait for them.
+    private const string QueryTuning = """
+
+        akka.persistence.query.journal.sql.journal-sequence-retrieval {
+          query-delay = 50ms
+          max-tries = 4
+        }
+        """;
+
     /// <summary>The whole configuration of an actor system that journals runs here: journal, snapshots, queries and our serializer.</summary>
     public Config ToConfig()
     {
         var journal = JournalOptions();
         var snapshots = SnapshotOptions();
-        return ConfigurationFactory.ParseString(WorkflowSerializer.Hocon)
+        return ConfigurationFactory.ParseString(WorkflowSerializer.Hocon + QueryTuning)
             .WithFallback(journal.ToConfig())
             .WithFallback(snapshots.ToConfig())
             .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
@@ -141,7 +151,7 @@ public sealed record RunStoreOptions
             check.Parameters.AddWithValue("schema", Schema!);
             if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)) >= 1)
                 throw new EarlierJournalFormatException(
-                    $"{Description} holds a run journal of an earlier llmspell version, which this one does not read; give this version another schema (--schema NAME) or rename that one (ALTER SCHEMA {Schema} RENAME TO {Schema}_old)");
+                    $"{Description} holds a run journal of an earlier llmspell version, which this one does not read; give this version another schema (llmspell's --schema NAME, or LlmSpell:PostgresSchema in a host) or rename that one (ALTER SCHEMA {Schema} RENAME TO {Schema}_old)");
         }
         await using var create = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS \"{Schema}\"", pg);
         await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -8,7 +8,7 @@ namespace LlmSpell.Workflows.Execution;
 // Durable runs: resume, cancel of interrupted runs, purge, and the queries over the journal.
 public sealed partial class WorkflowEngine : IWorkflowOperations
 {
-    private RunQueries? _queries;
+    private Lazy<RunQueries>? _queries;
     private IDisposable? _cancelRequests;
 
     /// <summary>The runs resumed when the engine started (empty unless durable with resume on start).</summary>
@@ -20,14 +20,15 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     /// <summary>Where runs are journaled, for messages (null in memory).</summary>
     public string? Store { get; private set; }
 
-    private RunQueries Queries => _queries
+    private RunQueries Queries => _queries?.Value
         ?? throw new InvalidOperationException("This workflow engine is not durable: give WorkflowEngineOptions.Durability (and the actor system a journal, RunStoreOptions) to use run operations.");
 
     private void StartDurability(DurableRunOptions durable, LiveRuns? live)
     {
         Store = RunStoreOptions.Describe(_system.Settings.Config);
         LiveRuns = live;
-        _queries = new RunQueries(_system, LiveRuns, Store);
+        // Made on first use: a command that only runs workflows never pays for the read side.
+        _queries = new Lazy<RunQueries>(() => new RunQueries(_system, live, Store));
         // Other processes on the same journal ask for a cancel through the live-runs folder; a run live here takes it.
         _cancelRequests = live?.WatchCancelRequests((runId, reason) =>
         {

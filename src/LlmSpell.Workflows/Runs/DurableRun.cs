@@ -109,6 +109,10 @@ internal sealed class DurableRun : PersistentActor
             case WorkflowEvent e:
                 Apply(e);
                 break;
+            // Journals that keep the tag wrapper (the in-memory ones) replay it.
+            case Tagged { Payload: WorkflowEvent e }:
+                Apply(e);
+                break;
             case RecoveryCompleted:
                 OnRecovered();
                 break;

@@ -184,11 +184,12 @@ public sealed class WorkflowRunsSpec(OllamaFixture ollama) : CliSpec(ollama)
         }
         var list = await Cli.RunAsync("workflow", "list", "--output", "json");
         var listed = list.Json.AsArray().Single()!;
-        listed["status"]!.GetValue<string>().Should().Be("unfinished");
+        listed["status"]!.GetValue<string>().Should().Be("interrupted", "no process runs it any more");
+        listed["pid"].Should().BeNull();
         listed["steps_done"]!.GetValue<int>().Should().Be(1);
         runId = listed["run_id"]!.GetValue<string>();
         var show = await Cli.RunAsync("workflow", "show", runId);
-        show.Stdout.Should().ContainAll("Status:    unfinished", $"Resume:    llmspell workflow resume {runId}").And.MatchRegex("write +interrupted +1");
+        show.Stdout.Should().ContainAll("Status:    interrupted", $"Resume:    llmspell workflow resume {runId}").And.MatchRegex("write +interrupted +1");
         gate.SetResult();
 
         var resume = await Cli.With("LLMSPELL_PROGRESS", "plain").RunAsync("workflow", "resume", runId, "--output", "json");
@@ -228,8 +229,10 @@ public sealed class WorkflowRunsSpec(OllamaFixture ollama) : CliSpec(ollama)
     {
         var runId = await RunUntilPausedAsync();
 
+        (await Offline.RunAsync("workflow", "list", "--name", "APPROVAL", "--status", "interrupted", "--output", "json")).Json.AsArray()
+            .Should().BeEmpty("a paused run is listed as paused, not as interrupted");
         (await Offline.RunAsync("workflow", "list", "--name", "APPROVAL", "--status", "unfinished", "--output", "json")).Json.AsArray()
-            .Should().BeEmpty("a paused run is listed as paused, not as merely unfinished");
+            .Should().ContainSingle("unfinished is every run that has not ended: running, paused or interrupted");
         (await Offline.RunAsync("workflow", "list", "--name", "approval", "--status", "paused", "--output", "json")).Json.AsArray()
             .Select(r => r!["run_id"]!.GetValue<string>()).Should().Equal(runId);
         (await Offline.RunAsync("workflow", "list", "--name", "other", "--output", "json")).Json.AsArray().Should().BeEmpty();
@@ -238,7 +241,7 @@ public sealed class WorkflowRunsSpec(OllamaFixture ollama) : CliSpec(ollama)
 
         var badStatus = await Offline.RunAsync("workflow", "list", "--status", "sleeping");
         badStatus.ExitCode.Should().Be(2, badStatus.ToString());
-        badStatus.Stderr.Should().Be("error: unknown status 'sleeping'; use one of: unfinished, paused, completed, partially_completed, failed, cancelled, timed_out\n");
+        badStatus.Stderr.Should().Be("error: unknown status 'sleeping'; use one of: unfinished, running, paused, interrupted, completed, partially_completed, failed, cancelled, timed_out\n");
         var badDate = await Offline.RunAsync("workflow", "list", "--since", "yesterday-ish");
         badDate.ExitCode.Should().Be(2, badDate.ToString());
         badDate.Stderr.Should().StartWith("error: --since: 'yesterday-ish' is not a date or time");

@@ -52,11 +52,15 @@ public sealed class JournalFaultSpec() : Akka.TestKit.Xunit2.TestKit(Config)
         var engine = Engine(tools, "f1");
         await Journal.OnWrite.FailIf(repr => Completes(repr, "two"));
 
-        var result = await (await engine.StartAsync(ThreeSteps)).Completion.WaitAsync(RunLimit);
+        var run = await engine.StartAsync(ThreeSteps);
+        var result = await run.Completion.WaitAsync(RunLimit);
 
         result.Status.Should().Be(RunStatus.Failed);
         result.Error.Should().Contain("Run 'f1'").And.Contain("llmspell workflow resume f1");
         tools.Calls("three").Should().Be(0, "nothing goes on once the journal cannot record the run");
+        var seen = new List<WorkflowEvent>();
+        await foreach (var e in run.Events) seen.Add(e);
+        seen.OfType<StepCompleted>().Select(c => c.Step).Should().Equal(["one"], "a completion is shown only once it is durable");
 
         await Journal.OnWrite.Pass();
         var resumed = await (await engine.ResumeAsync("f1")).Completion.WaitAsync(RunLimit);

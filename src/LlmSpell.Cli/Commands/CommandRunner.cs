@@ -6,6 +6,8 @@ using LlmSpell.Templates;
 using LlmSpell.Templates.Parameters;
 using LlmSpell.Tools;
 using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Durability;
+using LlmSpell.Workflows.Execution;
 
 namespace LlmSpell.Cli.Commands;
 
@@ -53,6 +55,8 @@ internal sealed class CommandRunner(GlobalOptions globals)
         LlmConfigurationException e => (e.Message, ExitCodes.Usage),
         LlmException e => (e.Message, ExitCodes.Failed),
         ToolException e => (e.Message, ExitCodes.Failed),
+        RunJournalException e => (e.Message, ExitCodes.Failed),
+        RunStillLiveException e => (e.Message, ExitCodes.Failed),
         IOException or UnauthorizedAccessException => (ex.Message, ExitCodes.Failed),
         _ => ($"unexpected {ex.GetType().Name}: {ex.Message} (run with --verbose for the stack trace, and please report it)", ExitCodes.Failed),
     };

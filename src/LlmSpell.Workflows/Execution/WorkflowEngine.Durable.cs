@@ -95,7 +95,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
                 continue;
             }
             if (run.EndedAt > cutoff) continue;
-            var reply = await _runs.Ask<IRunMessage>(new RunsActor.PurgeRun(run.RunId, cutoff), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
+            var reply = await _runs.Ask<IRunMessage>(new RunsActor.PurgeRun(run.RunId, cutoff), _options.JournalTimeout, cancellationToken).ConfigureAwait(false);
             if (reply is DurableRun.Purged) purged.Add(run.RunId);
             else if (reply is RunRejected { Kind: RejectionKind.Journal } rejected) throw Refusal(rejected);
         }
@@ -126,7 +126,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
             // Ended there: cancelled by the request, or finished just before it; the journal says which.
             return;
         }
-        var reply = await _runs.Ask<IRunMessage>(new RunsActor.CancelInterrupted(runId, reason), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
+        var reply = await _runs.Ask<IRunMessage>(new RunsActor.CancelInterrupted(runId, reason), _options.JournalTimeout, cancellationToken).ConfigureAwait(false);
         if (reply is not RunCancelling) throw Refusal(reply);
     }
 

@@ -50,6 +50,12 @@ public sealed record WorkflowEngineOptions
     /// <summary>How long engine calls wait for the supervisor to answer.</summary>
     public TimeSpan ControlTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a start, resume, cancel of an interrupted run or purge waits for the journal (recovery and first write): longer
+    /// than <see cref="ControlTimeout"/>, because a busy store (many processes on one SQLite file) is slow but not broken.
+    /// </summary>
+    public TimeSpan JournalTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Durable runs (on the actor system's journal; resume on start); null keeps runs in memory only.</summary>
     public DurableRunOptions? Durability { get; init; }
 
@@ -103,7 +109,16 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
     private async Task<IWorkflowRun> SendAsync(Func<IActorRef, object> message, CancellationToken cancellationToken)
     {
         var observer = new RunObserver(_system);
-        var reply = await _runs.Ask<IRunMessage>(message(observer), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
+        var timeout = _options.Durability is null ? _options.ControlTimeout : _options.JournalTimeout;
+        IRunMessage reply;
+        try
+        {
+            reply = await _runs.Ask<IRunMessage>(message(observer), timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException ex) when (_options.Durability is not null)
+        {
+            throw new RunJournalException($"The run journal ({Store}) did not start the run within {timeout.TotalSeconds:0} s; it may be locked by another process or unreachable. Try again, or check the store.", ex);
+        }
         return reply is RunAccepted accepted ? new WorkflowRun(this, accepted.RunId, observer) : throw Refusal(reply);
     }
 

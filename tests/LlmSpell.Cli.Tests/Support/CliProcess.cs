@@ -45,6 +45,9 @@ public sealed class CliProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The process id, as other llmspell processes report the runs it holds.</summary>
+    public int Pid => _process.Id;
+
     /// <summary>The first stderr line (from now on, or already seen) that contains <paramref name="text"/>.</summary>
     public async Task<string> StderrLineAsync(string text)
     {

@@ -28,6 +28,8 @@ public static class BenchRunner
         ["lua"] = ("Lua scripting: loop iterations_per_s under the budget hook; us per Lua step (--n steps per run, --runs R; --tool 1: a .NET tool step instead)", LuaBench.RunAsync),
         ["recovery"] = ("--store sqlite|postgres: a run of --n events recovered by a persistent actor and resumed by the engine (target >= 100k events/s): events_per_s", RecoveryBench.RunAsync),
         ["workflow-show"] = ("history of a 10-event run among --other 100k events: engine.GetHistoryAsync and the llmspell workflow show process (target process wall <= 150 ms): p50_ms", QueryBench.ShowAsync),
+        ["kill9"] = ("--n 100 SIGKILLs at random points of a process running durable runs on SQLite: completed_steps_rerun, unreadable_journals (target 0 and 0)", Kill9Bench.RunAsync),
+        ["kill9-host"] = ("(used by kill9) the process it kills: runs or resumes --run ID of --steps tool steps on --dir DIR/llmspell.db", Kill9Bench.HostAsync),
         ["workflow-list"] = ("--n 1000 finished runs: engine.ListRunsAsync and the llmspell workflow list process (target <= 300 ms): p50_ms", QueryBench.ListAsync),
     };
 

@@ -121,7 +121,7 @@ public sealed class Writer : PersistentActor
     private readonly TaskCompletionSource _done;
     private int _next;
 
-    private Writer(string persistenceId, WorkflowEvent[] events, int batch, TaskCompletionSource ready, TaskCompletionSource done)
+    public Writer(string persistenceId, WorkflowEvent[] events, int batch, TaskCompletionSource ready, TaskCompletionSource done)
     {
         _persistenceId = persistenceId;
         _events = events;

@@ -33,12 +33,20 @@ public sealed class BenchStore : IAsyncDisposable
     /// <summary>A directory of the bench's own: the SQLite file (as <c>llmspell.db</c>, where the CLI's <c>--data-dir</c> looks), live-run marks.</summary>
     public string Directory { get; }
 
-    public static async Task<BenchStore> OpenAsync(BenchArgs args) => args.String("store", "sqlite") switch
+    /// <summary><c>--hocon TEXT</c>: configuration over the store's for every actor system of the bench (e.g. to try journal settings).</summary>
+    public string? Hocon { get; private set; }
+
+    public static async Task<BenchStore> OpenAsync(BenchArgs args)
     {
-        "sqlite" => await OpenSqliteAsync(args),
-        "postgres" => await OpenPostgresAsync(args),
-        var other => throw new FormatException($"--store must be sqlite or postgres, got '{other}'"),
-    };
+        var store = args.String("store", "sqlite") switch
+        {
+            "sqlite" => await OpenSqliteAsync(args),
+            "postgres" => await OpenPostgresAsync(args),
+            var other => throw new FormatException($"--store must be sqlite or postgres, got '{other}'"),
+        };
+        store.Hocon = args.String("hocon", "") is { Length: > 0 } hocon ? hocon : null;
+        return store;
+    }
 
     /// <summary>A SQLite journal: <c>llmspell.db</c> in <c>--dir</c> (kept) or in a temp directory (deleted on dispose).</summary>
     public static async Task<BenchStore> OpenSqliteAsync(BenchArgs args)
@@ -88,7 +96,7 @@ public sealed class BenchStore : IAsyncDisposable
     public ActorSystem NewSystem(string? extraHocon = null)
     {
         var config = ConfigurationFactory.ParseString(
-                "akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off\n" + (extraHocon ?? ""))
+                "akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off\n" + (extraHocon ?? "") + "\n" + (Hocon ?? ""))
             .WithFallback(Options.ToConfig());
         var system = ActorSystem.Create($"bench-{++_systemCount}", config);
         _systems.Add(system);

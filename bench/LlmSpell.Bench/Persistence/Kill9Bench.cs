@@ -35,14 +35,16 @@ public static class Kill9Bench
 
         // How long a host takes to start and finish one run: the range the kills fall in.
         var probe = Stopwatch.StartNew();
-        var (probeExit, probeOut) = await HostAsync(self, dir, "probe", steps, stepMs, killAfter: null);
+        var (probeExit, probeOut, probeRun) = await HostAsync(self, dir, "probe", steps, stepMs, killAfter: null);
         probe.Stop();
         if (probeExit != 0 || !probeOut.Contains("FINISHED Completed", StringComparison.Ordinal))
             throw new InvalidOperationException($"the host did not finish a run (exit {probeExit}): {probeOut}");
-        var span = probe.Elapsed.TotalMilliseconds;
+        // Kills fall uniformly over the run (from its acceptance to its end) and a little beyond.
+        var span = probeRun.TotalMilliseconds * 1.2;
 
         var rerunCompleted = 0;
         var unreadable = 0;
+        var hostErrors = 0;
         var finishedRuns = 0;
         var resumes = 0;
         var killsDone = 0;
@@ -72,11 +74,11 @@ public static class Kill9Bench
             }
             if (completedBefore.Count > 0) resumes++;
             var killAfter = TimeSpan.FromMilliseconds(random.NextDouble() * span);
-            var (exit, output) = await HostAsync(self, dir, runId, steps, stepMs, killAfter);
+            var (exit, output, _) = await HostAsync(self, dir, runId, steps, stepMs, killAfter);
             if (exit == -9) killsDone++;
             else if (exit != 0)
             {
-                unreadable++;
+                hostErrors++;
                 Console.Error.WriteLine($"kill9: host exit {exit} on run {runId}: {output.Trim()}");
                 runId = $"k{++runNumber}";
             }
@@ -115,7 +117,8 @@ public static class Kill9Bench
         SqliteConnection.ClearAllPools();
         BenchRunner.Emit(new
         {
-            bench = "kill9", store = "sqlite", kills, steps, step_ms = stepMs, seed, host_run_ms = Math.Round(span),
+            bench = "kill9", store = "sqlite", kills, steps, step_ms = stepMs, seed,
+            host_process_ms = Math.Round(probe.Elapsed.TotalMilliseconds), run_ms = Math.Round(probeRun.TotalMilliseconds), host_errors = hostErrors,
             runs_finished = finishedRuns, resumes_of_a_run_with_completed_steps = resumes,
             completed_steps_rerun = rerunCompleted, unreadable_journals = unreadable,
             wall_s = Math.Round(wall.Elapsed.TotalSeconds, 1),
@@ -159,31 +162,48 @@ public static class Kill9Bench
         return done;
     }
 
-    private static async Task<(int Exit, string Output)> HostAsync(string self, string dir, string runId, int steps, int stepMs, TimeSpan? killAfter)
+    /// <summary>Runs a host; with <paramref name="killAfter"/>, SIGKILLs it that long after it printed STARTED (its run accepted), unless it ended first.</summary>
+    private static async Task<(int Exit, string Output, TimeSpan Run)> HostAsync(string self, string dir, string runId, int steps, int stepMs, TimeSpan? killAfter)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { self, "kill9-host", "--dir", dir, "--run", runId, "--steps", steps.ToString(), "--step-ms", stepMs.ToString() })
             info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var output = new System.Text.StringBuilder();
+        var started = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finished = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (output) output.AppendLine(e.Data);
+            if (e.Data.StartsWith("STARTED", StringComparison.Ordinal)) started.TrySetResult(Stopwatch.GetTimestamp());
+            if (e.Data.StartsWith("FINISHED", StringComparison.Ordinal)) finished.TrySetResult(Stopwatch.GetTimestamp());
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) lock (output) output.AppendLine(e.Data);
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
         if (killAfter is { } delay)
         {
-            var exited = process.WaitForExitAsync();
-            if (await Task.WhenAny(exited, Task.Delay(delay)) != exited)
+            if (await Task.WhenAny(exited, started.Task) != exited && await Task.WhenAny(exited, Task.Delay(delay)) != exited)
             {
                 process.Kill(); // SIGKILL on Linux
                 await process.WaitForExitAsync();
-                await Task.WhenAll(stdout, stderr);
-                return (-9, await stdout);
+                return (-9, output.ToString(), TimeSpan.Zero);
             }
         }
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        if (await Task.WhenAny(exited, Task.Delay(TimeSpan.FromMinutes(2))) != exited)
         {
             process.Kill();
             throw new TimeoutException($"the host of run {runId} did not finish within 2 minutes");
         }
-        return (process.ExitCode, await stdout + await stderr);
+        await process.WaitForExitAsync();
+        var run = started.Task.IsCompleted && finished.Task.IsCompleted ? Stopwatch.GetElapsedTime(started.Task.Result, finished.Task.Result) : TimeSpan.Zero;
+        return (process.ExitCode, output.ToString(), run);
     }
 
     /// <summary>The process kill9 kills: runs (or resumes) run <c>--run</c> of <c>--steps</c> tool steps on <c>--dir</c>/llmspell.db.</summary>
@@ -209,8 +229,22 @@ public static class Kill9Bench
         }
         catch (KeyNotFoundException)
         {
-            run = await engine.StartAsync(BenchRuns.Sequential("kill9", steps, tool: "call"), new JsonObject { ["topic"] = "kill9" });
+            // Not in the journal yet: start it. The refused resume's run actor may still be stopping, and a start under its id is
+            // refused as "already active" until it has (see the report): retry for a while.
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    run = await engine.StartAsync(BenchRuns.Sequential("kill9", steps, tool: "call"), new JsonObject { ["topic"] = "kill9" });
+                    break;
+                }
+                catch (InvalidOperationException ex) when (attempt < 100 && ex.Message.Contains("already active", StringComparison.Ordinal))
+                {
+                    await Task.Delay(10);
+                }
+            }
         }
+        Console.WriteLine($"STARTED {run.Id}");
         var result = await run.Completion;
         Console.WriteLine($"FINISHED {result.Status}");
         await system.Terminate();

@@ -81,15 +81,15 @@ public static class BenchRuns
         return new Writer.Handle(actor, ready.Task, done.Task);
     }
 
-    /// <summary>Writes the runs (run id, events) through persistent actors, <paramref name="parallel"/> at a time, 1,000 events per write.</summary>
-    public static async Task SeedAsync(ActorSystem system, IEnumerable<(string RunId, WorkflowEvent[] Events)> runs, int parallel = 16)
+    /// <summary>Writes the runs (run id, events) through persistent actors, <paramref name="parallel"/> at a time, <paramref name="batch"/> events per write.</summary>
+    public static async Task SeedAsync(ActorSystem system, IEnumerable<(string RunId, WorkflowEvent[] Events)> runs, int parallel = 16, int batch = 1000)
     {
         using var gate = new SemaphoreSlim(parallel);
         var tasks = new List<Task>();
         foreach (var (runId, events) in runs)
         {
             await gate.WaitAsync();
-            var writer = StartWriter(system, RunIds.PersistenceId(runId), events, batch: 1000);
+            var writer = StartWriter(system, RunIds.PersistenceId(runId), events, batch);
             tasks.Add(Task.Run(async () =>
             {
                 try

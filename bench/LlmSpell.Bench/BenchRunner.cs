@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using LlmSpell.Bench.Cli;
-using LlmSpell.Bench.Cluster;
 using LlmSpell.Bench.Actors;
 using LlmSpell.Bench.Llm;
 using LlmSpell.Bench.Persistence;
@@ -18,18 +17,20 @@ public static class BenchRunner
         ["pingpong"] = ("Akka.NET actor pairs exchanging messages (reference): msgs_per_s", PingPongBench.RunAsync),
         ["spawn"] = ("Akka.NET actors created and started per second: actors_per_s", SpawnBench.RunAsync),
         ["idle-memory"] = ("heap bytes per idle Akka.NET actor: bytes_per_actor", IdleMemoryBench.RunAsync),
-        ["seq"] = ("sequential workflow of --n no-op steps (--store none|memory|sqlite: durable runs): p50_us, p99_us", WorkflowShapeBench.SeqAsync),
+        ["seq"] = ("sequential workflow of --n no-op steps (--store sqlite|postgres: durable runs on Akka.Persistence.Sql; target p50 <= 5 ms for --n 10 on SQLite): p50_us, p99_us", WorkflowShapeBench.SeqAsync),
         ["fanout"] = ("parallel workflow of --n branches, then join: p50_us, p99_us", WorkflowShapeBench.FanoutAsync),
         ["loop"] = ("loop of --n iterations over one step: p50_us, p99_us", WorkflowShapeBench.LoopAsync),
         ["conc"] = ("--n concurrent runs of 3 steps awaiting 50 ms: wall_ms, rss_mb", WorkflowShapeBench.ConcAsync),
         ["cli-startup"] = ("whole llmspell processes: template list (target p50 <= 150 ms) and a one-tool-step template exec: p50_ms, p90_ms", CliStartupBench.RunAsync),
         ["llm-overhead"] = ("agent calls to a loopback Ollama answering at once: overhead_us over raw HTTP p50, calls_per_s at --concurrency 4", LlmOverheadBench.RunAsync),
-        ["journal"] = ("--store sqlite|postgres: Persist of one actor, PersistAll batches, 100 actors at once: events_per_s", JournalBench.RunAsync),
+        ["journal"] = ("--store sqlite|postgres: Akka.Persistence.Sql writes of run events: one actor, PersistAll batches, 100 actors at once, 100 durable runs at once (target concurrent >= 20k/s SQLite, >= 10k/s PostgreSQL): events_per_s", JournalBench.RunAsync),
         ["local-llm"] = ("--model PATH: a GGUF through the local/… provider and LLamaSharp's raw executor in one run: load_ms, prompt/gen tokens_per_s, peak_rss_mb, --parallel 4 speedup", LocalLlmBench.RunAsync),
         ["lua"] = ("Lua scripting: loop iterations_per_s under the budget hook; us per Lua step (--n steps per run, --runs R; --tool 1: a .NET tool step instead)", LuaBench.RunAsync),
-        ["cluster-ask"] = ("--pg CONN or a throwaway PostgreSQL: status asks from one node to a run on another through the cluster inbox (target p50 <= 5 ms): p50_us, p99_us", ClusterAskBench.RunAsync),
-        ["cluster"] = ("3 node processes on PostgreSQL: runs_per_s of --n runs of --steps agent steps; failover_ms from SIGKILL to the run resumed (target <= 2 x lease expiry)", Cluster.ClusterBench.RunAsync),
-        ["recovery"] = ("--store sqlite|postgres: --n events replayed into one actor: events_per_s", RecoveryBench.RunAsync),
+        ["recovery"] = ("--store sqlite|postgres: a run of --n events recovered by a persistent actor and resumed by the engine (target >= 100k events/s): events_per_s", RecoveryBench.RunAsync),
+        ["workflow-show"] = ("history of a 10-event run among --other 100k events: engine.GetHistoryAsync and the llmspell workflow show process (target process wall <= 150 ms): p50_ms", QueryBench.ShowAsync),
+        ["kill9"] = ("--n 100 SIGKILLs at random points of a process running durable runs on SQLite: completed_steps_rerun, unreadable_journals (target 0 and 0)", Kill9Bench.RunAsync),
+        ["kill9-host"] = ("(used by kill9) the process it kills: runs or resumes --run ID of --steps tool steps on --dir DIR/llmspell.db", Kill9Bench.HostAsync),
+        ["workflow-list"] = ("--n 1000 finished runs: engine.ListRunsAsync and the llmspell workflow list process (target <= 300 ms): p50_ms", QueryBench.ListAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

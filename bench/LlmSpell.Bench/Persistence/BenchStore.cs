@@ -1,65 +1,69 @@
 using Akka.Actor;
-using LlmSpell.Actors.Persistence;
-using LlmSpell.Actors.Persistence.Postgres;
-using LlmSpell.Actors.Persistence.Sqlite;
-using LlmSpell.Actors.Persistence.Tests.Support;
+using Akka.Configuration;
+using LlmSpell.Tests.Postgres;
+using LlmSpell.Workflows.Durability;
 
 namespace LlmSpell.Bench.Persistence;
 
 /// <summary>
-/// The store a persistence benchmark runs against: <c>--store sqlite</c> (a fresh file in a temp directory, or
-/// <c>--dir</c>; fsync on every commit as by default) or <c>--store postgres</c> (<c>--pg CONN</c>, or a throwaway
-/// server started as the tests do, with fsync on).
+/// The journal a persistence benchmark runs against, through Akka.Persistence.Sql as the engine uses it
+/// (<see cref="RunStoreOptions"/>): <c>--store sqlite</c> (a fresh <c>llmspell.db</c> in a temp directory, or in <c>--dir</c>;
+/// WAL, the provider's default synchronous mode) or <c>--store postgres</c> (<c>--pg CONN</c>, or a throwaway server started as the
+/// tests start one, fsync on; a schema of the bench's own, dropped on dispose).
 /// </summary>
 public sealed class BenchStore : IAsyncDisposable
 {
     private readonly Func<ValueTask> _dispose;
+    private readonly List<ActorSystem> _systems = [];
+    private int _systemCount;
 
-    private BenchStore(string kind, IJournal journal, ISnapshotStore snapshots, Func<ValueTask> dispose, string? connectionString = null, string? schema = null)
+    private BenchStore(string kind, RunStoreOptions options, string directory, Func<ValueTask> dispose)
     {
         Kind = kind;
-        ConnectionString = connectionString;
-        Schema = schema;
-        Journal = journal;
-        Snapshots = snapshots;
+        Options = options;
+        Directory = directory;
         _dispose = dispose;
     }
 
+    /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
     public string Kind { get; }
 
-    /// <summary>PostgreSQL only: the server and the bench's own schema (dropped on dispose).</summary>
-    public string? ConnectionString { get; }
-    public string? Schema { get; }
-    public IJournal Journal { get; }
-    public ISnapshotStore Snapshots { get; }
+    public RunStoreOptions Options { get; }
 
-    public static JsonEventSerializer Serializer() => new JsonEventSerializer().Register<BenchEvent>("bench-event.v1");
+    /// <summary>A directory of the bench's own: the SQLite file (as <c>llmspell.db</c>, where the CLI's <c>--data-dir</c> looks), live-run marks.</summary>
+    public string Directory { get; }
+
+    /// <summary><c>--hocon TEXT</c>: configuration over the store's for every actor system of the bench (e.g. to try journal settings).</summary>
+    public string? Hocon { get; private set; }
 
     public static async Task<BenchStore> OpenAsync(BenchArgs args)
     {
-        var kind = args.String("store", "sqlite");
-        switch (kind)
+        var store = args.String("store", "sqlite") switch
         {
-            case "sqlite":
-            {
-                var given = args.String("dir", "");
-                var dir = given.Length > 0 ? given : Path.Combine(Path.GetTempPath(), $"llmspell-bench-{Guid.NewGuid():N}");
-                var store = await SqliteStore.OpenAsync(SqliteOptions.Default.WithDataDirectory(dir).WithFileName($"bench-{Guid.NewGuid():N}.db"));
-                return new BenchStore(kind, store.Journal, store.SnapshotStore, async () =>
-                {
-                    await store.DisposeAsync();
-                    foreach (var f in Directory.GetFiles(dir, Path.GetFileName(store.DatabasePath) + "*")) File.Delete(f);
-                    if (given.Length == 0) Directory.Delete(dir, recursive: true);
-                });
-            }
-            case "postgres":
-                return await OpenPostgresAsync(args);
-            default:
-                throw new FormatException($"--store must be sqlite or postgres, got '{kind}'");
-        }
+            "sqlite" => await OpenSqliteAsync(args),
+            "postgres" => await OpenPostgresAsync(args),
+            var other => throw new FormatException($"--store must be sqlite or postgres, got '{other}'"),
+        };
+        store.Hocon = args.String("hocon", "") is { Length: > 0 } hocon ? hocon : null;
+        return store;
     }
 
-    /// <summary>A PostgreSQL store: <c>--pg CONN</c>, or a throwaway server started as the tests do (fsync on); a schema of its own.</summary>
+    /// <summary>A SQLite journal: <c>llmspell.db</c> in <c>--dir</c> (kept) or in a temp directory (deleted on dispose).</summary>
+    public static async Task<BenchStore> OpenSqliteAsync(BenchArgs args)
+    {
+        var given = args.String("dir", "");
+        var dir = given.Length > 0 ? Path.GetFullPath(given) : Path.Combine(Path.GetTempPath(), $"llmspell-bench-{Guid.NewGuid():N}");
+        var options = RunStoreOptions.Sqlite(Path.Combine(dir, "llmspell.db"));
+        await options.PrepareAsync();
+        return new BenchStore("sqlite", options, dir, () =>
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (given.Length == 0) TryDelete(dir);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    /// <summary>A PostgreSQL journal: <c>--pg CONN</c>, or a throwaway server started as the tests do (fsync on); a schema of its own.</summary>
     public static async Task<BenchStore> OpenPostgresAsync(BenchArgs args)
     {
         var connection = args.String("pg", "");
@@ -70,10 +74,13 @@ public sealed class BenchStore : IAsyncDisposable
             connection = server.ConnectionString;
         }
         var schema = $"bench_{Guid.NewGuid():N}"[..20];
-        var store = await PostgresStore.OpenAsync(new PostgresOptions(connection).WithSchema(schema));
-        return new BenchStore("postgres", store.Journal, store.SnapshotStore, async () =>
+        var options = RunStoreOptions.Postgres(connection, schema);
+        await options.PrepareAsync();
+        var dir = Path.Combine(Path.GetTempPath(), $"llmspell-bench-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(dir);
+        return new BenchStore("postgres", options, dir, async () =>
         {
-            await store.DisposeAsync();
+            Npgsql.NpgsqlConnection.ClearAllPools();
             await using (var c = new Npgsql.NpgsqlConnection(connection))
             {
                 await c.OpenAsync();
@@ -81,14 +88,36 @@ public sealed class BenchStore : IAsyncDisposable
                 await drop.ExecuteNonQueryAsync();
             }
             if (server is not null) await server.DisposeAsync();
-        }, connection, schema);
+            TryDelete(dir);
+        });
     }
 
-    public ValueTask DisposeAsync() => _dispose();
-}
+    /// <summary>A new actor system on this journal (journal, snapshots, queries, our serializer); terminated on dispose.</summary>
+    public ActorSystem NewSystem(string? extraHocon = null)
+    {
+        var config = ConfigurationFactory.ParseString(
+                "akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off\n" + (extraHocon ?? "") + "\n" + (Hocon ?? ""))
+            .WithFallback(Options.ToConfig());
+        var system = ActorSystem.Create($"bench-{++_systemCount}", config);
+        _systems.Add(system);
+        return system;
+    }
 
-/// <summary>A small event with a ~64-character note, about the size of a workflow step event without its output.</summary>
-public sealed record BenchEvent(long Value, string Note)
-{
-    public const string DefaultNote = "step 'fetch' completed in 12 ms with 128 input and 64 output tokens";
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var system in _systems) await system.Terminate();
+        await _dispose();
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held: the temp directory is cleaned later.
+        }
+    }
 }

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Akka.Actor;
-using LlmSpell.Actors.Persistence;
-using LlmSpell.Actors.Persistence.Sqlite;
+using LlmSpell.Bench.Persistence;
 using LlmSpell.Tools;
 using LlmSpell.Workflows.Agents;
 using LlmSpell.Workflows.Definitions;
@@ -16,8 +15,8 @@ namespace LlmSpell.Bench.Workflows;
 /// Engine overhead per workflow shape, with no-op tool steps and in-memory state:
 /// <c>seq</c>, <c>fanout</c>, <c>loop</c> print per-run latency percentiles; <c>conc</c> runs many
 /// workflows at once whose steps each await 50 ms, and prints wall time and resident memory.
-/// <c>--store sqlite</c> (or <c>memory</c>) makes the runs durable: every event is journaled
-/// (SQLite in a temp directory, WAL, fsync on every commit) before the engine acts on it.
+/// <c>--store sqlite</c> (or <c>postgres</c>, see <see cref="BenchStore"/>) makes the runs durable: each run is a persistent actor
+/// on Akka.Persistence.Sql (SQLite file in a temp directory, WAL), every event journaled before it is published.
 /// </summary>
 public static class WorkflowShapeBench
 {
@@ -52,9 +51,9 @@ public static class WorkflowShapeBench
         var runs = args.Int("runs", 2000);
         var warmup = args.Int("warmup", Math.Max(200, runs / 5));
         var store = args.String("store", "none");
-        await using var journal = await OpenJournalAsync(store);
-        using var system = ActorSystem.Create("bench", "akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
-        var engine = NewEngine(system, new NoOpTool(), journal.Journal);
+        await using var durable = store == "none" ? null : await BenchStore.OpenAsync(args);
+        using var system = durable?.NewSystem() ?? ActorSystem.Create("bench", "akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
+        var engine = durable is null ? NewEngine(system, new NoOpTool()) : DurableEngine(system, new NoOpTool());
         var definition = build(n);
         for (var i = 0; i < warmup; i++) await RunCheckedAsync(engine, definition);
         var samples = new double[runs];
@@ -97,34 +96,13 @@ public static class WorkflowShapeBench
         }
     }
 
-    private static WorkflowEngine NewEngine(ActorSystem system, ITool tool, IJournal? journal = null) =>
+    private static WorkflowEngine NewEngine(ActorSystem system, ITool tool) =>
+        new(system, new WorkflowServices { Agents = new NoAgents(), Tools = new ToolRegistry([tool]) });
+
+    /// <summary>A durable engine on the system's journal (<see cref="BenchStore.NewSystem"/>): no resume on start, no live-run marks.</summary>
+    internal static WorkflowEngine DurableEngine(ActorSystem system, ITool tool) =>
         new(system, new WorkflowServices { Agents = new NoAgents(), Tools = new ToolRegistry([tool]) },
-            journal is null ? null : WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions(journal).WithResumeOnStart(false)));
-
-    private static async Task<BenchJournal> OpenJournalAsync(string store)
-    {
-        switch (store)
-        {
-            case "none": return new BenchJournal(null, null, null);
-            case "memory": return new BenchJournal(new InMemoryJournal(), null, null);
-            case "sqlite":
-                var directory = Path.Combine(Path.GetTempPath(), "llmspell-bench-" + Guid.NewGuid().ToString("N"));
-                var sqlite = await SqliteStore.OpenAsync(SqliteOptions.Default.WithDataDirectory(directory).WithSynchronous(SqliteSynchronous.Full));
-                return new BenchJournal(sqlite.Journal, sqlite, directory);
-            default: throw new ArgumentException($"--store must be none, memory or sqlite, got '{store}'.");
-        }
-    }
-
-    private sealed class BenchJournal(IJournal? journal, SqliteStore? sqlite, string? directory) : IAsyncDisposable
-    {
-        public IJournal? Journal => journal;
-
-        public async ValueTask DisposeAsync()
-        {
-            if (sqlite is not null) await sqlite.DisposeAsync();
-            if (directory is not null) Directory.Delete(directory, recursive: true);
-        }
-    }
+            WorkflowEngineOptions.Default.WithDurability(new DurableRunOptions().WithResumeOnStart(false)));
 
     private static async Task RunCheckedAsync(WorkflowEngine engine, WorkflowDefinition definition)
     {
@@ -134,7 +112,7 @@ public static class WorkflowShapeBench
 
     internal static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-    private sealed class NoOpTool : ITool
+    internal sealed class NoOpTool : ITool
     {
         public string Name => "noop";
         public string Description => "does nothing";

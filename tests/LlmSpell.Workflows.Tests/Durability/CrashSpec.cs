@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Xunit.Abstractions;
 using LlmSpell.Workflows.CrashHost;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Events;
@@ -7,7 +8,7 @@ using LlmSpell.Workflows.Results;
 
 namespace LlmSpell.Workflows.Tests.Durability;
 
-public sealed class CrashSpec : DurableSpec
+public sealed class CrashSpec(ITestOutputHelper testOutput) : DurableSpec
 {
     /// <summary>The host's dll beside this test assembly (the project reference copies it, with its runtime config).</summary>
     private static string HostDll => Path.Combine(AppContext.BaseDirectory, "LlmSpell.Workflows.CrashHost.dll");
@@ -124,6 +125,8 @@ public sealed class CrashSpec : DurableSpec
             output.ToString().Should().Contain("FINISHED Completed");
         }
         var final = ReadCalls(calls);
+        log.AppendLine($"last round: called {string.Join(",", final[seen..])}");
+        testOutput.WriteLine(log.ToString());
         final[seen..].Where(completed.Contains).Should().BeEmpty($"the last round must not call a step its journal had as completed; log:\n{log}");
 
         var finalSystem = NewSystem();

@@ -91,6 +91,7 @@ public static class KillBench
         public int RunsNotCompleted;     // the run did not end completed with every step's output
         public int InFlightReruns;       // re-runs of the step in flight at a kill (allowed)
         public int RunsEndedEarly;       // the run ended before its kills were done (more --steps)
+        public int HostFailures;         // a host exited by itself without ending the run (its output goes to stderr)
 
         public int Broken => CompletedStepsRerun + UnreadableJournals + LostCompletedSteps + ExcessCalls + RunsNotCompleted;
 
@@ -98,7 +99,7 @@ public static class KillBench
         {
             Kills += t.Kills; CompletedStepsRerun += t.CompletedStepsRerun; UnreadableJournals += t.UnreadableJournals;
             LostCompletedSteps += t.LostCompletedSteps; ExcessCalls += t.ExcessCalls; RunsNotCompleted += t.RunsNotCompleted;
-            InFlightReruns += t.InFlightReruns; RunsEndedEarly += t.RunsEndedEarly;
+            InFlightReruns += t.InFlightReruns; RunsEndedEarly += t.RunsEndedEarly; HostFailures += t.HostFailures;
         }
 
         public JsonObject ToJson(string bench, int? run, Settings s)
@@ -113,6 +114,7 @@ public static class KillBench
             json["runs_not_completed"] = RunsNotCompleted;
             json["in_flight_reruns"] = InFlightReruns;
             json["runs_ended_early"] = RunsEndedEarly;
+            json["host_failures"] = HostFailures;
             json["steps"] = s.Steps;
             json["delay_ms"] = s.DelayMs;
             return json;
@@ -133,7 +135,7 @@ public static class KillBench
 
         for (var round = 1; round <= kills; round++)
         {
-            bool ended;
+            bool ended, finished = false;
             using (var host = StartHost(s, directory, calls, out var output))
             {
                 try
@@ -147,17 +149,24 @@ public static class KillBench
                     host.Kill(entireProcessTree: true);
                     await host.WaitForExitAsync(limit.Token);
                 }
-                if (ended && !output.ToString().Contains("FINISHED Completed", StringComparison.Ordinal) && !output.ToString().Contains("ALREADY Completed", StringComparison.Ordinal))
-                    Console.Error.WriteLine($"{directory}: the host ended by itself: {output}");
+                finished = ended && (output.ToString().Contains("FINISHED Completed", StringComparison.Ordinal) || output.ToString().Contains("ALREADY Completed", StringComparison.Ordinal));
+                if (ended && !finished) Console.Error.WriteLine($"{directory}: the host ended by itself: {output}");
             }
             var all = ReadCalls(calls);
             var thisRound = all[seen..];
             seen = all.Length;
             tally.CompletedStepsRerun += thisRound.Count(completed.Contains);
-            if (ended)
+            if (finished)
             {
                 tally.RunsEndedEarly++;
                 break;
+            }
+            if (ended)
+            {
+                tally.HostFailures++; // not a kill: the round is done again
+                round--;
+                if (tally.HostFailures > 3) break;
+                continue;
             }
             tally.Kills++;
             var record = await ReadJournalAsync(directory, s.Steps, limit.Token);

@@ -12,7 +12,7 @@ using LlmSpell.Workflows.Results;
 //       runs CrashWorkflow.Definition as run "crash"; step "two" prints READY and then hangs until the process dies.
 //   <data-directory> <calls-file> --steps N --delay-ms D
 //       resumes run CrashWorkflow.StepsRunId(N) if the journal has it, else starts it: N sequential tool steps, each waiting
-//       D ms after it appended its name. Prints STARTED or RESUMED (or ALREADY <state> if the journal says it ended), then
+//       D ms after it appended its name. Prints RESUMED or STARTED (or ALREADY <state> if the journal says it ended), then
 //       FINISHED <status> when the run ends.
 if (args.Length is not (2 or 6))
     return Usage();
@@ -53,25 +53,27 @@ else
     var engine = new WorkflowEngine(system, new WorkflowServices { Tools = tools, Agents = CrashWorkflow.NoAgents },
         WorkflowEngineOptions.Default.WithDurability(durable));
     var runId = CrashWorkflow.StepsRunId(steps);
-    RunState? state;
+    // Resume first: the journal's own answer (no such run, or ended) decides, and the read side (whose start can time out
+    // under load) is not started unless the run has ended.
+    IWorkflowRun run;
     try
     {
-        state = (await engine.GetRunAsync(runId)).Summary.State;
+        run = await engine.ResumeAsync(runId);
+        Console.WriteLine("RESUMED");
     }
     catch (KeyNotFoundException)
     {
-        state = null;
+        run = await engine.StartAsync(runId, CrashWorkflow.Sequence(steps), new JsonObject { ["topic"] = "crash" });
+        Console.WriteLine("STARTED");
     }
-    if (state is { } ended && ended != RunState.Unfinished)
+    catch (InvalidOperationException)
     {
-        // Ended in an earlier process that was killed before it said so.
+        // Ended in an earlier process that was killed before it said so (else: the refusal stands).
+        var ended = (await engine.GetRunAsync(runId)).Summary.State;
+        if (ended == RunState.Unfinished) throw;
         Console.WriteLine($"ALREADY {ended}");
         return 0;
     }
-    var run = state is null
-        ? await engine.StartAsync(runId, CrashWorkflow.Sequence(steps), new JsonObject { ["topic"] = "crash" })
-        : await engine.ResumeAsync(runId);
-    Console.WriteLine(state is null ? "STARTED" : "RESUMED");
     var result = await run.Completion;
     Console.WriteLine($"FINISHED {result.Status}");
     return result.Status == RunStatus.Completed ? 0 : 1;

@@ -26,6 +26,30 @@ public static class CrashWorkflow
     public static IToolRegistry Tools(string callsFile, string? hangIn) =>
         new Registry(["one", "two", "three"], callsFile, hangIn);
 
+    /// <summary>The run id of the kill specs' workflow of <paramref name="steps"/> steps.</summary>
+    public static string StepsRunId(int steps) => $"crash-{steps}-steps";
+
+    /// <summary>The name of step <paramref name="index"/> (0-based) of the kill specs' workflow: <c>step01</c>, <c>step02</c>, …</summary>
+    public static string StepName(int index) => $"step{index + 1:D2}";
+
+    /// <summary>
+    /// The kill specs' workflow: <paramref name="steps"/> sequential tool steps <c>step01</c>…, each taking the previous one's
+    /// output (<c>{"from": previous}</c>), so that a resumed run reads its inputs from the journal.
+    /// </summary>
+    public static WorkflowDefinition Sequence(int steps) => new()
+    {
+        Name = "crash-steps",
+        Steps = Enumerable.Range(0, steps)
+            .Select(i => Step(StepName(i), i == 0
+                ? """{"topic":"{{input.topic}}"}"""
+                : $$$"""{"from":"{{steps.{{{StepName(i - 1)}}}.output.step}}"}"""))
+            .ToArray(),
+    };
+
+    /// <summary>Tools of <see cref="Sequence"/>: each appends its name to <paramref name="callsFile"/>, waits <paramref name="delay"/> and returns <c>{"step": name}</c>.</summary>
+    public static IToolRegistry SequenceTools(int steps, string callsFile, TimeSpan delay) =>
+        new Registry(Enumerable.Range(0, steps).Select(StepName).ToArray(), callsFile, hangIn: null, delay);
+
     /// <summary>The workflow has no agent steps.</summary>
     public static IAgentExecutor NoAgents { get; } = new NoAgentExecutor();
 
@@ -42,14 +66,14 @@ public static class CrashWorkflow
         Tool = new ToolStepSpec { ToolName = name, Parameters = JsonNode.Parse(parameters)!.AsObject() },
     };
 
-    private sealed class Registry(string[] names, string callsFile, string? hangIn) : IToolRegistry
+    private sealed class Registry(string[] names, string callsFile, string? hangIn, TimeSpan delay = default) : IToolRegistry
     {
-        private readonly Dictionary<string, ITool> _tools = names.ToDictionary(n => n, n => (ITool)new CallTool(n, callsFile, n == hangIn), StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, ITool> _tools = names.ToDictionary(n => n, n => (ITool)new CallTool(n, callsFile, n == hangIn, delay), StringComparer.OrdinalIgnoreCase);
         public ITool? Find(string name) => _tools.GetValueOrDefault(name);
         public IReadOnlyCollection<ITool> All => _tools.Values;
     }
 
-    private sealed class CallTool(string name, string callsFile, bool hang) : ITool
+    private sealed class CallTool(string name, string callsFile, bool hang, TimeSpan delay) : ITool
     {
         public string Name => name;
         public string Description => $"crash-test tool {name}";
@@ -64,6 +88,7 @@ public static class CrashWorkflow
                 await Console.Out.FlushAsync(cancellationToken);
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken);
             return new JsonObject { ["step"] = name, ["parameters"] = parameters.DeepClone() };
         }
     }

@@ -14,7 +14,7 @@ namespace LlmSpell.Workflows.Durability;
 /// </summary>
 internal sealed class RunQueries(ActorSystem system, LiveRuns? live, string store)
 {
-    private readonly SqlReadJournal _journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+    private readonly SqlReadJournal _journal = Open(system, store);
     private readonly IMaterializer _materializer = system.Materializer(namePrefix: "llmspell-queries");
 
     /// <summary>The run's events in order; null when the journal has none (it never started, or it was purged).</summary>
@@ -54,6 +54,19 @@ internal sealed class RunQueries(ActorSystem system, LiveRuns? live, string stor
             .Select(r => r.Build(r.IsFinished ? null : live?.OwnerOf(r.RunId)))
             .OfType<RunSummary>()
             .ToArray();
+    }
+
+    private static SqlReadJournal Open(ActorSystem system, string store)
+    {
+        try
+        {
+            return PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        }
+        catch (Exception ex) when (ex is AggregateException or AskTimeoutException or TimeoutException)
+        {
+            var cause = ex is AggregateException { InnerException: { } inner } ? inner : ex;
+            throw new RunJournalException($"The run journal ({store}) cannot be read yet: {cause.Message}. Try again in a moment; if it persists, check the store.", ex);
+        }
     }
 
     private WorkflowEvent Event(string runId, EventEnvelope envelope) => envelope.Event as WorkflowEvent

@@ -90,6 +90,11 @@ public sealed record RunStoreOptions
         }
     }
 
+    // SQLite begins a transaction of any other level with BEGIN IMMEDIATE, which takes the write lock: every recovery and
+    // query of every process would queue behind the writers (recoveries timed out with ten processes on one file). A
+    // read-uncommitted transaction is a deferred BEGIN, which in WAL mode reads a consistent snapshot without any lock.
+    private System.Data.IsolationLevel? ReadIsolation => DatabaseFile is null ? null : System.Data.IsolationLevel.ReadUncommitted;
+
     /// <summary>Akka.Persistence.Sql's journal options (the default journal and query plugin).</summary>
     public SqlJournalOptions JournalOptions() => new(isDefaultPlugin: true)
     {
@@ -99,6 +104,7 @@ public sealed record RunStoreOptions
         // Tags in a column of the journal row: listing runs by tag is one query per page instead of a join and a second
         // query per page through the tag table (6× faster for a list of hundreds of runs, measured).
         TagStorageMode = Akka.Persistence.Sql.Config.TagMode.Csv,
+        ReadIsolationLevel = ReadIsolation,
         DatabaseOptions = Schema is null ? null : new JournalDatabaseOptions(DatabaseMapping.Default) { SchemaName = Schema },
     };
 
@@ -108,6 +114,7 @@ public sealed record RunStoreOptions
         ConnectionString = ConnectionString,
         ProviderName = ProviderName,
         AutoInitialize = !_tablesExist,
+        ReadIsolationLevel = ReadIsolation,
         DatabaseOptions = Schema is null ? null : new SnapshotDatabaseOptions(DatabaseMapping.Default) { SchemaName = Schema },
     };
 

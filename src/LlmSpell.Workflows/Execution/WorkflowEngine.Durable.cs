@@ -28,7 +28,8 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
         Store = RunStoreOptions.Describe(_system.Settings.Config);
         LiveRuns = live;
         // Made on first use: a command that only runs workflows never pays for the read side.
-        _queries = new Lazy<RunQueries>(() => new RunQueries(_system, live, Store));
+        // PublicationOnly: a read side that failed to start (a journal still initializing under load) is tried again next time.
+        _queries = new Lazy<RunQueries>(() => new RunQueries(_system, live, Store), LazyThreadSafetyMode.PublicationOnly);
         // Other processes on the same journal ask for a cancel through the live-runs folder; a run live here takes it.
         _cancelRequests = live?.WatchCancelRequests((runId, reason) =>
         {

@@ -74,7 +74,7 @@ internal sealed partial class WorkflowCoordinator
         if ( _runningBranches is null || !_runningBranches.Remove(msg.Branch, out var branch)) return;
         var outcome = msg.Outcome;
         _results.AddRange(outcome.Steps);
-        _scope = _scope.MergeOutputs(outcome.Outputs).MergeState(outcome.State);
+        MergeChild(outcome);
         _branchOutputs![branch.Name] = outcome.Output?.DeepClone();
         if (outcome.Status == RunStatus.PartiallyCompleted) _failureTolerated = true;
         if (outcome.Status is not (RunStatus.Completed or RunStatus.PartiallyCompleted))

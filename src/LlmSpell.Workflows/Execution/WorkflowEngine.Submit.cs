@@ -21,10 +21,10 @@ public sealed partial class WorkflowEngine
         return runId;
     }
 
-    private static void Validate(WorkflowDefinition definition)
+    private void Validate(WorkflowDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var errors = WorkflowValidator.Validate(definition);
+        var errors = WorkflowValidator.Validate(definition, _services.Tools);
         if (errors.Count > 0) throw new WorkflowValidationException(errors, source: null);
     }
 

@@ -96,7 +96,7 @@ public sealed class ResumeSpec : DurableSpec
         var run = await first.StartAsync(ThreeSteps);
         await tools.WhenCalled("work").WaitAsync(RunLimit);
 
-        var second = DurableEngine(NewSystem(), store.Journal, new ScriptedTools(), runId: "same");
+        var second = DurableEngine(NewSystem(), store.Journal, new ScriptedTools().Echo("fetch").Echo("work").Echo("report"), runId: "same");
         var start = () => second.StartAsync(ThreeSteps);
         (await start.Should().ThrowAsync<RunJournalException>()).Which.InnerException.Should().BeOfType<ConcurrentWriteException>();
 

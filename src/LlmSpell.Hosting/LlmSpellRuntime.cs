@@ -36,6 +36,8 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
         _provider = provider;
         _loggers = loggers;
         Options = options;
+        if (options.DataDirectory == DataHome.Legacy() && DataHome.Resolve().Note is { } note)
+            loggers.CreateLogger<LlmSpellRuntime>().LogWarning("{Note}", note);
         Templates = TemplateRegistry.CreateDefault();
         foreach (var setup in builder.TemplateSetups) setup(Templates);
     }
@@ -51,7 +53,7 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
 
     /// <summary>This host's cluster node when <c>Cluster:Enabled</c>; else there is none.</summary>
     public ClusterNode Node => _node ?? throw (_engine is null ? NotStarted() : new InvalidOperationException("This host is not a cluster node: set LlmSpell:Cluster:Enabled (or WithCluster) to join one."));
-    public ChatClientProvider Llm => _llm ??= new ChatClientProvider(Options.Llm, _loggers);
+    public ChatClientProvider Llm => _llm ??= new ChatClientProvider(Options.Llm.DataDirectory is null ? Options.Llm.WithDataDirectory(Options.DataDirectory) : Options.Llm, _loggers);
 
     public IToolRegistry Tools
     {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Events;
+using LlmSpell.Workflows.Runs;
 
 namespace LlmSpell.Workflows.Execution;
 
@@ -24,9 +25,11 @@ public sealed partial class WorkflowEngine
     private void Validate(WorkflowDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var errors = WorkflowValidator.Validate(definition, _services.Tools);
+        var errors = ((IRunPreparer)this).Validate(definition);
         if (errors.Count > 0) throw new WorkflowValidationException(errors, source: null);
     }
+
+    IReadOnlyList<ValidationError> IRunPreparer.Validate(WorkflowDefinition definition) => WorkflowValidator.Validate(definition, _services.Tools);
 
     private WorkflowStarted StartedEvent(string runId, WorkflowDefinition definition, JsonNode? input) =>
         new(definition.Name, WorkflowJson.SerializeDefinition(definition), input?.DeepClone())

@@ -16,6 +16,9 @@ internal interface IRunPreparer
     Task<PreparedRun> PrepareStartAsync(string runId, WorkflowDefinition definition, JsonNode? input);
 
     Task<PreparedRun> PrepareResumeAsync(string runId);
+
+    /// <summary>Every problem of a definition sent to the runs actor, the tools it names included.</summary>
+    IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition);
 }
 
 /// <summary>
@@ -84,7 +87,7 @@ internal sealed class RunsActor : ReceiveActor
     private void OnStart(StartRun start)
     {
         var runId = start.RunId ?? _newRunId();
-        IReadOnlyList<ValidationError> errors = start.Validated ? [] : WorkflowValidator.Validate(start.Definition);
+        IReadOnlyList<ValidationError> errors = start.Validated ? [] : _preparer.Validate(start.Definition);
         if (errors.Count > 0)
         {
             var invalid = new WorkflowValidationException(errors, source: null);

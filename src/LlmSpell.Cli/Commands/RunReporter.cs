@@ -45,6 +45,8 @@ internal static class RunReporter
         }
         if (ct.IsCancellationRequested)
         {
+            // stdout keeps its promise of one JSON document: the run id and the steps done before the cancel.
+            if (options.Format == OutputFormat.Json && followed.Result is { } cancelled) Write(cancelled, definition, observer, options);
             // The feed ended with the run, so the journal already holds it as cancelled: say where to find it.
             Console.Error.WriteLine($"cancelled: run {run.Id} (llmspell workflow show {run.Id})");
             return ExitCodes.Cancelled;
@@ -142,6 +144,15 @@ internal static class RunReporter
 
     private static int Report(WorkflowResult result, WorkflowDefinition definition, RunObserver observer, RunReportOptions options)
     {
+        Write(result, definition, observer, options);
+        if (result.Status is RunStatus.Completed or RunStatus.PartiallyCompleted) return ExitCodes.Ok;
+        Console.Error.WriteLine($"error: workflow '{result.WorkflowName}' {StatusNames.Of(result.Status)}: {result.Error}");
+        return ExitCodes.Failed;
+    }
+
+    /// <summary>The run's report on stdout: the JSON document, or the text report.</summary>
+    private static void Write(WorkflowResult result, WorkflowDefinition definition, RunObserver observer, RunReportOptions options)
+    {
         var order = definition.Type is WorkflowType.Parallel or WorkflowType.Conditional ? StepOrder(definition) : null;
         var steps = StepRecord.From(result.Steps, order, Descriptions(definition), null);
         var tally = RunTally.Of(steps);
@@ -164,9 +175,6 @@ internal static class RunReporter
             });
             Console.Out.Write(Text(result, report, tally, options.Roots, wroteFiles));
         }
-        if (ok) return ExitCodes.Ok;
-        Console.Error.WriteLine($"error: workflow '{result.WorkflowName}' {StatusNames.Of(result.Status)}: {result.Error}");
-        return ExitCodes.Failed;
     }
 
     private static string Text(WorkflowResult result, string report, RunTally tally, ToolRoots roots, bool wroteFiles)

@@ -83,13 +83,13 @@ public sealed partial class RunFeedbackSpec(OllamaFixture ollama) : CliSpec(olla
     }
 
     [Fact]
-    public async Task Ctrl_C_ends_the_live_view_with_no_step_left_running_and_names_the_run()
+    public async Task Ctrl_C_ends_the_live_view_with_no_step_left_running_and_names_the_run_in_stderr_and_the_json()
     {
         Ollama.Always(ScriptedReply.Text("never").WithGate(new TaskCompletionSource().Task));
         using var dir = new TempDirectory();
         var flow = dir.File("slow.json", """{"name": "slow", "steps": [{"name": "think", "step_type": "agent", "input": "Think"}]}""");
 
-        await using var process = Cli.With("LLMSPELL_PROGRESS", "live").Start("run", flow);
+        await using var process = Cli.With("LLMSPELL_PROGRESS", "live").Start("run", flow, "--output", "json");
         await process.StderrLineAsync("running");
         await process.InterruptAsync();
         var run = await process.ExitAsync();
@@ -102,6 +102,8 @@ public sealed partial class RunFeedbackSpec(OllamaFixture ollama) : CliSpec(olla
         var lastFrame = stderr[stderr.LastIndexOf("run slow", StringComparison.Ordinal)..];
         lastFrame.Should().Contain("cancelled").And.Contain("stopped").And.NotContain("running");
         run.Stderr.Should().EndWith($"cancelled: run {runId} (llmspell workflow show {runId})\n");
+        run.Json["run_id"]!.GetValue<string>().Should().Be(runId);
+        run.Json["run_status"]!.GetValue<string>().Should().Be("cancelled");
     }
 
     // A redraw moves the cursor up to the frame's first line: that starts a new line, as on the terminal.

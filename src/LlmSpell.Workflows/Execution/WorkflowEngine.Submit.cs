@@ -12,20 +12,27 @@ public sealed partial class WorkflowEngine
     /// <summary>
     /// Validates the definition and journals the run's start (definition and input) without running it: any durable
     /// engine on the same journal can then run it with <see cref="ResumeAsync(string, CancellationToken)"/>. Returns the run id.
+    /// The tools it names are not checked here: the engine that runs it has its own (a cluster client may have none).
     /// </summary>
     public async Task<string> SubmitAsync(WorkflowDefinition definition, JsonNode? input = null, CancellationToken cancellationToken = default)
     {
-        Validate(definition);
+        ArgumentNullException.ThrowIfNull(definition);
+        ThrowIfInvalid(WorkflowValidator.Validate(definition));
         var runId = _options.RunIdGenerator();
         var journal = new RunJournal(runId, Durable.Journal, _serializer, highestSequenceNr: 0);
         await journal.AppendAsync(StartedEvent(runId, definition, input)).WaitAsync(cancellationToken).ConfigureAwait(false);
         return runId;
     }
 
+    /// <summary>Throws when <paramref name="definition"/> is not valid here, the tools it names included.</summary>
     private void Validate(WorkflowDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var errors = ((IRunPreparer)this).Validate(definition);
+        ThrowIfInvalid(((IRunPreparer)this).Validate(definition));
+    }
+
+    private static void ThrowIfInvalid(IReadOnlyList<ValidationError> errors)
+    {
         if (errors.Count > 0) throw new WorkflowValidationException(errors, source: null);
     }
 

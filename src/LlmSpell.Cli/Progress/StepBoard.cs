@@ -24,12 +24,15 @@ internal sealed class StepBoard(IReadOnlyList<string>? declared = null)
         Stopped,
     }
 
-    public sealed class Row(string key, long started, long seen)
+    public sealed class Row(string key, long started, long seen, long[] order)
     {
         public string Key { get; } = key;
 
         /// <summary>When the row first appeared among the others: the order of steps the definition does not name.</summary>
         public long Seen { get; } = seen;
+
+        /// <summary>Where each segment of the key stands in the definition (its rank, or an iteration's index).</summary>
+        public long[] Order { get; } = order;
         public State State { get; set; } = State.Running;
         public int Attempt { get; set; } = 1;
         public long Started { get; set; } = started;
@@ -155,9 +158,10 @@ internal sealed class StepBoard(IReadOnlyList<string>? declared = null)
     private Row Get(string key, long now)
     {
         if (_byKey.TryGetValue(key, out var row)) return row;
-        row = new Row(key, now, _byKey.Count);
-        var at = _rows.FindIndex(r => Compare(row, r) < 0);
-        _rows.Insert(at < 0 ? _rows.Count : at, row);
+        row = new Row(key, now, _byKey.Count, key.Split('/').Select(Rank).ToArray());
+        // Rows are kept sorted: a binary search finds the place (a fan-out of thousands adds as many rows).
+        var at = _rows.BinarySearch(row, Comparer<Row>.Create(Compare));
+        _rows.Insert(at < 0 ? ~at : at, row);
         _byKey[key] = row;
         return row;
     }
@@ -169,18 +173,14 @@ internal sealed class StepBoard(IReadOnlyList<string>? declared = null)
         return ranks;
     }
 
-    // Keys are paths (branch/step, loop/[3]/step): compared segment by segment, by declaration, iteration index, then
-    // the order first seen.
-    private int Compare(Row a, Row b)
+    // Keys are paths (branch/step, loop/[3]/step): compared segment by segment, by declaration or iteration index, then
+    // by the order first seen.
+    private static int Compare(Row a, Row b)
     {
-        var x = a.Key.Split('/');
-        var y = b.Key.Split('/');
-        for (var i = 0; i < Math.Min(x.Length, y.Length); i++)
+        for (var i = 0; i < Math.Min(a.Order.Length, b.Order.Length); i++)
         {
-            if (x[i] == y[i]) continue;
-            var byRank = Rank(x[i]).CompareTo(Rank(y[i]));
+            var byRank = a.Order[i].CompareTo(b.Order[i]);
             if (byRank != 0) return byRank;
-            break;
         }
         return a.Seen.CompareTo(b.Seen);
     }

@@ -19,6 +19,7 @@ public static class BenchRunner
         ["idle-memory"] = ("heap bytes per idle Akka.NET actor: bytes_per_actor", IdleMemoryBench.RunAsync),
         ["seq"] = ("sequential workflow of --n no-op steps (--store sqlite|postgres: durable runs on Akka.Persistence.Sql; target p50 <= 5 ms for --n 10 on SQLite): p50_us, p99_us", WorkflowShapeBench.SeqAsync),
         ["fanout"] = ("parallel workflow of --n branches, then join: p50_us, p99_us", WorkflowShapeBench.FanoutAsync),
+        ["fanout-scale"] = ("parallel workflows of --n and 2 x --n branches, durable (--store sqlite|memory|none): p50_ms of each and their ratio (target <= 2.2)", WorkflowShapeBench.FanoutScaleAsync),
         ["loop"] = ("loop of --n iterations over one step: p50_us, p99_us", WorkflowShapeBench.LoopAsync),
         ["conc"] = ("--n concurrent runs of 3 steps awaiting 50 ms: wall_ms, rss_mb", WorkflowShapeBench.ConcAsync),
         ["cli-startup"] = ("whole llmspell processes: template list (target p50 <= 150 ms) and a one-tool-step template exec: p50_ms, p90_ms", CliStartupBench.RunAsync),

@@ -16,8 +16,8 @@ public static class CliApp
         if (parse.Errors.Count > 0)
         {
             // One message per problem and where to look, not the whole help text.
-            foreach (var error in parse.Errors) await Console.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
-            var path = CommandPath(parse.CommandResult.Command);
+            foreach (var message in ParseErrors.Describe(parse)) await Console.Error.WriteLineAsync($"error: {message}").ConfigureAwait(false);
+            var path = ParseErrors.Path(parse.CommandResult.Command);
             await Console.Error.WriteLineAsync($"Run '{path} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
@@ -42,13 +42,5 @@ public static class CliApp
         root.Add(ModelsCommand.Create(runner));
         root.Add(DoctorCommand.Create(runner));
         return root;
-    }
-
-    private static string CommandPath(Command command)
-    {
-        var names = new List<string>();
-        for (Symbol? s = command; s is Command c; s = c.Parents.FirstOrDefault())
-            names.Insert(0, c is RootCommand ? "llmspell" : c.Name);
-        return string.Join(' ', names);
     }
 }

@@ -29,8 +29,11 @@ public sealed record LlmSpellOptions
     /// <summary>The actor system's name.</summary>
     public string SystemName { get; init; } = DefaultSystemName;
 
-    /// <summary>The data directory (SQLite journal, tool workspace); default <c>~/.llmspell</c>.</summary>
-    public string DataDirectory { get; init; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".llmspell");
+    /// <summary>
+    /// The data directory (journal, tool workspace, local models); default the CLI's: <c>$LLMSPELL_DATA_DIR</c>, else the
+    /// platform's data home (<c>~/.local/share/llmspell</c> on Linux), else the old <c>~/.llmspell</c> while only it exists.
+    /// </summary>
+    public string DataDirectory { get; init; } = DataHome.Resolve().Path;
 
     public JournalKind Journal { get; init; } = JournalKind.Sqlite;
 

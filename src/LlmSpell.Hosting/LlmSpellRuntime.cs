@@ -29,6 +29,8 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
         _loggers = loggers;
         Options = options;
         Store = options.ToRunStoreOptions();
+        if (options.DataDirectory == DataHome.Legacy() && DataHome.Resolve().Note is { } note)
+            loggers.CreateLogger<LlmSpellRuntime>().LogWarning("{Note}", note);
         Templates = TemplateRegistry.CreateDefault();
         foreach (var setup in builder.TemplateSetups) setup(Templates);
     }
@@ -43,7 +45,7 @@ public sealed class LlmSpellRuntime : IAsyncDisposable
     public ActorSystem System => _system ?? throw NotStarted();
     public WorkflowEngine Engine => _engine ?? throw NotStarted();
 
-    public ChatClientProvider Llm => _llm ??= new ChatClientProvider(Options.Llm, _loggers);
+    public ChatClientProvider Llm => _llm ??= new ChatClientProvider(Options.Llm.DataDirectory is null ? Options.Llm.WithDataDirectory(Options.DataDirectory) : Options.Llm, _loggers);
 
     public IToolRegistry Tools
     {

@@ -47,7 +47,8 @@ public sealed record LlmProviderOptions
     public ILocalModelProvider? LocalModels { get; init; }
 
     /// <summary>
-    /// Where <c>local/&lt;name&gt;</c> is looked up; null: <c>$LLMSPELL_MODELS_DIR</c>, else <c>~/.llmspell/models</c>.
+    /// Where <c>local/&lt;name&gt;</c> is looked up; null: <c>$LLMSPELL_MODELS_DIR</c>, else <c>models</c> in the
+    /// data home (<see cref="DataHome"/>: <c>~/.local/share/llmspell/models</c> on Linux).
     /// </summary>
     public string? ModelsDirectory { get; init; }
 
@@ -56,13 +57,21 @@ public sealed record LlmProviderOptions
     public LlmProviderOptions WithModelsDirectory(string? directory) => this with { ModelsDirectory = directory };
 
     /// <summary>The folder <c>local/&lt;name&gt;</c> is looked up in (see <see cref="ModelsDirectory"/>).</summary>
-    public string ResolveModelsDirectory(Func<string, string?>? environment = null)
+    public string ResolveModelsDirectory(Func<string, string?>? environment = null) => ResolveModels(environment).Path;
+
+    /// <summary>As <see cref="ResolveModelsDirectory"/>, with the note to show when it is the old models folder.</summary>
+    public DataHomeChoice ResolveModels(Func<string, string?>? environment = null)
     {
-        if (!string.IsNullOrWhiteSpace(ModelsDirectory)) return Path.GetFullPath(ModelsDirectory);
+        if (!string.IsNullOrWhiteSpace(ModelsDirectory)) return new(Path.GetFullPath(ModelsDirectory), null);
         var fromEnv = (environment ?? Environment.GetEnvironmentVariable)(ModelsDirectoryVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnv)) return Path.GetFullPath(fromEnv);
-        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".llmspell", "models");
+        if (!string.IsNullOrWhiteSpace(fromEnv)) return new(Path.GetFullPath(fromEnv), null);
+        return DataHome.Models(DataDirectory ?? DataHome.Resolve(environment: environment).Path, environment);
     }
+
+    /// <summary>The data directory whose <c>models</c> folder is the default <see cref="ModelsDirectory"/>; null: <see cref="DataHome.Resolve"/>'s.</summary>
+    public string? DataDirectory { get; init; }
+
+    public LlmProviderOptions WithDataDirectory(string? directory) => this with { DataDirectory = directory };
 
     public LlmProviderOptions WithPrices(PriceTable prices) => this with { Prices = prices };
 }

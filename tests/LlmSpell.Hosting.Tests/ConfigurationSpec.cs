@@ -29,6 +29,7 @@ public sealed class ConfigurationSpec : HostSpec
 
         options.SystemName.Should().Be(LlmSpellOptions.Default.SystemName);
         options.DataDirectory.Should().Be(LlmSpellOptions.Default.DataDirectory);
+        LlmSpellOptions.Default.DataDirectory.Should().Be(LlmSpell.Llm.DataHome.Resolve().Path, "hosts and the CLI share one data home");
         options.Journal.Should().Be(JournalKind.Sqlite);
         options.DefaultModel.Should().Be(LlmSpellOptions.DefaultModelSpec);
         options.ResumeOnStart.Should().BeTrue();

@@ -26,13 +26,54 @@ public static class WorkflowShapeBench
         Steps = Enumerable.Range(1, n).Select(i => NoOp($"s{i}")).ToArray(),
     });
 
-    public static Task FanoutAsync(BenchArgs args) => LatencyAsync("fanout", args, 100, n => new WorkflowDefinition
+    public static Task FanoutAsync(BenchArgs args) => LatencyAsync("fanout", args, 100, Fanout);
+
+    private static WorkflowDefinition Fanout(int n) => new()
     {
         Name = "fanout",
         Type = WorkflowType.Parallel,
         Branches = Enumerable.Range(1, n).Select(i => new BranchDefinition { Name = $"b{i}", Steps = [NoOp($"s{i}")] }).ToArray(),
         Config = WorkflowConfig.Default with { MaxConcurrency = n },
-    });
+    };
+
+    /// <summary>
+    /// Whether a parallel fan-out grows linearly: runs of --n and of 2 × --n branches taken in turns (--runs each, after
+    /// one of each to warm up), durable by default as the CLI's runs are; prints both medians and their ratio (2.0 is
+    /// linear; target ≤ 2.2).
+    /// </summary>
+    public static async Task FanoutScaleAsync(BenchArgs args)
+    {
+        var n = args.Int("n", 5000);
+        var runs = args.Int("runs", 3);
+        var store = args.String("store", "sqlite");
+        await using var durable = store == "none" ? null : await BenchStore.OpenAsync(args);
+        using var system = durable?.NewSystem() ?? ActorSystem.Create("bench", "akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
+        var engine = durable is null ? NewEngine(system, new NoOpTool()) : DurableEngine(system, new NoOpTool());
+        WorkflowDefinition small = Fanout(n), large = Fanout(2 * n);
+        await RunCheckedAsync(engine, small);
+        await RunCheckedAsync(engine, large);
+        var (smallMs, largeMs) = (new double[runs], new double[runs]);
+        for (var i = 0; i < runs; i++)
+        {
+            smallMs[i] = await TimeAsync(engine, small);
+            largeMs[i] = await TimeAsync(engine, large);
+        }
+        Array.Sort(smallMs);
+        Array.Sort(largeMs);
+        var (p50Small, p50Large) = (Percentile(smallMs, 0.5), Percentile(largeMs, 0.5));
+        BenchRunner.Emit(new
+        {
+            shape = "fanout-scale", n, n2 = 2 * n, store, runs,
+            p50_ms = Math.Round(p50Small, 1), p50_2n_ms = Math.Round(p50Large, 1), ratio = Math.Round(p50Large / p50Small, 2),
+        });
+    }
+
+    private static async Task<double> TimeAsync(WorkflowEngine engine, WorkflowDefinition definition)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await RunCheckedAsync(engine, definition);
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
 
     public static Task LoopAsync(BenchArgs args) => LatencyAsync("loop", args, 100, n => new WorkflowDefinition
     {

@@ -139,7 +139,7 @@ internal static class DoctorCommand
     /// <summary>local/… models: which llama.cpp build loads here (or why none does) and what the models folder holds.</summary>
     private static void CheckLocalModels(CliSession session, List<Check> checks)
     {
-        var modelsDir = session.Config.Llm.ResolveModelsDirectory();
+        var modelsDir = session.ModelsDir;
         var count = Directory.Exists(modelsDir) ? Directory.EnumerateFiles(modelsDir, "*.gguf").Count() : 0;
         try
         {

@@ -26,7 +26,7 @@ internal static class ModelsCommand
         runner.SetAction(command, async (parse, session, ct) =>
         {
             var endpoints = await QueryAsync(session, ct).ConfigureAwait(false);
-            var modelsDir = session.Config.Llm.ResolveModelsDirectory();
+            var modelsDir = session.ModelsDir;
             var local = LocalModels(modelsDir);
             var others = session.Config.Llm.Endpoints.Where(e => e.Value.Kind != LlmProviderKind.Ollama).Select(e => e.Key).Order(StringComparer.Ordinal).ToArray();
             var defaultModel = session.Config.DefaultModel;

@@ -82,7 +82,7 @@ internal static class ModelsPullCommand
             throw new CliException($"--sha256: {ex.Message}");
         }
 
-        var directory = session.Config.Llm.ResolveModelsDirectory();
+        var directory = session.ModelsDir;
         var destination = Path.Combine(directory, name + ".gguf");
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("llmspell", "1.0"));

@@ -38,12 +38,19 @@ internal static class RunReporter
     {
         RunObserver observer;
         Followed followed;
-        await using (var progress = ProgressViews.Create(options.ProgressTitle))
+        await using (var progress = ProgressViews.Create(options.ProgressTitle, DeclaredNames(definition)))
         {
             observer = new RunObserver(progress);
             followed = await FollowEventsAsync(engine, run, observer, options.Deliver, ct).ConfigureAwait(false);
         }
-        ct.ThrowIfCancellationRequested();
+        if (ct.IsCancellationRequested)
+        {
+            // stdout keeps its promise of one JSON document: the run id and the steps done before the cancel.
+            if (options.Format == OutputFormat.Json && followed.Result is { } cancelled) Write(cancelled, definition, observer, options);
+            // The feed ended with the run, so the journal already holds it as cancelled: say where to find it.
+            Console.Error.WriteLine($"cancelled: run {run.Id} (llmspell workflow show {run.Id})");
+            return ExitCodes.Cancelled;
+        }
         if (followed.Result is not { } result)
         {
             Paused(run.Id, definition.Name, followed.Waiting, options.Format);
@@ -137,6 +144,15 @@ internal static class RunReporter
 
     private static int Report(WorkflowResult result, WorkflowDefinition definition, RunObserver observer, RunReportOptions options)
     {
+        Write(result, definition, observer, options);
+        if (result.Status is RunStatus.Completed or RunStatus.PartiallyCompleted) return ExitCodes.Ok;
+        Console.Error.WriteLine($"error: workflow '{result.WorkflowName}' {StatusNames.Of(result.Status)}: {result.Error}");
+        return ExitCodes.Failed;
+    }
+
+    /// <summary>The run's report on stdout: the JSON document, or the text report.</summary>
+    private static void Write(WorkflowResult result, WorkflowDefinition definition, RunObserver observer, RunReportOptions options)
+    {
         var order = definition.Type is WorkflowType.Parallel or WorkflowType.Conditional ? StepOrder(definition) : null;
         var steps = StepRecord.From(result.Steps, order, Descriptions(definition), null);
         var tally = RunTally.Of(steps);
@@ -159,9 +175,6 @@ internal static class RunReporter
             });
             Console.Out.Write(Text(result, report, tally, options.Roots, wroteFiles));
         }
-        if (ok) return ExitCodes.Ok;
-        Console.Error.WriteLine($"error: workflow '{result.WorkflowName}' {StatusNames.Of(result.Status)}: {result.Error}");
-        return ExitCodes.Failed;
     }
 
     private static string Text(WorkflowResult result, string report, RunTally tally, ToolRoots roots, bool wroteFiles)
@@ -215,6 +228,14 @@ internal static class RunReporter
         return order;
     }
 
+    /// <summary>Every step and branch name in the order the definition declares them (nested workflows in place).</summary>
+    private static List<string> DeclaredNames(WorkflowDefinition definition)
+    {
+        var names = new List<string>();
+        Walk(definition, s => names.Add(s.Name), b => names.Add(b.Name));
+        return names;
+    }
+
     private static Dictionary<string, string> Descriptions(WorkflowDefinition definition)
     {
         var descriptions = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -222,13 +243,20 @@ internal static class RunReporter
         return descriptions;
     }
 
-    private static void Walk(WorkflowDefinition workflow, Action<StepDefinition> visit)
+    private static void Walk(WorkflowDefinition workflow, Action<StepDefinition> visit, Action<BranchDefinition>? branch = null)
     {
-        foreach (var step in workflow.OwnSteps)
+        foreach (var step in workflow.Steps) Visit(step);
+        foreach (var b in workflow.Branches)
+        {
+            branch?.Invoke(b);
+            foreach (var step in b.Steps) Visit(step);
+        }
+        foreach (var named in workflow.Workflows.Values) Walk(named, visit, branch);
+
+        void Visit(StepDefinition step)
         {
             visit(step);
-            if (step.Workflow?.Inline is { } inline) Walk(inline, visit);
+            if (step.Workflow?.Inline is { } inline) Walk(inline, visit, branch);
         }
-        foreach (var named in workflow.Workflows.Values) Walk(named, visit);
     }
 }

@@ -22,14 +22,17 @@ internal sealed class PlainProgress(TextWriter writer) : IProgressView
 
     internal static string? Describe(WorkflowEvent value) => value switch
     {
-        RunStarted e => $"workflow '{e.WorkflowName}'",
+        // The run id comes first, so that a run interrupted or crashed can be found again (llmspell workflow show ID).
+        RunStarted e when e.Path.Length == 0 => $"workflow '{e.WorkflowName}' run {e.RunId}",
+        RunStarted e => $"workflow '{e.WorkflowName}'{Where(e)}",
         StepStarted e => $"{e.Key} (attempt {e.Attempt})",
         // Streamed text is for the live view; a line per chunk would drown the log.
         StepProgress => null,
         StepStalled e => $"{e.Key}: {e.Message}",
         StepRetrying e => $"{e.Key}: attempt {e.NextAttempt} in {WorkflowReport.Milliseconds(e.Delay)} after: {e.Error}",
         StepCompleted e => $"{e.Key} in {WorkflowReport.Milliseconds(e.Result.Duration)}{Detail(e.Result)}",
-        StepFailed e => $"{e.Key} after {e.Attempts} attempt{(e.Attempts == 1 ? "" : "s")}: {e.Error}",
+        // A failure's text is printed once, by the command's error line (or in the report when the run tolerates it).
+        StepFailed e => $"{e.Key} after {Counted.Of(e.Attempts, "attempt")}",
         StepSkipped e => $"{e.Key}: {e.Reason}",
         BranchSelected e => $"{(e.Branches.Count == 0 ? "(none)" : string.Join(", ", e.Branches))} ({e.Reason}){Where(e)}",
         IterationStarted e => $"{e.Index + 1}{Where(e)}",
@@ -37,7 +40,7 @@ internal sealed class PlainProgress(TextWriter writer) : IProgressView
         SignalAwaited e => $"{e.Key} waits for signal '{e.Signal}'",
         SignalReceived e => $"{e.Key} got signal '{e.Signal}'",
         RunCompleted e => $"{StatusNames.Of(e.Status)} in {e.Duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s",
-        RunFailed e => $"after {e.Duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s: {e.Error}",
+        RunFailed e => $"after {e.Duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s",
         RunCancelled e => $"{e.Reason}",
         RunTimedOut e => $"after {e.Timeout}",
         _ => "",

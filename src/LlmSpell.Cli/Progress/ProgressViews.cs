@@ -5,11 +5,12 @@ internal static class ProgressViews
 {
     public const string EnvironmentVariable = "LLMSPELL_PROGRESS";
 
-    public static IProgressView Create(string title) => Choose() switch
+    /// <summary>The view for a run: <paramref name="declared"/> (step and branch names in declaration order) orders the live view's rows.</summary>
+    public static IProgressView Create(string title, IReadOnlyList<string>? declared = null) => Choose() switch
     {
         ProgressMode.Off => new NoProgress(),
         ProgressMode.Plain => new PlainProgress(Console.Error),
-        _ => LiveProgress.Start(title),
+        _ => LiveProgress.Start(title, declared),
     };
 
     /// <summary>What <see cref="EnvironmentVariable"/> forces, else live on a terminal (stderr) and plain lines otherwise.</summary>

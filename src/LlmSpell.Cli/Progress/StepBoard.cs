@@ -5,8 +5,11 @@ using LlmSpell.Workflows.Results;
 
 namespace LlmSpell.Cli.Progress;
 
-/// <summary>The state of every step seen so far, folded from a run's events: what the live view draws.</summary>
-internal sealed class StepBoard
+/// <summary>
+/// The state of every step seen so far, folded from a run's events: what the live view draws. Rows stay in the order
+/// the workflow declares its steps (branches and iterations in theirs), whatever order they start in.
+/// </summary>
+internal sealed class StepBoard(IReadOnlyList<string>? declared = null)
 {
     public enum State
     {
@@ -16,11 +19,20 @@ internal sealed class StepBoard
         Completed,
         Failed,
         Skipped,
+
+        /// <summary>Still unfinished when the run ended (cancelled, failed elsewhere, timed out): it will not finish.</summary>
+        Stopped,
     }
 
-    public sealed class Row(string key, long started)
+    public sealed class Row(string key, long started, long seen, long[] order)
     {
         public string Key { get; } = key;
+
+        /// <summary>When the row first appeared among the others: the order of steps the definition does not name.</summary>
+        public long Seen { get; } = seen;
+
+        /// <summary>Where each segment of the key stands in the definition (its rank, or an iteration's index).</summary>
+        public long[] Order { get; } = order;
         public State State { get; set; } = State.Running;
         public int Attempt { get; set; } = 1;
         public long Started { get; set; } = started;
@@ -38,9 +50,11 @@ internal sealed class StepBoard
 
     private readonly List<Row> _rows = [];
     private readonly Dictionary<string, Row> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _rank = Ranks(declared);
 
     public IReadOnlyList<Row> Rows => _rows;
     public string Workflow { get; private set; } = "";
+    public string RunId { get; private set; } = "";
     public string? Outcome { get; private set; }
     public string? Branches { get; private set; }
     public long? Iteration { get; private set; }
@@ -52,6 +66,7 @@ internal sealed class StepBoard
         {
             case RunStarted s when s.Path.Length == 0:
                 Workflow = s.WorkflowName;
+                RunId = s.RunId;
                 break;
             case StepStarted s:
                 var row = Get(s.Key, now);
@@ -112,24 +127,68 @@ internal sealed class StepBoard
                 Outcome = StatusNames.Of(r.Status);
                 break;
             case RunFailed f when f.Path.Length == 0:
-                Outcome = "failed: " + f.Error;
+                // The error itself is the command's error line; the header only says how the run ended.
+                Outcome = "failed";
+                StopUnfinished("stopped: the run failed", now);
                 break;
             case RunCancelled c when c.Path.Length == 0:
                 Outcome = "cancelled: " + c.Reason;
+                StopUnfinished("cancelled", now);
                 break;
             case RunTimedOut t when t.Path.Length == 0:
                 Outcome = "timed out";
+                StopUnfinished("stopped: the run timed out", now);
                 break;
+        }
+    }
+
+    // The run is over: a step still shown running would be a lie in the last frame.
+    private void StopUnfinished(string why, long now)
+    {
+        foreach (var row in _rows)
+        {
+            if (row.State is not (State.Running or State.Retrying or State.Waiting)) continue;
+            row.State = State.Stopped;
+            row.Duration ??= Stopwatch.GetElapsedTime(row.Started, now);
+            row.Detail = why;
+            row.Stalled = false;
         }
     }
 
     private Row Get(string key, long now)
     {
         if (_byKey.TryGetValue(key, out var row)) return row;
-        row = new Row(key, now);
-        _rows.Add(row);
+        row = new Row(key, now, _byKey.Count, key.Split('/').Select(Rank).ToArray());
+        // Rows are kept sorted: a binary search finds the place (a fan-out of thousands adds as many rows).
+        var at = _rows.BinarySearch(row, Comparer<Row>.Create(Compare));
+        _rows.Insert(at < 0 ? ~at : at, row);
         _byKey[key] = row;
         return row;
+    }
+
+    private static Dictionary<string, int> Ranks(IReadOnlyList<string>? declared)
+    {
+        var ranks = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in declared ?? []) ranks.TryAdd(name, ranks.Count);
+        return ranks;
+    }
+
+    // Keys are paths (branch/step, loop/[3]/step): compared segment by segment, by declaration or iteration index, then
+    // by the order first seen.
+    private static int Compare(Row a, Row b)
+    {
+        for (var i = 0; i < Math.Min(a.Order.Length, b.Order.Length); i++)
+        {
+            var byRank = a.Order[i].CompareTo(b.Order[i]);
+            if (byRank != 0) return byRank;
+        }
+        return a.Seen.CompareTo(b.Seen);
+    }
+
+    private long Rank(string segment)
+    {
+        if (segment is ['[', .., ']'] && long.TryParse(segment.AsSpan(1, segment.Length - 2), out var index)) return index;
+        return _rank.TryGetValue(segment, out var rank) ? rank : long.MaxValue;
     }
 
     private static string Head(string label, string output)

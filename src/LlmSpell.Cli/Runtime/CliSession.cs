@@ -44,7 +44,33 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
 
     public CliConfig Config => _config ??= CliConfigLoader.Load(Settings.ConfigPath);
 
-    public string DataDir => DataDirectory.Resolve(Settings.DataDirectory, Config);
+    private string? _dataDir;
+
+    /// <summary>The data directory; when it is the old <c>~/.llmspell</c>, a note on stderr says so (once).</summary>
+    public string DataDir
+    {
+        get
+        {
+            if (_dataDir is not null) return _dataDir;
+            var choice = DataDirectory.Resolve(Settings.DataDirectory, Config);
+            if (choice.Note is { } note) Console.Error.WriteLine($"note: {note}");
+            return _dataDir = choice.Path;
+        }
+    }
+
+    /// <summary>The config's LLM settings, with local models found in this session's data directory by default.</summary>
+    public LlmProviderOptions LlmOptions => Config.Llm.WithDataDirectory(DataDir);
+
+    /// <summary>The folder of local models; when it is the old <c>~/.llmspell/models</c>, a note on stderr says so.</summary>
+    public string ModelsDir
+    {
+        get
+        {
+            var choice = LlmOptions.ResolveModels();
+            if (choice.Note is { } note) Console.Error.WriteLine($"note: {note}");
+            return choice.Path;
+        }
+    }
 
     public ILoggerFactory Loggers
     {
@@ -65,7 +91,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
 
     /// <summary>The LLM clients; <c>local/…</c> models run in-process (LlmSpell.Llm.Local).</summary>
     public ChatClientProvider Llm => _llm ??= new ChatClientProvider(
-        Config.Llm.WithLocalModels(Config.Llm.LocalModels ?? new LlmSpell.Llm.Local.Provider.LocalModelProvider()), Loggers);
+        LlmOptions.WithLocalModels(Config.Llm.LocalModels ?? new LlmSpell.Llm.Local.Provider.LocalModelProvider()), Loggers);
 
     /// <summary>
     /// Where file tools work. <paramref name="workspaceOption"/> (or the config's tools.workspace) is one directory for

@@ -87,12 +87,12 @@ public static class WorkflowReport
         var detail = input.Definition.Type switch
         {
             WorkflowType.Parallel =>
-                $"{BranchesRun(input)} of {input.Definition.Branches.Count} branches executed, {tally.Succeeded} steps succeeded, {tally.Failed} failed.",
+                $"{BranchesRun(input)} of {Counted.Of(input.Definition.Branches.Count, "branch")} executed, {Counted.Of(tally.Succeeded, "step")} succeeded, {tally.Failed} failed.",
             WorkflowType.Conditional when input.Observer is { BranchSelectionSeen: true } o =>
-                $"{o.SelectedBranches.Count} branches matched out of {input.Definition.Branches.Count} ({o.SelectionReason}). {tally.StepsExecuted} steps total, {tally.Succeeded} succeeded, {tally.Failed} failed.",
+                $"{Counted.Of(o.SelectedBranches.Count, "branch")} matched out of {input.Definition.Branches.Count} ({o.SelectionReason}). {Counted.Of(tally.StepsExecuted, "step")} total, {tally.Succeeded} succeeded, {tally.Failed} failed.",
             WorkflowType.Loop when input.Observer is { } o =>
-                $"{o.IterationsCompleted} of {o.IterationsStarted} iterations completed. {tally.StepsExecuted} steps executed.",
-            _ => $"{tally.StepsExecuted} steps executed, {tally.Succeeded} succeeded, {tally.Failed} failed.",
+                $"{o.IterationsCompleted} of {o.IterationsStarted} iterations completed. {Counted.Of(tally.StepsExecuted, "step")} executed.",
+            _ => $"{Counted.Of(tally.StepsExecuted, "step")} executed, {tally.Succeeded} succeeded, {tally.Failed} failed.",
         };
         var error = result.Error is { } e && result.Status != RunStatus.Completed ? $" Error: {e.TrimEnd('.')}." : "";
         return $"{pattern} workflow '{result.WorkflowName}' {outcome}. {detail}{error} Duration: {Milliseconds(result.Duration)}";
@@ -117,7 +117,7 @@ public static class WorkflowReport
         sb.Append(r.Status switch
         {
             StepStatus.Completed => $"{capital} executed successfully{label}",
-            StepStatus.Failed => $"{capital} step failed after {r.Attempts} attempt{(r.Attempts == 1 ? "" : "s")}{label}",
+            StepStatus.Failed => $"{capital} step failed after {Counted.Of(r.Attempts, "attempt")}{label}",
             StepStatus.Skipped => $"{capital} step skipped: {r.Error}",
             _ => $"{capital} step cancelled{label}: {r.Error}",
         }).Append('\n');

@@ -1,3 +1,4 @@
+using LlmSpell.Tools;
 using LlmSpell.Workflows.Definitions.Validation;
 
 namespace LlmSpell.Workflows.Definitions;
@@ -12,4 +13,11 @@ public static class WorkflowValidator
     /// <summary>Every problem found; empty when the definition is valid. Paths are synthesized from the model (<c>$.steps[2].input</c>).</summary>
     public static IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition) =>
         new ValidationPass(paths: null).Run(definition);
+
+    /// <summary>
+    /// As <see cref="Validate(WorkflowDefinition)"/>, and every tool a step names must be in <paramref name="tools"/>:
+    /// a misspelt tool is found before any step runs (and spends tokens), not when its turn comes.
+    /// </summary>
+    public static IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition, IToolRegistry tools) =>
+        new ValidationPass(paths: null, tools).Run(definition);
 }

@@ -128,7 +128,7 @@ internal sealed partial class WorkflowCoordinator
     private void FinishLoop()
     {
         var output = Aggregate();
-        _scope = _scope.WithState(_definition.Name, output?.DeepClone());
+        SetState(_definition.Name, output?.DeepClone());
         Finish(EndStatus, output, null);
     }
 

@@ -74,7 +74,7 @@ internal sealed partial class WorkflowCoordinator
         if ( _runningBranches is null || !_runningBranches.Remove(msg.Branch, out var branch)) return;
         var outcome = msg.Outcome;
         _results.AddRange(outcome.Steps);
-        _scope = _scope.MergeOutputs(outcome.Outputs).MergeState(outcome.State);
+        MergeChild(outcome);
         _branchOutputs![branch.Name] = outcome.Output?.DeepClone();
         if (outcome.Status == RunStatus.PartiallyCompleted) _failureTolerated = true;
         if (outcome.Status is not (RunStatus.Completed or RunStatus.PartiallyCompleted))
@@ -86,7 +86,7 @@ internal sealed partial class WorkflowCoordinator
                 if (_definition.Config.FailFast)
                 {
                     // Fail fast: the branches still running are cancelled (their tokens fire as they stop).
-                    Finish(RunStatus.Failed, _branchOutputs, error);
+                    Finish(RunStatus.Failed, OrderedBranchOutputs(), error);
                     return;
                 }
             }
@@ -108,9 +108,21 @@ internal sealed partial class WorkflowCoordinator
 
     private void FinishParallel()
     {
-        if (_requiredBranchError is not null) Finish(RunStatus.Failed, _branchOutputs, _requiredBranchError);
-        else if (_optionalBranchFailed && !_definition.Config.ContinueOnOptionalFailure) Finish(RunStatus.PartiallyCompleted, _branchOutputs, "an optional branch failed");
-        else Finish(EndStatus, _branchOutputs, null);
+        var outputs = OrderedBranchOutputs();
+        if (_requiredBranchError is not null) Finish(RunStatus.Failed, outputs, _requiredBranchError);
+        else if (_optionalBranchFailed && !_definition.Config.ContinueOnOptionalFailure) Finish(RunStatus.PartiallyCompleted, outputs, "an optional branch failed");
+        else Finish(EndStatus, outputs, null);
+    }
+
+    // Branches finish in any order; their outputs are shown in the order the workflow declares them.
+    private JsonObject OrderedBranchOutputs()
+    {
+        var byName = _branchOutputs!.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        _branchOutputs!.Clear(); // detaches the outputs, so that the ordered object may own them
+        var ordered = new JsonObject();
+        foreach (var branch in ParallelBranches)
+            if (byName.TryGetValue(branch.Name, out var output)) ordered[branch.Name] = output;
+        return _branchOutputs = ordered;
     }
 }
 

@@ -285,8 +285,7 @@ internal sealed partial class WorkflowCoordinator
         if (!_attemptByChild.TryGetValue(Sender, out var id)) return;
         var outcome = finished.Outcome;
         _results.AddRange(outcome.Steps);
-        // The nested workflow's steps become visible to the steps after it.
-        _scope = _scope.MergeOutputs(outcome.Outputs).MergeState(outcome.State);
+        MergeChild(outcome);
         if (outcome.Status is RunStatus.Completed or RunStatus.PartiallyCompleted)
         {
             if (outcome.Status == RunStatus.PartiallyCompleted) _failureTolerated = true;
@@ -389,7 +388,7 @@ internal sealed partial class WorkflowCoordinator
     {
         var run = EndAttempt(id).Run;
         var step = run.Step;
-        _scope = _scope.WithOutput(step.Name, output);
+        SetOutput(step.Name, output);
         var result = details(new StepResult
         {
             Name = step.Name,
@@ -407,7 +406,7 @@ internal sealed partial class WorkflowCoordinator
 
     private void Replay(StepRun run, StepResult recorded)
     {
-        _scope = _scope.WithOutput(run.Step.Name, recorded.Output?.DeepClone());
+        SetOutput(run.Step.Name, recorded.Output?.DeepClone());
         _results.Add(recorded);
         run.OnDone(recorded);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Akka.Actor;
@@ -86,6 +87,31 @@ internal sealed partial class WorkflowCoordinator : UntypedActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(CoordinatorSpec spec) => ActorProps.Of(() => new WorkflowCoordinator(spec));
+
+    // What this coordinator added to the scope it started from: all its parent needs back. Handing back the whole
+    // scope made every branch carry its siblings' outputs home, and a parallel fan-out quadratic in its size.
+    private ImmutableDictionary<string, JsonNode?> _addedOutputs = ImmutableDictionary<string, JsonNode?>.Empty;
+    private ImmutableDictionary<string, JsonNode?> _addedState = ImmutableDictionary<string, JsonNode?>.Empty;
+
+    private void SetOutput(string step, JsonNode? output)
+    {
+        _scope = _scope.WithOutput(step, output);
+        _addedOutputs = _addedOutputs.SetItem(step, output);
+    }
+
+    private void SetState(string key, JsonNode? value)
+    {
+        _scope = _scope.WithState(key, value);
+        _addedState = _addedState.SetItem(key, value);
+    }
+
+    /// <summary>Takes in what a child coordinator added: its steps become visible to the steps after it.</summary>
+    private void MergeChild(CoordinatorOutcome outcome)
+    {
+        _scope = _scope.MergeOutputs(outcome.Outputs).MergeState(outcome.State);
+        _addedOutputs = _addedOutputs.SetItems(outcome.Outputs);
+        _addedState = _addedState.SetItems(outcome.State);
+    }
 
     private WorkflowCoordinator(CoordinatorSpec spec)
     {
@@ -225,7 +251,7 @@ internal sealed partial class WorkflowCoordinator : UntypedActor, IWithTimers
         _report = () =>
         {
             if (_spec.IsRoot) Complete(status, output, error);
-            else Context.Parent.Tell(new Finished(new CoordinatorOutcome(status, output, _scope.Outputs, _results.ToArray(), error) { State = _scope.State }), Self);
+            else Context.Parent.Tell(new Finished(new CoordinatorOutcome(status, output, _addedOutputs, _results.ToArray(), error) { State = _addedState }), Self);
         };
         if (_draining == 0) Report(stopSelf: true);
         else Timers.StartSingleTimer("drain", new DrainTimedOut(), DrainLimit);
@@ -275,7 +301,7 @@ internal sealed partial class WorkflowCoordinator : UntypedActor, IWithTimers
     private RunStatus EndStatus => _failureTolerated ? RunStatus.PartiallyCompleted : RunStatus.Completed;
 }
 
-/// <summary>What a child coordinator hands back: its status, output, all step outputs and results, and its state.</summary>
+/// <summary>What a child coordinator hands back: its status, output, the step outputs and state it added, and its step results.</summary>
 internal sealed record CoordinatorOutcome(
     RunStatus Status,
     JsonNode? Output,

@@ -160,10 +160,11 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
         throw Refusal(reply);
     }
 
-    private static void Validate(WorkflowDefinition definition)
+    /// <summary>Throws when <paramref name="definition"/> is not valid here, the tools it names included.</summary>
+    private void Validate(WorkflowDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var errors = WorkflowValidator.Validate(definition);
+        var errors = WorkflowValidator.Validate(definition, _services.Tools);
         if (errors.Count > 0) throw new WorkflowValidationException(errors, source: null);
     }
 

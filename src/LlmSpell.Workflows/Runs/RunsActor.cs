@@ -90,7 +90,7 @@ internal sealed class RunsActor : ReceiveActor
     private void OnStart(StartRun start)
     {
         var runId = start.RunId ?? _settings.NewRunId();
-        IReadOnlyList<ValidationError> errors = start.Validated ? [] : WorkflowValidator.Validate(start.Definition);
+        IReadOnlyList<ValidationError> errors = start.Validated ? [] : WorkflowValidator.Validate(start.Definition, _settings.Services.Tools);
         if (errors.Count > 0)
         {
             var invalid = new WorkflowValidationException(errors, source: null);

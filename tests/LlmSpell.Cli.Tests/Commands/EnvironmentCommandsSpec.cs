@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using LlmSpell.Cli.Tests.Support;
 using LlmSpell.TestServers;
 
@@ -60,6 +61,26 @@ public sealed class EnvironmentCommandsSpec(OllamaFixture ollama) : CliSpec(olla
         var ollamaCheck = offline.Json["checks"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "ollama")!;
         ollamaCheck["status"]!.GetValue<string>().Should().Be("warn");
         ollamaCheck["detail"]!.GetValue<string>().Should().Contain("ollama serve");
+    }
+
+    [Fact]
+    public async Task The_data_home_is_xdg_s_and_the_old_one_is_still_read_with_a_note()
+    {
+        using var home = new TempDirectory();
+        var cli = Cli.With("HOME", home.Path).With("XDG_DATA_HOME", null).With("LLMSPELL_DATA_DIR", null);
+        var platform = Path.Combine(home.Path, ".local", "share", "llmspell");
+        var legacy = Path.Combine(home.Path, ".llmspell");
+
+        var fresh = await cli.RunAsync("doctor");
+        if (Directory.Exists(platform)) Directory.Delete(platform, recursive: true);
+        home.File(Path.Combine(".llmspell", "models", "tiny.gguf"), "not really a model");
+        var old = await cli.RunAsync("doctor");
+
+        fresh.Stdout.Should().MatchRegex($@"ok\s+data dir\s+{Regex.Escape(platform)} \(writable\)");
+        fresh.Stderr.Should().NotContain("note:");
+        old.Stdout.Should().MatchRegex($@"ok\s+data dir\s+{Regex.Escape(legacy)} \(writable\)");
+        old.Stderr.Should().Contain($"note: using {legacy}, the old data directory; move it to {platform} (mv {legacy} {platform})");
+        old.Stdout.Should().Contain(Path.Combine(legacy, "models"), "local models are found in the data home");
     }
 
     [Fact]

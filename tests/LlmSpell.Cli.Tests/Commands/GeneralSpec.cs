@@ -21,9 +21,31 @@ public sealed class GeneralSpec(OllamaFixture ollama) : CliSpec(ollama)
         var missing = await Cli.RunAsync("run");
 
         unknown.ExitCode.Should().Be(2);
-        unknown.Stderr.Should().Contain("error: Unrecognized command or argument 'frobnicate'").And.Contain("Run 'llmspell --help' for usage.");
+        unknown.Stderr.Should().Contain("error: unknown command 'frobnicate' for 'llmspell'. Commands: template, run, workflow").And.Contain("Run 'llmspell --help' for usage.");
         missing.ExitCode.Should().Be(2);
         missing.Stderr.Should().Contain("Run 'llmspell run --help' for usage.");
+    }
+
+    [Fact]
+    public async Task Misspelt_commands_options_and_values_get_one_line_each_with_a_suggestion()
+    {
+        var command = await Cli.RunAsync("tempalte", "list");
+        var subcommand = await Cli.RunAsync("template", "lst");
+        var option = await Cli.RunAsync("template", "exec", "workflow-orchestrator", "--parm", "x=1");
+        var value = await Cli.RunAsync("template", "list", "--output", "xml");
+        var near = await Cli.RunAsync("template", "list", "--output", "jsn");
+        var number = await Cli.RunAsync("run", "x.lua", "--max-instructions", "many");
+        var bare = await Cli.RunAsync("template");
+
+        command.Stderr.Should().Be("error: unknown command 'tempalte' for 'llmspell'; did you mean 'template'? Commands: template, run, workflow, tool, models, doctor, node\n"
+            + "Run 'llmspell --help' for usage.\n");
+        subcommand.Stderr.Should().StartWith("error: unknown command 'lst' for 'llmspell template'; did you mean 'list'?");
+        option.Stderr.Should().Be("error: unknown option '--parm' for 'llmspell template exec'; did you mean '--param'?\nRun 'llmspell template exec --help' for usage.\n");
+        value.Stderr.Should().StartWith("error: --output: 'xml' is not an output format; use text or json\n").And.NotContain("LlmSpell.Cli");
+        near.Stderr.Should().StartWith("error: --output: 'jsn' is not an output format; use text or json; did you mean 'json'?\n");
+        number.Stderr.Should().StartWith("error: --max-instructions: 'many' is not a whole number\n").And.NotContain("System.Int64");
+        bare.Stderr.Should().StartWith("error: 'llmspell template' needs a command: list, info, schema, exec\n");
+        new[] { command, subcommand, option, value, near, number, bare }.Should().OnlyContain(r => r.ExitCode == 2);
     }
 
     [Fact]

@@ -142,7 +142,7 @@ public sealed class TemplateExecSpec(OllamaFixture ollama) : CliSpec(ollama)
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.Stdout.Should().ContainAll("Paris", "35", "Where: default",
-            "Conditional workflow 'custom-workflow' completed successfully. 1 branches matched out of 1");
+            "Conditional workflow 'custom-workflow' completed successfully. 1 branch matched out of 1");
     }
 
     [Fact]
@@ -372,5 +372,24 @@ public sealed class TemplateExecSpec(OllamaFixture ollama) : CliSpec(ollama)
 
         run.ExitCode.Should().Be(2);
         run.Stderr.Should().Contain("workflow_config.type is 'parallel' but execution_mode is 'sequential'");
+    }
+
+    [Fact]
+    public async Task The_agents_parallel_example_is_a_workflow_config_whose_agents_answer_at_once_with_execution_mode_parallel()
+    {
+        // All three calls must be in flight before any answers: only a parallel run gets there.
+        var gate = new TaskCompletionSource();
+        Ollama.Always(ScriptedReply.Text("answer").WithGate(gate.Task));
+        var example = Path.Combine("config", "examples", "orchestrator", "agents-parallel.json");
+
+        var running = Cli.RunAsync("template", "exec", "workflow-orchestrator", "--param", $"workflow_config=@{example}", "--param", "execution_mode=parallel", "--output", "json");
+        await Ollama.WaitForRequestsAsync(3).WaitAsync(TimeSpan.FromSeconds(30));
+        gate.SetResult();
+        var run = await running;
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        Ollama.MaxInFlight.Should().Be(3);
+        var readme = File.ReadAllText(Path.Combine(Support.Cli.RepositoryRoot, "config", "examples", "orchestrator", "README.md"));
+        readme.Should().Contain("| `agents-parallel.json` | `--param execution_mode=parallel` |");
     }
 }

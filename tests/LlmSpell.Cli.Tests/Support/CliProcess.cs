@@ -62,6 +62,14 @@ public sealed class CliProcess : IAsyncDisposable
         return await seen.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
+    public async Task InterruptAsync()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+                         ?? throw new InvalidOperationException("kill did not start");
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>Kills the process as a crash would (no shutdown of its own), and waits until it is gone.</summary>
     public async Task KillAsync()
     {

@@ -99,11 +99,12 @@ public sealed class LocalModelProviderSpec
     }
 
     [Fact]
-    public void The_models_directory_comes_from_options_then_the_environment_then_the_home_folder()
+    public void The_models_directory_comes_from_options_then_the_environment_then_the_data_home()
     {
         LlmProviderOptions.Default.WithModelsDirectory("/a").ResolveModelsDirectory(_ => "/b").Should().Be("/a");
         LlmProviderOptions.Default.ResolveModelsDirectory(v => v == LlmProviderOptions.ModelsDirectoryVariable ? "/b" : null).Should().Be("/b");
-        LlmProviderOptions.Default.ResolveModelsDirectory(_ => null).Should().EndWith(Path.Combine(".llmspell", "models"));
+        LlmProviderOptions.Default.WithDataDirectory("/data").ResolveModelsDirectory(_ => null).Should().Be(Path.Combine("/data", "models"));
+        LlmProviderOptions.Default.ResolveModelsDirectory(v => v == DataHome.EnvironmentVariable ? "/home-of-data" : null).Should().Be(Path.Combine("/home-of-data", "models"));
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public sealed class WorkflowReportSpec
             Observer = observer,
         });
         report.Should().Contain("### Step 2: b\n\nTool step failed after 1 attempt (calculator)\nWhere: branch-2\nDuration: 12ms\nError: boom\n")
-            .And.Contain("Parallel workflow 'p' failed. 2 of 2 branches executed, 1 steps succeeded, 1 failed. Error: branch 'branch-2' failed.")
+            .And.Contain("Parallel workflow 'p' failed. 2 of 2 branches executed, 1 step succeeded, 1 failed. Error: branch 'branch-2' failed.")
             .And.Contain("(no output: the workflow did not complete)");
     }
 }

@@ -479,6 +479,21 @@ public sealed class WorkflowParserSpec
         errors.Should().ContainSingle().Which.Message.Should().MatchRegex(@"^malformed YAML at line 3, column \d+: ");
     }
 
+    [Theory]
+    // A key at the wrong indent after a step's last value: the list of steps expected another '-', not the value.
+    [InlineData("name: y\nsteps:\n  - name: a\n    step_type: tool\n  - name: b\n    step_type: tool\n   tool: uuid\n", "$.steps", 7)]
+    // A value that runs on into the next line: the value's key.
+    [InlineData("name: y\nsteps:\n  - name: a\n     step_type: tool\n", "$.steps[0].name", 4)]
+    // An unclosed flow sequence after its first item: the sequence.
+    [InlineData("name: y\nsteps:\n  - name: a\n    step_type: tool\n    tool: [uuid\n", "$.steps[0].tool", 6)]
+    public void A_yaml_syntax_error_has_the_path_of_where_it_is(string yaml, string path, int line)
+    {
+        var errors = ErrorsOfYaml(yaml);
+        var error = errors.Should().ContainSingle().Which;
+        error.Path.Should().Be(path);
+        error.Message.Should().StartWith($"malformed YAML at line {line},");
+    }
+
     [Fact]
     public void An_unclosed_yaml_flow_sequence_is_reported_not_thrown()
     {

@@ -72,8 +72,11 @@ public sealed class EngineFaultSpec : EngineSpec
     /// <summary>Throws when asked for one tool, as a registry backed by an unavailable service would.</summary>
     private sealed class BrokenRegistry(IToolRegistry inner, string brokenFor) : IToolRegistry
     {
+        private int _lookups;
+
+        // The first lookup is the validation's, at the start; the fault is to hit the step, when it starts.
         public ITool? Find(string name) =>
-            name == brokenFor ? throw new InvalidOperationException("registry unavailable") : inner.Find(name);
+            name == brokenFor && Interlocked.Increment(ref _lookups) > 1 ? throw new InvalidOperationException("registry unavailable") : inner.Find(name);
 
         public IReadOnlyCollection<ITool> All => inner.All;
     }

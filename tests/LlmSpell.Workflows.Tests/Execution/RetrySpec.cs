@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Diagnostics;
+using LlmSpell.Tools;
 using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Execution;
 using LlmSpell.Workflows.Events;
 using LlmSpell.Workflows.Results;
 
@@ -138,9 +140,12 @@ public sealed class RetrySpec : EngineSpec
     }
 
     [Fact]
-    public async Task An_unknown_tool_is_not_retried()
+    public async Task A_tool_gone_from_the_registry_when_its_step_starts_is_not_retried()
     {
-        var result = await Run(Sequential("wf", Tool("x", tool: "missing", retry: Backoff)));
+        Tools.Echo("fleeting");
+        var engine = new WorkflowEngine(Sys, new WorkflowServices { Agents = Agents, Tools = new VanishingRegistry(Tools) }, runsActorName: "vanishing-tools");
+
+        var result = await engine.RunAsync(Sequential("wf", Tool("x", tool: "fleeting", retry: Backoff))).WaitAsync(RunLimit);
 
         result.Status.Should().Be(RunStatus.Failed);
         result.Step("x")!.Attempts.Should().Be(1);
@@ -182,4 +187,14 @@ public sealed class RetrySpec : EngineSpec
 
     private static TimeSpan[] Gaps(IReadOnlyList<long> timestamps) =>
         timestamps.Zip(timestamps.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a, b)).ToArray();
+
+    /// <summary>Has its tools when the run is validated, none after: a registry changed under a running workflow.</summary>
+    private sealed class VanishingRegistry(IToolRegistry inner) : IToolRegistry
+    {
+        private int _lookups;
+
+        public ITool? Find(string name) => Interlocked.Increment(ref _lookups) > 1 ? null : inner.Find(name);
+
+        public IReadOnlyCollection<ITool> All => inner.All;
+    }
 }

@@ -81,12 +81,14 @@ public sealed class SequentialPatternSpec : EngineSpec
     }
 
     [Fact]
-    public async Task An_unknown_tool_fails_listing_the_available_tools()
+    public async Task An_unknown_tool_is_refused_at_the_start_with_a_suggestion_and_the_available_tools()
     {
         Tools.Echo("file-read").Echo("hash");
-        var result = await Run(Sequential("wf", Tool("x", tool: "nope")));
+        var start = () => Engine.StartAsync(Sequential("wf", Tool("first", tool: "hash"), Tool("x", tool: "hsah")));
 
-        result.Status.Should().Be(RunStatus.Failed);
-        result.Step("x")!.Error.Should().Contain("'nope'").And.Contain("file-read, hash");
+        var error = (await start.Should().ThrowAsync<WorkflowValidationException>()).Which.Errors.Should().ContainSingle().Which;
+        error.Path.Should().Be("$.steps[1].tool");
+        error.Message.Should().Be("unknown tool 'hsah'; did you mean 'hash'? Available tools: file-read, hash (see 'llmspell tool list')");
+        Tools.Calls("hash").Should().Be(0, "nothing runs when a step names an unknown tool");
     }
 }

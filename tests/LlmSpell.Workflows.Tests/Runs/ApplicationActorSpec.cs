@@ -105,6 +105,10 @@ public sealed class ApplicationActorSpec : EngineSpec
         Tools.Hangs("slow");
         Engine.Runs.Tell(new StartRun(Sequential("bad")));
         ExpectMsg<RunRejected>(RunLimit).Kind.Should().Be(RejectionKind.Invalid);
+        Engine.Runs.Tell(new StartRun(Sequential("typo", Tool("x", tool: "slwo"))));
+        var typo = ExpectMsg<RunRejected>(RunLimit);
+        typo.Kind.Should().Be(RejectionKind.Invalid);
+        typo.Reason.Should().Contain("unknown tool 'slwo'; did you mean 'slow'?");
 
         Engine.Runs.Tell(new StartRun(Sequential("busy", Tool("slow"))) { RunId = "busy" });
         ExpectMsg<RunAccepted>(RunLimit);

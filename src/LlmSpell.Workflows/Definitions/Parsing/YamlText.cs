@@ -104,7 +104,11 @@ internal static partial class YamlText
                 case SequenceStart sequence:
                     var array = new JsonArray();
                     for (var next = Next(); next is not SequenceEnd; next = Next())
+                    {
                         array.Add(ReadNode(next, JsonPaths.Index(path, array.Count), depth + 1));
+                        // A syntax error after an item (a bad indent, an unclosed '[') belongs to the sequence, not the item.
+                        CurrentPath = path;
+                    }
                     return Remember(sequence.Anchor, array);
                 case MappingStart mapping:
                     var obj = new JsonObject();
@@ -115,7 +119,10 @@ internal static partial class YamlText
                         if (obj.ContainsKey(key.Value))
                             throw Fail(JsonPaths.Property(path, key.Value),
                                 $"duplicate key '{key.Value}' at line {key.Start.Line}, column {key.Start.Column}; a key may appear only once in a mapping");
-                        obj[key.Value] = ReadNode(Next(), JsonPaths.Property(path, key.Value), depth + 1);
+                        // While its value is scanned a syntax error is the key's; after it, the mapping's again.
+                        CurrentPath = JsonPaths.Property(path, key.Value);
+                        obj[key.Value] = ReadNode(Next(), CurrentPath, depth + 1);
+                        CurrentPath = path;
                     }
                     return Remember(mapping.Anchor, obj);
                 default:

@@ -1,3 +1,4 @@
+using LlmSpell.Tools;
 using LlmSpell.Workflows.Definitions.Parsing;
 
 namespace LlmSpell.Workflows.Definitions.Validation;
@@ -26,6 +27,7 @@ internal sealed partial class ValidationPass
                 break;
             case StepKind.Tool when step.Tool is { } tool:
                 Json(tool.Parameters, FieldAt(tool, "parameters", path), scope);
+                KnownTool(tool, path);
                 break;
             case StepKind.Workflow:
                 WorkflowStep(step, path, scope);
@@ -40,6 +42,15 @@ internal sealed partial class ValidationPass
         }
         Retry(step.Retry, FieldAt(step, "retry", path));
         Positive(step.Timeout, FieldAt(step, "timeout_s", path));
+    }
+
+    // A step that names no tool is resolved by its name or by a model at run time; one that names a tool must find it.
+    private void KnownTool(ToolStepSpec tool, string path)
+    {
+        if (tools is null || string.IsNullOrWhiteSpace(tool.ToolName) || tools.Find(tool.ToolName.Trim()) is not null) return;
+        var names = tools.Names();
+        Error(FieldAt(tool, "tool", path),
+            $"unknown tool '{tool.ToolName}'{DidYouMean.Sentence(tool.ToolName.Trim(), names)} Available tools: {(names.Count == 0 ? "none" : string.Join(", ", names))} (see 'llmspell tool list')");
     }
 
     // Only reachable from code: the parser fills exactly the spec of the step's kind.

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using LlmSpell.Tools;
 using LlmSpell.Workflows.Definitions.Parsing;
 
 namespace LlmSpell.Workflows.Definitions.Validation;
@@ -7,7 +8,7 @@ namespace LlmSpell.Workflows.Definitions.Validation;
 /// One walk over a definition that collects every semantic problem. Paths come from the parser's
 /// <see cref="SourcePaths"/> when there are any, else are synthesized from the model's positions.
 /// </summary>
-internal sealed partial class ValidationPass(SourcePaths? paths)
+internal sealed partial class ValidationPass(SourcePaths? paths, IToolRegistry? tools = null)
 {
     private readonly List<ValidationError> _errors = [];
 

@@ -241,6 +241,8 @@ internal sealed class DurableRun : PersistentActor
             RejectionKind.Journal => new RunJournalException(reason),
             _ => new InvalidOperationException(reason),
         } }, Self);
+        // The runs actor holds later requests for this id until this actor is gone.
+        Context.Parent.Tell(new RunsActor.Stopping(), Self);
         Context.Stop(Self);
     }
 

@@ -29,6 +29,13 @@ internal sealed class RunsActor : ReceiveActor
     private readonly Dictionary<IActorRef, string> _byActor = [];
     // Durable actors recording a cancel or a purge: no run is active, but nothing else may start under their id meanwhile.
     private readonly Dictionary<IActorRef, string> _chores = [];
+    // Requests for an id whose actor is on its way out (its run ended, it refused, or it is a chore): delivered again once it
+    // has stopped, so that e.g. a resume right after a run ended finds the run's actor gone rather than "already active".
+    private readonly Dictionary<IActorRef, List<(object Message, IActorRef Sender)>> _deferred = [];
+    private readonly HashSet<IActorRef> _stopping = [];
+
+    /// <summary>A run's actor tells its parent it is stopping without having started (or after) its run.</summary>
+    public sealed record Stopping;
 
     public static Props Props(RunsSettings settings) => ActorProps.Of(() => new RunsActor(settings));
 
@@ -38,7 +45,7 @@ internal sealed class RunsActor : ReceiveActor
         Receive<StartRun>(OnStart);
         Receive<ResumeRun>(resume =>
         {
-            if (Busy(resume.RunId)) return;
+            if (Busy(resume.RunId, resume)) return;
             if (Durable(resume.RunId) is not { } durable) return;
             Launch(resume.RunId, new DurableRun.Resume(), resume.Subscriber, durable);
         });
@@ -50,12 +57,12 @@ internal sealed class RunsActor : ReceiveActor
                 Sender.Tell(new RunCancelling(cancel.RunId), Self);
                 return;
             }
-            if (Busy(cancel.RunId) || Durable(cancel.RunId) is not { } durable) return;
+            if (Busy(cancel.RunId, cancel) || Durable(cancel.RunId) is not { } durable) return;
             Chore(cancel.RunId, new DurableRun.RecordCancel(cancel.Reason), durable);
         });
         Receive<PurgeRun>(purge =>
         {
-            if (Busy(purge.RunId) || Durable(purge.RunId) is not { } durable) return;
+            if (Busy(purge.RunId, purge) || Durable(purge.RunId) is not { } durable) return;
             Chore(purge.RunId, new DurableRun.Purge(purge.EndedBy), durable);
         });
         Receive<CancelRun>(cancel => WithRun(cancel.RunId, run =>
@@ -80,10 +87,14 @@ internal sealed class RunsActor : ReceiveActor
             run.Run.Subscribe(subscribe.Subscriber);
             Sender.Tell(new SubscribedToRun(subscribe.RunId), Self);
         }));
+        Receive<Stopping>(_ => _stopping.Add(Sender));
         Receive<Terminated>(t =>
         {
             if (_byActor.Remove(t.ActorRef, out var runId)) _runs.Remove(runId);
             _chores.Remove(t.ActorRef);
+            _stopping.Remove(t.ActorRef);
+            if (_deferred.Remove(t.ActorRef, out var waiting))
+                foreach (var (message, sender) in waiting) Self.Tell(message, sender);
         });
     }
 
@@ -97,7 +108,7 @@ internal sealed class RunsActor : ReceiveActor
             Sender.Tell(new RunRejected(runId, RejectionKind.Invalid, invalid.Message) { Cause = invalid }, Self);
             return;
         }
-        if (Busy(runId)) return;
+        if (Busy(runId, start)) return;
         if (_settings.Durable is { } durable)
         {
             Launch(runId, new DurableRun.Begin(start.Definition, start.Input), start.Subscriber, durable);
@@ -150,10 +161,22 @@ internal sealed class RunsActor : ReceiveActor
         _byActor[actor] = runId;
     }
 
-    /// <summary>Refuses a second run (or chore) under an id that is active or being worked on here.</summary>
-    private bool Busy(string runId)
+    /// <summary>Refuses a second run (or chore) under an id that is active here; one whose actor is stopping waits for it.</summary>
+    private bool Busy(string runId, object message)
     {
-        if (!_runs.ContainsKey(runId) && !_chores.ContainsValue(runId)) return false;
+        IActorRef? leaving = null;
+        if (_runs.TryGetValue(runId, out var active))
+        {
+            if (active.Run.Completion.IsCompleted || _stopping.Contains(active.Actor)) leaving = active.Actor;
+        }
+        else leaving = _chores.FirstOrDefault(c => c.Value == runId).Key;
+        if (leaving is null && !_runs.ContainsKey(runId)) return false;
+        if (leaving is not null)
+        {
+            if (!_deferred.TryGetValue(leaving, out var waiting)) _deferred[leaving] = waiting = [];
+            waiting.Add((message, Sender));
+            return true;
+        }
         var reason = $"A run with id '{runId}' is already active.";
         Sender.Tell(new RunRejected(runId, RejectionKind.AlreadyActive, reason) { Cause = new InvalidOperationException(reason) }, Self);
         return true;

@@ -11,14 +11,6 @@ namespace LlmSpell.Cli.Tests.Commands;
 /// </summary>
 public sealed class LiveRunsSpec(OllamaFixture ollama) : CliSpec(ollama)
 {
-    private string Definition(string name, string json)
-    {
-        var path = Path.Combine(DataDirectory, "definitions", name);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, json);
-        return path;
-    }
-
     [Fact]
     public async Task Cancel_and_purge_from_a_second_terminal_while_a_run_is_live_tell_the_truth_and_break_nothing()
     {

@@ -10,14 +10,6 @@ namespace LlmSpell.Cli.Tests.Commands;
 /// </summary>
 public sealed class WorkflowRunsSpec(OllamaFixture ollama) : CliSpec(ollama)
 {
-    private string Definition(string name, string json)
-    {
-        var path = Path.Combine(DataDirectory, "definitions", name);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, json);
-        return path;
-    }
-
     // draft (a file), then wait for 'approve', then publish the approval's payload into a file.
     private string ApprovalWorkflow() => Definition("approval.json", """
         {"name": "approval", "type": "sequential", "steps": [

@@ -39,5 +39,14 @@ public abstract class CliSpec : IClassFixture<OllamaFixture>, IDisposable
     protected string DataDirectory => _data.Path;
     protected string Workspace => Path.Combine(_data.Path, "workspace");
 
+    /// <summary>Writes a workflow definition file under the data directory and returns its path.</summary>
+    protected string Definition(string name, string json)
+    {
+        var path = Path.Combine(DataDirectory, "definitions", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, json);
+        return path;
+    }
+
     public void Dispose() => _data.Dispose();
 }

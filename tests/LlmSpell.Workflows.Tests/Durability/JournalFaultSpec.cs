@@ -108,7 +108,7 @@ public sealed class JournalFaultSpec() : Akka.TestKit.Xunit2.TestKit(Config)
     [Fact]
     public async Task A_run_that_cannot_be_recovered_is_refused_naming_it()
     {
-        var tools = new ScriptedTools().Counts("one").Hangs("two");
+        var tools = new ScriptedTools().Counts("one").Hangs("two").Counts("three");
         var engine = Engine(tools, "q1");
         var run = await engine.StartAsync(ThreeSteps);
         await tools.WhenCalled("two").WaitAsync(RunLimit);

@@ -73,7 +73,11 @@ public static class Template
         _ => value.ToJsonString(CompactJson),
     };
 
-    private static readonly JsonSerializerOptions CompactJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions CompactJson = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        MaxDepth = DefinitionLimits.MaxWrittenDepth,
+    };
 
     /// <summary>Parses agent text as JSON when it is an object or array (so paths into it work), else keeps it as a string.</summary>
     public static JsonNode? OutputFromText(string text)

@@ -27,11 +27,17 @@ public static class DefinitionLimits
     /// <summary>Nesting of objects and arrays in a JSON or YAML document: room for <see cref="MaxNesting"/> workflows in any form.</summary>
     public const int MaxDocumentDepth = 1_000;
 
+    /// <summary>
+    /// Nesting the runtime writes JSON to (stored definitions, events, outputs, reports): the model and the outputs of nested
+    /// workflows nest deeper than the document they came from, and System.Text.Json's default of 64 failed at 16 nested workflows.
+    /// </summary>
+    public const int MaxWrittenDepth = 2 * MaxDocumentDepth;
+
     /// <summary>YAML aliases in one document.</summary>
     public const int MaxYamlAliases = 10_000;
 
-    /// <summary>Values (scalars, mappings, sequences) a YAML document may expand to once its aliases are copied in.</summary>
-    public const int MaxYamlValues = 1_000_000;
+    /// <summary>Values (scalars, mappings, sequences) a YAML document's aliases may copy in all.</summary>
+    public const int MaxYamlAliasValues = 100_000;
 
     /// <summary>Validation errors shown; the rest are counted ("and N more").</summary>
     public const int MaxShownErrors = 20;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Durability;
 
 namespace LlmSpell.Workflows.Tests.Definitions;
 
@@ -58,5 +59,108 @@ public sealed class HostileDefinitionSpec
             Name = "w",
             Steps = [new StepDefinition { Name = "s", Kind = StepKind.Tool, Tool = new(), Retry = policy with { Multiplier = double.NaN } }],
         }).Should().ContainSingle().Which.Path.Should().Be("$.steps[0].retry.multiplier");
+    }
+
+    /// <summary>A workflow nested <paramref name="levels"/> deep, each level of <paramref name="type"/>, as JSON.</summary>
+    internal static string Nesting(int levels, string type = "sequential")
+    {
+        var workflow = $$"""{"steps": [{{Calculator}}]}""";
+        for (var i = 0; i < levels; i++)
+            workflow = $$"""{"type": "{{type}}", "steps": [{"name": "n{{i}}", "step_type": "workflow", "workflow": {{workflow}}}]}""";
+        return workflow;
+    }
+
+    [Theory]
+    [InlineData("sequential")]
+    [InlineData("parallel")]
+    public void A_hundred_nested_workflows_parse_and_survive_the_journals_json(string type)
+    {
+        var definition = WorkflowParser.ParseJson(Nesting(DefinitionLimits.MaxNesting, type));
+
+        var stored = WorkflowJson.SerializeDefinition(definition);
+        var read = WorkflowJson.DeserializeDefinition(System.Text.Json.JsonSerializer.Deserialize<JsonNode>(stored.ToJsonString(WorkflowJson.Options), WorkflowJson.Options)!);
+        var depth = 0;
+        for (var w = read; w.OwnSteps.FirstOrDefault()?.Workflow?.Inline is { } inner; w = inner) depth++;
+        depth.Should().Be(DefinitionLimits.MaxNesting);
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_the_limit_is_a_validation_error_at_the_level_that_is_too_deep()
+    {
+        var errors = ErrorsOfJson(Nesting(DefinitionLimits.MaxNesting + 1));
+
+        var error = errors.Should().ContainSingle().Which;
+        error.Message.Should().Contain($"nested more than {DefinitionLimits.MaxNesting} deep");
+        error.Path.Should().Be(string.Concat(Enumerable.Repeat(".steps[0].workflow", DefinitionLimits.MaxNesting + 1)).Insert(0, "$"));
+    }
+
+    [Fact]
+    public void A_document_nested_deeper_than_the_limit_is_refused_with_its_line_and_column()
+    {
+        var deep = new string('[', DefinitionLimits.MaxDocumentDepth + 1);
+        ErrorsOfJson($$$"""{"steps": [{"name": "s", "step_type": "tool", "parameters": {"x": {{{deep}}}}}]}""")
+            .Should().ContainSingle().Which.Message.Should().Contain("line 1, column").And.Contain($"depth of {DefinitionLimits.MaxDocumentDepth}");
+        var yaml = "steps:\n  - name: s\n    step_type: tool\n    parameters: {x: " + deep + "}\n";
+        FluentActions.Invoking(() => WorkflowParser.ParseYaml(yaml)).Should().Throw<WorkflowValidationException>()
+            .Which.Errors.Should().ContainSingle().Which.Message.Should().Contain($"nested more than {DefinitionLimits.MaxDocumentDepth} levels");
+    }
+
+    [Theory]
+    [InlineData("""{"steps": [{"name": "a\ud800", "step_type": "tool"}]}""", "$.steps[0].name", "line 1, column 21")]
+    [InlineData("""{"steps": [{"name": "a", "step_type": "tool", "parameters": {"x\udc00": 1}}]}""", "$.steps[0].parameters", "line 1, column 62")]
+    [InlineData("""{"steps": [{"name": "a", "step_type": "tool", "parameters": {"x": ["\ud83d\ud83d"]}}]}""", "$.steps[0].parameters.x[0]", "line 1, column 68")]
+    public void A_lone_surrogate_escape_in_json_is_a_located_error(string json, string path, string where)
+    {
+        var error = ErrorsOfJson(json).Should().ContainSingle().Which;
+        error.Path.Should().Be(path);
+        error.Message.Should().Contain(where).And.Contain("surrogate pair");
+    }
+
+    [Fact]
+    public void A_lone_surrogate_escape_in_yaml_is_a_located_error()
+    {
+        FluentActions.Invoking(() => WorkflowParser.ParseYaml("steps:\n  - name: \"a\\ud800\"\n    step_type: tool\n"))
+            .Should().Throw<WorkflowValidationException>().Which.Errors.Should().ContainSingle().Which.Message.Should().Contain("line 2");
+    }
+
+    [Fact]
+    public void A_surrogate_pair_is_text_like_any_other()
+    {
+        WorkflowParser.ParseJson("""{"steps": [{"name": "smile\ud83d\ude00", "step_type": "tool"}]}""").Steps[0].Name.Should().Be("smile😀");
+    }
+
+    [Fact]
+    public void Nested_yaml_aliases_that_would_expand_to_billions_are_refused_at_the_alias()
+    {
+        var yaml = string.Join("\n",
+            "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]",
+            "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]",
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]",
+            "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]",
+            "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]",
+            "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]",
+            "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]",
+            "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]",
+            "steps: [*h]");
+
+        var error = FluentActions.Invoking(() => WorkflowParser.ParseYaml(yaml)).Should().Throw<WorkflowValidationException>()
+            .Which.Errors.Should().ContainSingle().Which;
+        error.Message.Should().Contain($"copy more than {DefinitionLimits.MaxYamlAliasValues} values").And.Contain("line 6");
+    }
+
+    [Fact]
+    public void Many_small_aliases_are_bounded_by_their_count()
+    {
+        var yaml = "x: &x 1\nsteps:\n  - name: s\n    step_type: tool\n    parameters:\n      v: [" + string.Join(", ", Enumerable.Repeat("*x", DefinitionLimits.MaxYamlAliases + 1)) + "]\n";
+        FluentActions.Invoking(() => WorkflowParser.ParseYaml(yaml)).Should().Throw<WorkflowValidationException>()
+            .Which.Errors.Should().ContainSingle().Which.Message.Should().Contain($"more than {DefinitionLimits.MaxYamlAliases} aliases");
+    }
+
+    [Fact]
+    public void Aliases_within_the_bounds_still_work()
+    {
+        var definition = WorkflowParser.ParseYaml("steps:\n  - name: a\n    step_type: tool\n    parameters: {a: &v [1, 2], b: *v}\n");
+        definition.Steps[0].Tool!.Parameters["b"]!.ToJsonString().Should().Be("[1,2]");
+        WorkflowParser.ParseYaml("steps:\n  - &s {name: a, step_type: tool}\n").Steps.Should().ContainSingle();
     }
 }

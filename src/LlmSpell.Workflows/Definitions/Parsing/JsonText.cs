@@ -14,6 +14,7 @@ internal static class JsonText
     {
         AllowTrailingCommas = true,
         CommentHandling = JsonCommentHandling.Skip,
+        MaxDepth = DefinitionLimits.MaxDocumentDepth,
     };
 
     public static JsonNode? Parse(string json, out ValidationError? error)
@@ -41,6 +42,7 @@ internal static class JsonText
         {
             AllowTrailingCommas = true,
             CommentHandling = JsonCommentHandling.Skip,
+            MaxDepth = DefinitionLimits.MaxDocumentDepth,
         });
         var stack = new Stack<Frame>();
         try
@@ -51,6 +53,7 @@ internal static class JsonText
                 {
                     case JsonTokenType.PropertyName:
                         var frame = stack.Peek();
+                        if (Unreadable(ref reader, bytes, frame.Path) is { } badKey) return badKey;
                         var key = reader.GetString()!;
                         if (!frame.Keys.Add(key))
                         {
@@ -68,6 +71,9 @@ internal static class JsonText
                     case JsonTokenType.EndArray:
                         stack.Pop();
                         break;
+                    case JsonTokenType.String:
+                        if (Unreadable(ref reader, bytes, ValuePath(stack)) is { } badString) return badString;
+                        break;
                     default:
                         ValuePath(stack);
                         break;
@@ -81,6 +87,23 @@ internal static class JsonText
             var column = (e.BytePositionInLine ?? 0) + 1;
             return new ValidationError(stack.Count > 0 ? stack.Peek().Path : JsonPaths.Root,
                 $"malformed JSON at line {line}, column {column}: {Reason(e.Message)}");
+        }
+    }
+
+    // An escape such as a lone "\ud800" is valid JSON syntax but no text: .NET strings cannot hold it, so reading it throws.
+    private static ValidationError? Unreadable(ref Utf8JsonReader reader, byte[] bytes, string path)
+    {
+        if (!reader.ValueIsEscaped) return null;
+        try
+        {
+            reader.GetString();
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            var (line, column) = Position(bytes, (int)reader.TokenStartIndex);
+            return new ValidationError(path, $"the string at line {line}, column {column} has an escape that is not text ({Reason(e.Message)}); " +
+                "a \\uD800-\\uDFFF escape must be half of a surrogate pair, e.g. \\ud83d\\ude00");
         }
     }
 

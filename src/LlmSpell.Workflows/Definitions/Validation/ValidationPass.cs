@@ -16,9 +16,13 @@ internal sealed partial class ValidationPass(SourcePaths? paths)
         ImmutableList<IReadOnlyDictionary<string, WorkflowDefinition>> Named,
         WorkflowDefinition? Owner,
         bool InLoop,
-        bool InBranch)
+        bool InBranch,
+        int Depth)
     {
-        public static readonly Scope Root = new([], null, false, false);
+        public static readonly Scope Root = new([], null, false, false, 0);
+
+        /// <summary>The scope of a workflow written inside this one (inline, or under 'workflows').</summary>
+        public Scope Nested => this with { Depth = Depth + 1 };
     }
 
     public IReadOnlyList<ValidationError> Run(WorkflowDefinition root)
@@ -39,6 +43,12 @@ internal sealed partial class ValidationPass(SourcePaths? paths)
 
     private void Workflow(WorkflowDefinition workflow, string path, Scope scope)
     {
+        if (scope.Depth > DefinitionLimits.MaxNesting)
+        {
+            // Deeper nesting is refused here, not at run time, where the stored definition and the chain of coordinators would grow without bound.
+            Error(path, $"workflows are nested more than {DefinitionLimits.MaxNesting} deep here; flatten the nesting, or move repeated parts into a loop or into named workflows under 'workflows' called by name");
+            return;
+        }
         var inner = workflow.Workflows.Count > 0 ? scope with { Named = scope.Named.Insert(0, workflow.Workflows) } : scope;
         if (string.IsNullOrWhiteSpace(workflow.Name)) Error(JsonPaths.Property(path, "name"), "the workflow name must not be empty");
         Structure(workflow, path);

@@ -29,6 +29,8 @@ public static class BenchRunner
         ["lua"] = ("Lua scripting: loop iterations_per_s under the budget hook; us per Lua step (--n steps per run, --runs R; --tool 1: a .NET tool step instead)", LuaBench.RunAsync),
         ["cluster-ask"] = ("--pg CONN or a throwaway PostgreSQL: status asks from one node to a run on another through the cluster inbox (target p50 <= 5 ms): p50_us, p99_us", ClusterAskBench.RunAsync),
         ["cluster"] = ("3 node processes on PostgreSQL: runs_per_s of --n runs of --steps agent steps; failover_ms from SIGKILL to the run resumed (target <= 2 x lease expiry)", Cluster.ClusterBench.RunAsync),
+        ["validate"] = ("parse and validate a JSON definition of --n steps (default 100000; target <= 2 s): best_ms", Definitions.DefinitionBench.ValidateAsync),
+        ["render"] = ("render a templated string of --kb KB (default 1024; target <= 100 ms): best_ms per case", Definitions.DefinitionBench.RenderAsync),
         ["recovery"] = ("--store sqlite|postgres: --n events replayed into one actor: events_per_s", RecoveryBench.RunAsync),
     };
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LlmSpell.Cli.Commands;
 using LlmSpell.Cli.Output;
+using LlmSpell.Workflows.Definitions;
 
 namespace LlmSpell.Cli;
 
@@ -16,7 +17,7 @@ public static class CliApp
         if (parse.Errors.Count > 0)
         {
             // One message per problem and where to look, not the whole help text.
-            foreach (var error in parse.Errors) await Console.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            foreach (var error in parse.Errors.Take(DefinitionLimits.MaxShownErrors)) ErrorOutput.Write(error.Message);
             var path = CommandPath(parse.CommandResult.Command);
             await Console.Error.WriteLineAsync($"Run '{path} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;

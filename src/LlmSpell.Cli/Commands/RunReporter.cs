@@ -160,7 +160,7 @@ internal static class RunReporter
             Console.Out.Write(Text(result, report, tally, options.Roots, wroteFiles));
         }
         if (ok) return ExitCodes.Ok;
-        Console.Error.WriteLine($"error: workflow '{result.WorkflowName}' {StatusNames.Of(result.Status)}: {result.Error}");
+        ErrorOutput.Write($"workflow '{result.WorkflowName}' {StatusNames.Of(result.Status)}: {result.Error}");
         return ExitCodes.Failed;
     }
 

@@ -25,16 +25,20 @@ public static class WorkflowParser
             throw new WorkflowValidationException([new ValidationError(JsonPaths.Root, $"the JSON has a duplicate key: {e.Message}")], source);
         }
         var errors = new List<ValidationError>(context.Errors);
+        var total = context.ErrorCount;
         if (definition is not null)
         {
             // The validator walks what the reader built, stand-ins included; what it finds at or
             // below a place the reader already reported is a consequence, not news.
+            var reported = context.Errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
             foreach (var error in new ValidationPass(context.Paths).Run(definition))
             {
-                if (!context.Errors.Any(e => JsonPaths.IsAtOrBelow(error.Path, e.Path))) errors.Add(error);
+                if (reported.Count > 0 && JsonPaths.SelfAndAncestors(error.Path).Any(reported.Contains)) continue;
+                if (errors.Count < ParseContext.MaxKeptErrors) errors.Add(error);
+                total++;
             }
         }
-        if (errors.Count > 0) throw new WorkflowValidationException(errors, source);
+        if (errors.Count > 0) throw new WorkflowValidationException(errors, source, total);
         return definition!;
     }
 

@@ -91,7 +91,8 @@ public sealed class HostileDefinitionSpec
 
         var error = errors.Should().ContainSingle().Which;
         error.Message.Should().Contain($"nested more than {DefinitionLimits.MaxNesting} deep");
-        error.Path.Should().Be(string.Concat(Enumerable.Repeat(".steps[0].workflow", DefinitionLimits.MaxNesting + 1)).Insert(0, "$"));
+        var path = string.Concat(Enumerable.Repeat(".steps[0].workflow", DefinitionLimits.MaxNesting + 1)).Insert(0, "$");
+        error.Path.Should().StartWith("$.steps[0].workflow.steps[0]").And.Contain("…").And.EndWith(path[^300..], "a deep path keeps its end");
     }
 
     [Fact]
@@ -162,5 +163,39 @@ public sealed class HostileDefinitionSpec
         var definition = WorkflowParser.ParseYaml("steps:\n  - name: a\n    step_type: tool\n    parameters: {a: &v [1, 2], b: *v}\n");
         definition.Steps[0].Tool!.Parameters["b"]!.ToJsonString().Should().Be("[1,2]");
         WorkflowParser.ParseYaml("steps:\n  - &s {name: a, step_type: tool}\n").Steps.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void A_value_with_line_breaks_is_echoed_on_one_line()
+    {
+        var exception = FluentActions.Invoking(() => WorkflowParser.ParseJson("""{"steps": [{"name": "s", "step_type": "a\nb"}]}""", "f.json"))
+            .Should().Throw<WorkflowValidationException>().Which;
+
+        exception.Message.Should().Be("f.json: $.steps[0].step_type: invalid step_type: 'a\\nb'. Must be 'agent' or 'tool' (or 'workflow' or 'wait')");
+    }
+
+    [Fact]
+    public void A_ten_megabyte_name_is_quoted_cut_short_in_every_error()
+    {
+        var name = new string('x', 10 << 20) + " y";
+        var exception = FluentActions.Invoking(() => WorkflowParser.ParseJson($$"""{"steps": [{"name": "{{name}}", "step_type": "tool", "{{name}}": 1}]}"""))
+            .Should().Throw<WorkflowValidationException>().Which;
+
+        exception.Errors.Should().HaveCountGreaterThan(1);
+        exception.Message.Split('\n').Should().AllSatisfy(line => line.Length.Should().BeLessThan(2 * ErrorText.MaxLine));
+    }
+
+    [Fact]
+    public void Thousands_of_errors_show_the_first_twenty_and_count_the_rest()
+    {
+        var keys = string.Join(", ", Enumerable.Range(0, 5_000).Select(i => $"\"k{i}\": 1"));
+        var exception = FluentActions.Invoking(() => WorkflowParser.ParseJson($$"""{"steps": [{"name": "s", "step_type": "tool", {{keys}}}]}"""))
+            .Should().Throw<WorkflowValidationException>().Which;
+
+        exception.TotalCount.Should().Be(5_000);
+        exception.Errors.Should().HaveCount(1_000, "a parse keeps a thousand and counts the rest");
+        var lines = exception.Message.Split('\n');
+        lines.Should().HaveCount(DefinitionLimits.MaxShownErrors + 1);
+        lines[^1].Should().StartWith("and 4980 more errors");
     }
 }

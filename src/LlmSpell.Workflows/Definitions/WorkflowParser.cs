@@ -49,6 +49,13 @@ public static class WorkflowParser
         return Parse(node!, source);
     }
 
+    /// <summary>
+    /// Parses JSON data (a run's input, a template parameter) by a definition's rules: comments and trailing commas are
+    /// allowed; duplicate keys, lone surrogate escapes and nesting past <see cref="DefinitionLimits.MaxDocumentDepth"/> are
+    /// errors with their line and column, so that data cannot fail later in a run.
+    /// </summary>
+    public static JsonNode? ParseData(string json, out ValidationError? error) => JsonText.Parse(json, out error);
+
     /// <summary>Parses YAML of the same structure as the JSON format.</summary>
     public static WorkflowDefinition ParseYaml(string yaml, string? source = null)
     {

@@ -31,6 +31,7 @@ public static class BenchRunner
         ["cluster"] = ("3 node processes on PostgreSQL: runs_per_s of --n runs of --steps agent steps; failover_ms from SIGKILL to the run resumed (target <= 2 x lease expiry)", Cluster.ClusterBench.RunAsync),
         ["validate"] = ("parse and validate a JSON definition of --n steps (default 100000; target <= 2 s): best_ms", Definitions.DefinitionBench.ValidateAsync),
         ["render"] = ("render a templated string of --kb KB (default 1024; target <= 100 ms): best_ms per case", Definitions.DefinitionBench.RenderAsync),
+        ["fuzz"] = ("--n hostile definitions (default 10000, --seed S): internal_errors, hangs, peak_rss_mb (target 0, 0, <= 512)", Definitions.FuzzBench.RunAsync),
         ["recovery"] = ("--store sqlite|postgres: --n events replayed into one actor: events_per_s", RecoveryBench.RunAsync),
     };
 

@@ -39,11 +39,16 @@ public static class Template
         var first = TemplateScanner.Next(template, 0);
         if (first is null) return template;
         var text = new StringBuilder(template.Length);
+        // The scope does not change during one rendering: a reference used again renders as before.
+        var rendered = new Dictionary<string, string>(StringComparer.Ordinal);
         var copied = 0;
         for (var r = first; r is { } m; r = TemplateScanner.Next(template, m.End))
         {
             text.Append(template, copied, m.Start - copied);
-            text.Append(ToText(scope.Resolve(DataPath.Parse(m.Reference(template)))));
+            var reference = m.Reference(template);
+            if (!rendered.TryGetValue(reference, out var value))
+                rendered[reference] = value = ToText(scope.Resolve(DataPath.Parse(reference)));
+            text.Append(value);
             copied = m.End;
         }
         return text.Append(template, copied, template.Length - copied).ToString();

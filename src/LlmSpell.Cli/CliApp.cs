@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LlmSpell.Cli.Commands;
 using LlmSpell.Cli.Output;
+using LlmSpell.Workflows.Definitions;
 
 namespace LlmSpell.Cli;
 
@@ -16,7 +17,7 @@ public static class CliApp
         if (parse.Errors.Count > 0)
         {
             // One message per problem and where to look, not the whole help text.
-            foreach (var message in ParseErrors.Describe(parse)) await Console.Error.WriteLineAsync($"error: {message}").ConfigureAwait(false);
+            foreach (var message in ParseErrors.Describe(parse).Take(DefinitionLimits.MaxShownErrors)) ErrorOutput.Write(message);
             var path = ParseErrors.Path(parse.CommandResult.Command);
             await Console.Error.WriteLineAsync($"Run '{path} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;

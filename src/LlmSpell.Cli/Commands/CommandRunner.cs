@@ -40,7 +40,8 @@ internal sealed class CommandRunner(GlobalOptions globals)
     public static int Report(Exception ex, bool verbose)
     {
         var (message, code) = Describe(ex);
-        Console.Error.WriteLine($"error: {message}");
+        if (ex is WorkflowValidationException or TemplateParameterException or CliException { IsList: true }) ErrorOutput.WriteList(message);
+        else ErrorOutput.Write(message);
         if (verbose) Console.Error.WriteLine(ex.ToString());
         return code;
     }

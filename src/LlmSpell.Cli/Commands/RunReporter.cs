@@ -146,7 +146,7 @@ internal static class RunReporter
     {
         Write(result, definition, observer, options);
         if (result.Status is RunStatus.Completed or RunStatus.PartiallyCompleted) return ExitCodes.Ok;
-        Console.Error.WriteLine($"error: workflow '{result.WorkflowName}' {StatusNames.Of(result.Status)}: {result.Error}");
+        ErrorOutput.Write($"workflow '{result.WorkflowName}' {StatusNames.Of(result.Status)}: {result.Error}");
         return ExitCodes.Failed;
     }
 

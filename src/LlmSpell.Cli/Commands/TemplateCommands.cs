@@ -165,7 +165,7 @@ internal static class TemplateCommands
             }
             else Console.Out.Write(TextResult(result));
             if (result.Status == TemplateStatus.Ok) return ExitCodes.Ok;
-            Console.Error.WriteLine($"error: {result.Error}");
+            ErrorOutput.Write(result.Error ?? "the template failed");
             return ExitCodes.Failed;
         });
         return command;

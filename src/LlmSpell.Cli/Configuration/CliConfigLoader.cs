@@ -2,6 +2,7 @@ using LlmSpell.Workflows.Definitions.Parsing;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmSpell.Cli.Output;
+using LlmSpell.Workflows.Definitions;
 using LlmSpell.Llm;
 using LlmSpell.Templates;
 using LlmSpell.Tools;
@@ -60,7 +61,7 @@ public static class CliConfigLoader
         var reader = new Reader(errors);
         var config = reader.Root(root, source);
         if (errors.Count > 0)
-            throw new CliException(string.Join("\n", errors.Select(e => $"{source}: {e}")) + "\n(see config/llmspell.example.json for every key)");
+            throw new CliException(string.Join("\n", ErrorText.Capped(errors, errors.Count, $"{source}: ")) + "\n(see config/llmspell.example.json for every key)") { IsList = true };
         return config with { SourcePath = source };
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmSpell.Cli.Output;
+using LlmSpell.Workflows.Definitions;
 
 namespace LlmSpell.Cli.Input;
 
@@ -57,34 +58,22 @@ internal static class ParamValues
         var looksJson = Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase)
                         || trimmed.StartsWith('{') || trimmed.StartsWith('[');
         if (!looksJson) return JsonValue.Create(text);
-        try
-        {
-            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException ex)
-        {
-            throw new CliException($"{what}: {Path.GetFullPath(path)} is not valid JSON: {ex.Message}");
-        }
+        // The definition's JSON rules: errors with line and column, nothing (a lone surrogate, a duplicate key) left to fail later.
+        var node = WorkflowParser.ParseData(text, out var error);
+        if (error is not null) throw new CliException($"{what}: {Path.GetFullPath(path)} is not valid JSON: {Located(error)}");
+        return node;
     }
 
     private static JsonNode? ParseJsonOrText(string raw, string what)
     {
         var trimmed = raw.Trim();
         if (trimmed.Length == 0) return JsonValue.Create(raw);
-        try
-        {
-            return JsonNode.Parse(trimmed);
-        }
-        catch (JsonException) when (!(trimmed.StartsWith('{') || trimmed.StartsWith('[')))
-        {
-            return JsonValue.Create(raw);
-        }
-        catch (JsonException ex)
-        {
-            // It was meant as JSON: say what is wrong rather than passing broken JSON on as text.
-            throw new CliException($"{what}: '{Shorten(trimmed)}' looks like JSON but does not parse: {ex.Message} (quote the whole value for the shell, e.g. '{{\"steps\": [...]}}')");
-        }
+        var node = WorkflowParser.ParseData(trimmed, out var error);
+        if (error is null) return node;
+        if (!(trimmed.StartsWith('{') || trimmed.StartsWith('['))) return JsonValue.Create(raw);
+        // It was meant as JSON: say what is wrong rather than passing broken JSON on as text.
+        throw new CliException($"{what}: '{ErrorText.Quote(trimmed)}' looks like JSON but does not parse: {Located(error)} (quote the whole value for the shell, e.g. '{{\"steps\": [...]}}')");
     }
 
-    private static string Shorten(string s) => s.Length > 50 ? s[..47] + "..." : s;
+    private static string Located(ValidationError error) => error.Path == "$" ? error.Message : error.ToString();
 }

@@ -5,4 +5,7 @@ public sealed class CliException(string message, int exitCode = ExitCodes.Usage,
     : Exception(message, innerException)
 {
     public int ExitCode { get; } = exitCode;
+
+    /// <summary>The message lists several problems, one per line, each already made one line (<c>ErrorText.Capped</c>).</summary>
+    public bool IsList { get; init; }
 }

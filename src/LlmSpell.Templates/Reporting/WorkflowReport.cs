@@ -31,7 +31,12 @@ public sealed record WorkflowReportInput
 /// </summary>
 public static class WorkflowReport
 {
-    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Pretty = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        MaxDepth = DefinitionLimits.MaxWrittenDepth,
+    };
 
     public static string Build(WorkflowReportInput input)
     {
@@ -163,10 +168,5 @@ public static class WorkflowReport
     public static string Milliseconds(TimeSpan duration) => ((long)Math.Round(duration.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
 
     /// <summary>Compact JSON text of a value, for one-line displays.</summary>
-    public static string Compact(JsonNode? value) => value switch
-    {
-        null => "",
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        _ => value.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }),
-    };
+    public static string Compact(JsonNode? value) => LlmSpell.Workflows.Data.Template.ToText(value);
 }

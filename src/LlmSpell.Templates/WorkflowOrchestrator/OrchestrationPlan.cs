@@ -75,7 +75,7 @@ public sealed record OrchestrationPlan
         }
         catch (WorkflowValidationException ex)
         {
-            throw new TemplateParameterException(templateId, ex.Errors.Select(e => $"{Located(e.Path)}: {e.Message}").ToArray());
+            throw new TemplateParameterException(templateId, ex.Errors.Select(e => $"{Located(e.Path)}: {e.Message}").ToArray(), ex.TotalCount);
         }
 
         // Hybrid routes for real: steps that carry conditional workflows run as written, with their routing; only

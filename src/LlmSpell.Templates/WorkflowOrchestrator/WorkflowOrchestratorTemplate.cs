@@ -109,7 +109,7 @@ public sealed class WorkflowOrchestratorTemplate : ITemplate
         }
         catch (WorkflowValidationException ex)
         {
-            throw new TemplateParameterException(Id, ex.Errors.Select(e => $"workflow_config: {e.Message}").ToArray());
+            throw new TemplateParameterException(Id, ex.Errors.Select(e => $"workflow_config: {e.Message}").ToArray(), ex.TotalCount);
         }
 
         var steps = StepRecord.From(result.Steps, plan.Mode is ExecutionMode.Parallel or ExecutionMode.Hybrid ? plan.StepOrder : null,

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using LlmSpell.Workflows.Definitions;
 
 namespace LlmSpell.Workflows.Data;
@@ -11,17 +10,14 @@ namespace LlmSpell.Workflows.Data;
 /// a string and as compact JSON otherwise. In JSON parameters, a string that is exactly one reference
 /// becomes that value (object, number…); other strings are rendered as text.
 /// </summary>
-public static partial class Template
+public static class Template
 {
-    [GeneratedRegex(@"\{\{\s*(.*?)\s*\}\}", RegexOptions.CultureInvariant)]
-    private static partial Regex ReferencePattern();
-
     /// <summary>The references a template contains, or a parse error for each malformed one.</summary>
     public static IEnumerable<(DataPath? Path, string? Error)> References(string template)
     {
-        foreach (Match m in ReferencePattern().Matches(template))
+        for (var at = 0; TemplateScanner.Next(template, at) is { } r; at = r.End)
         {
-            DataPath.TryParse(m.Groups[1].Value, out var path, out var error);
+            DataPath.TryParse(r.Reference(template), out var path, out var error);
             yield return (path, error);
         }
     }
@@ -35,13 +31,27 @@ public static partial class Template
         _ => [],
     };
 
-    public static bool HasReferences(string template) => ReferencePattern().IsMatch(template);
+    public static bool HasReferences(string template) => TemplateScanner.Next(template, 0) is not null;
 
-    /// <summary>Renders a text template.</summary>
+    /// <summary>Renders a text template, in time linear in its length.</summary>
     public static string Render(string template, RunScope scope)
     {
-        if (!template.Contains("{{", StringComparison.Ordinal)) return template;
-        return ReferencePattern().Replace(template, m => ToText(scope.Resolve(DataPath.Parse(m.Groups[1].Value))));
+        var first = TemplateScanner.Next(template, 0);
+        if (first is null) return template;
+        var text = new StringBuilder(template.Length);
+        // The scope does not change during one rendering: a reference used again renders as before.
+        var rendered = new Dictionary<string, string>(StringComparer.Ordinal);
+        var copied = 0;
+        for (var r = first; r is { } m; r = TemplateScanner.Next(template, m.End))
+        {
+            text.Append(template, copied, m.Start - copied);
+            var reference = m.Reference(template);
+            if (!rendered.TryGetValue(reference, out var value))
+                rendered[reference] = value = ToText(scope.Resolve(DataPath.Parse(reference)));
+            text.Append(value);
+            copied = m.End;
+        }
+        return text.Append(template, copied, template.Length - copied).ToString();
     }
 
     /// <summary>Renders a JSON template (e.g. tool parameters) into a new node.</summary>
@@ -56,8 +66,7 @@ public static partial class Template
 
     private static JsonNode? RenderString(string s, RunScope scope)
     {
-        var m = ReferencePattern().Match(s);
-        if (m.Success && m.Index == 0 && m.Length == s.Length) return scope.Resolve(DataPath.Parse(m.Groups[1].Value));
+        if (TemplateScanner.Next(s, 0) is { Start: 0 } m && m.End == s.Length) return scope.Resolve(DataPath.Parse(m.Reference(s)));
         return JsonValue.Create(Render(s, scope));
     }
 
@@ -69,7 +78,11 @@ public static partial class Template
         _ => value.ToJsonString(CompactJson),
     };
 
-    private static readonly JsonSerializerOptions CompactJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions CompactJson = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        MaxDepth = DefinitionLimits.MaxWrittenDepth,
+    };
 
     /// <summary>Parses agent text as JSON when it is an object or array (so paths into it work), else keeps it as a string.</summary>
     public static JsonNode? OutputFromText(string text)

@@ -123,7 +123,10 @@ public sealed record RetryPolicy
     public TimeSpan BackoffBefore(int attempt, double random)
     {
         var retries = Math.Max(0, attempt - 2);
-        var ms = Math.Min(MaxBackoff.TotalMilliseconds, InitialBackoff.TotalMilliseconds * Math.Pow(Multiplier, retries));
+        var initial = InitialBackoff.TotalMilliseconds;
+        var growth = initial * Math.Pow(Multiplier, retries);
+        // No backoff stays none (0 times an overflowed power would be NaN); beyond the cap the growth does not matter.
+        var ms = initial <= 0 ? 0 : double.IsNaN(growth) ? MaxBackoff.TotalMilliseconds : Math.Min(MaxBackoff.TotalMilliseconds, growth);
         var jittered = ms * (1 + Jitter * (2 * random - 1));
         return TimeSpan.FromMilliseconds(Math.Clamp(jittered, 0, MaxBackoff.TotalMilliseconds));
     }

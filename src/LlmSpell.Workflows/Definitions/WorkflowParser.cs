@@ -25,16 +25,20 @@ public static class WorkflowParser
             throw new WorkflowValidationException([new ValidationError(JsonPaths.Root, $"the JSON has a duplicate key: {e.Message}")], source);
         }
         var errors = new List<ValidationError>(context.Errors);
+        var total = context.ErrorCount;
         if (definition is not null)
         {
             // The validator walks what the reader built, stand-ins included; what it finds at or
             // below a place the reader already reported is a consequence, not news.
+            var reported = context.Errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
             foreach (var error in new ValidationPass(context.Paths).Run(definition))
             {
-                if (!context.Errors.Any(e => JsonPaths.IsAtOrBelow(error.Path, e.Path))) errors.Add(error);
+                if (reported.Count > 0 && JsonPaths.SelfAndAncestors(error.Path).Any(reported.Contains)) continue;
+                if (errors.Count < ParseContext.MaxKeptErrors) errors.Add(error);
+                total++;
             }
         }
-        if (errors.Count > 0) throw new WorkflowValidationException(errors, source);
+        if (errors.Count > 0) throw new WorkflowValidationException(errors, source, total);
         return definition!;
     }
 
@@ -44,6 +48,13 @@ public static class WorkflowParser
         if (error is not null) throw new WorkflowValidationException([error], source);
         return Parse(node!, source);
     }
+
+    /// <summary>
+    /// Parses JSON data (a run's input, a template parameter) by a definition's rules: comments and trailing commas are
+    /// allowed; duplicate keys, lone surrogate escapes and nesting past <see cref="DefinitionLimits.MaxDocumentDepth"/> are
+    /// errors with their line and column, so that data cannot fail later in a run.
+    /// </summary>
+    public static JsonNode? ParseData(string json, out ValidationError? error) => JsonText.Parse(json, out error);
 
     /// <summary>Parses YAML of the same structure as the JSON format.</summary>
     public static WorkflowDefinition ParseYaml(string yaml, string? source = null)

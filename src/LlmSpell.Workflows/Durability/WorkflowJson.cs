@@ -41,6 +41,7 @@ public static class WorkflowJson
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            MaxDepth = DefinitionLimits.MaxWrittenDepth,
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { Modify } },
         };
         options.Converters.Add(new JsonStringEnumConverter());

@@ -24,9 +24,18 @@ internal sealed partial class WorkflowCoordinator
             SelectBranches(null);
             return;
         }
-        var first = classifiers[0].Classify!;
+        var (branch, first) = (classifiers[0].Branch, classifiers[0].Classify!);
         var labels = classifiers.Select(x => x.Classify!.Label ?? x.Branch.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        var input = first.Input is null ? Template.ToText(_scope.Input) : Template.Render(first.Input, _scope);
+        string input;
+        try
+        {
+            input = first.Input is null ? Template.ToText(_scope.Input) : Template.Render(first.Input, _scope);
+        }
+        catch (TemplateReferenceException ex)
+        {
+            Finish(RunStatus.Failed, null, $"branch '{branch.Name}': the input of its classify condition cannot be rendered: {ex.Message}{NoInputHint(ex.Path)}");
+            return;
+        }
         var prompt =
             $"Classify the input into exactly one of these categories: {string.Join(", ", labels)}.\n" +
             (first.Instructions is null ? "" : first.Instructions + "\n") +

@@ -34,13 +34,13 @@ internal sealed partial class WorkflowCoordinator
             }
             catch (TemplateReferenceException ex)
             {
-                Finish(RunStatus.Failed, null, $"the loop's for_each source cannot be read: {ex.Message}");
+                Finish(RunStatus.Failed, null, $"loop '{_definition.Name}': its for_each source cannot be read: {ex.Message}{NoInputHint(forEach.Source)}");
                 return;
             }
             if (items is not JsonArray array)
             {
                 Finish(RunStatus.Failed, null,
-                    $"the loop's for_each source {forEach.Source} is not an array (it is {(items is null ? "null" : items.GetValueKind().ToString().ToLowerInvariant())}); give it a JSON array");
+                    $"loop '{_definition.Name}': its for_each source {forEach.Source} is not an array (it is {(items is null ? "null" : items.GetValueKind().ToString().ToLowerInvariant())}); give it a JSON array");
                 return;
             }
             _loopItems = array;

@@ -138,7 +138,7 @@ internal sealed partial class WorkflowCoordinator : UntypedActor, IWithTimers
                 case Signal m: OnSignal(m); break;
                 case Terminated m: OnChildTerminated(m); break;
                 case Cancel m: Finish(RunStatus.Cancelled, null, m.Reason); break;
-                case RunTimedOut m: Finish(RunStatus.TimedOut, null, $"the workflow '{_definition.Name}' timed out after {Format(m.Timeout)}"); break;
+                case RunTimedOut m: Finish(RunStatus.TimedOut, null, $"the workflow '{_definition.Name}' timed out after {Format(m.Timeout)}{RunningAtTimeout()}"); break;
                 case BranchFinished m: OnBranchFinished(m); break;
                 case NextIteration: NextLoopIteration(); break;
                 case Durable m: if (!_finished) m.Then(); break;
@@ -234,6 +234,28 @@ internal sealed partial class WorkflowCoordinator : UntypedActor, IWithTimers
     private T Stamp<T>(T @event) where T : WorkflowEvent => @event with { RunId = _run.RunId, Path = _spec.Path, Timestamp = Now };
 
     private static string Format(TimeSpan t) => t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.###} s" : $"{t.TotalMilliseconds:0} ms";
+
+    // A reference into the input of a run started without one is the usual cause: say so.
+    private string NoInputHint(DataPath? reference)
+    {
+        if (reference?.Root != DataRoot.Input || _scope.Input is not null) return "";
+        var example = reference.Segments.FirstOrDefault() is string key ? $"{{\"{key}\": ...}}" : "...";
+        return $" (the run was started without an input; give it one, e.g. llmspell run FILE --input '{example}')";
+    }
+
+    // Which steps the timeout cut short: the innermost running ones under this coordinator (a nested workflow's step runs while its inner steps do).
+    private string RunningAtTimeout()
+    {
+        var prefix = _spec.Path.Length == 0 ? "" : _spec.Path + "/";
+        var running = _run.Status().RunningSteps.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var innermost = running.Where(k => !running.Any(other => other.StartsWith(k + "/", StringComparison.Ordinal))).ToList();
+        return innermost.Count switch
+        {
+            0 => " (no step was running)",
+            1 => $" while step '{innermost[0]}' was running",
+            _ => $" while steps {string.Join(", ", innermost.Take(5).Select(k => $"'{k}'"))}{(innermost.Count > 5 ? $" and {innermost.Count - 5} more" : "")} were running",
+        } + "; raise config.timeout_s if the work needs longer";
+    }
 
     private static string Combine(string prefix, string name) => prefix.Length == 0 ? name : $"{prefix}/{name}";
 

@@ -93,4 +93,42 @@ public sealed class TemplateSpec
         Template.OutputFromText("plain words")!.GetValue<string>().Should().Be("plain words");
         Template.OutputFromText("{not json")!.GetValue<string>().Should().Be("{not json");
     }
+
+    // The pattern the scanner replaced: its spans are the reference for what a reference is.
+    private static readonly System.Text.RegularExpressions.Regex OldPattern = new(@"\{\{\s*(.*?)\s*\}\}");
+
+    [Fact]
+    public void References_are_found_exactly_where_the_old_pattern_found_them()
+    {
+        var random = new Random(21);
+        var pieces = new[] { "{", "}", "{{", "}}", " ", "\n", "a", "input.x", "\t", "\r" };
+        for (var i = 0; i < 5_000; i++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 16)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var expected = OldPattern.Matches(text).Select(m => (m.Index, m.Length, m.Groups[1].Value)).ToArray();
+            var found = new List<(int, int, string)>();
+            for (var at = 0; TemplateScanner.Next(text, at) is { } span; at = span.End)
+                found.Add((span.Start, span.End - span.Start, span.Reference(text)));
+            found.Should().Equal(expected, "in {0}", System.Text.Json.JsonSerializer.Serialize(text));
+            Template.HasReferences(text).Should().Be(expected.Length > 0);
+        }
+    }
+
+    [Fact]
+    public void Text_full_of_braces_is_scanned_without_backtracking_and_renders_as_itself()
+    {
+        // Quadratic scanning took 34 s on 40 KB of '{'; this is 1 MB.
+        var braces = new string('{', 1 << 20);
+        Template.Render(braces, Scope).Should().Be(braces);
+        Template.References(braces).Should().BeEmpty();
+        var unclosed = string.Concat(Enumerable.Repeat("{{ x\n", 1 << 17)) + "}}";
+        Template.References(unclosed).Should().HaveCount(1);
+    }
+
+    [Fact]
+    public void A_long_template_renders_every_reference()
+    {
+        var template = string.Concat(Enumerable.Repeat("{{input.user.name}} and {{ state.total }}; ", 20_000));
+        Template.Render(template, Scope).Should().Be(string.Concat(Enumerable.Repeat("Ada and 42; ", 20_000)));
+    }
 }

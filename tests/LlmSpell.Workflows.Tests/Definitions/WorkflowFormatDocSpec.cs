@@ -9,7 +9,7 @@ public sealed partial class WorkflowFormatDocSpec
     [GeneratedRegex(@"^```(json|yaml)\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex ExampleBlock();
 
-    private static readonly string Doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "workflow-format.md"));
+    private static readonly string Doc = File.ReadAllText(Path.Combine(Fuzz.DefinitionFuzzer.RepositoryRoot(), "docs", "workflow-format.md"));
 
     private static List<(int Number, string Format, string Text)> Blocks() =>
         ExampleBlock().Matches(Doc).Select((m, i) => (i + 1, m.Groups[1].Value, m.Groups[2].Value)).ToList();
@@ -56,13 +56,4 @@ public sealed partial class WorkflowFormatDocSpec
         new[] { workflow }
             .Concat(workflow.OwnSteps.Where(s => s.Workflow?.Inline is not null).SelectMany(s => Flatten(s.Workflow!.Inline!)))
             .Concat(workflow.Workflows.Values.SelectMany(Flatten));
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LlmSpell.Actors.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException($"no LlmSpell.Actors.sln above {AppContext.BaseDirectory}");
-    }
 }

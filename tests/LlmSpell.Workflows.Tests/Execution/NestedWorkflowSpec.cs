@@ -186,4 +186,23 @@ public sealed class NestedWorkflowSpec : EngineSpec
         result.Error.Should().Contain("timed out after 100 ms");
         await AwaitAssertAsync(() => Tools.CancellationObserved("slow").Should().BeTrue());
     }
+
+    [Theory]
+    [InlineData(WorkflowType.Sequential)]
+    [InlineData(WorkflowType.Parallel)]
+    public async Task Workflows_nested_to_the_documented_limit_run_to_the_innermost_step(WorkflowType type)
+    {
+        Tools.Returns("leaf", _ => JsonValue.Create("deep"));
+        var workflow = Sequential("w0", Tool("leaf"));
+        for (var i = 1; i <= DefinitionLimits.MaxNesting; i++)
+        {
+            var step = Nested($"n{i}", workflow);
+            workflow = type == WorkflowType.Sequential ? Sequential($"w{i}", step) : Parallel($"w{i}", Branch($"b{i}", step));
+        }
+
+        var result = await Run(workflow);
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        result.Step("leaf")!.Output!.GetValue<string>().Should().Be("deep");
+    }
 }

@@ -6,23 +6,30 @@ public static class DidYouMean
     /// <summary>The closest candidate, or null when none is close enough to be a likely typo.</summary>
     public static string? Closest(string value, IEnumerable<string> candidates)
     {
+        // Names are short; a huge value is no typo, and comparing it would cost its length times every candidate's.
+        if (value.Length > MaxLength) return null;
         var normalized = Normalize(value);
+        var lower = value.ToLowerInvariant();
+        var allowed = value.Length <= 3 ? 1 : Math.Max(2, value.Length / 3);
         string? best = null;
         var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)
         {
             // stepType, step-type and STEP_TYPE all mean step_type.
             if (Normalize(candidate) == normalized) return candidate;
-            var distance = Distance(value.ToLowerInvariant(), candidate.ToLowerInvariant());
+            // The distance is at least the difference in length: no need to compute it for names that far apart.
+            if (Math.Abs(candidate.Length - value.Length) > allowed) continue;
+            var distance = Distance(lower, candidate.ToLowerInvariant());
             if (distance < bestDistance)
             {
                 best = candidate;
                 bestDistance = distance;
             }
         }
-        var allowed = value.Length <= 3 ? 1 : Math.Max(2, value.Length / 3);
         return bestDistance <= allowed ? best : null;
     }
+
+    private const int MaxLength = 100;
 
     /// <summary>"; did you mean 'x'?" or empty.</summary>
     public static string Hint(string value, IEnumerable<string> candidates) =>

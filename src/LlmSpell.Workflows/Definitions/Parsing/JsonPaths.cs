@@ -19,12 +19,15 @@ internal static partial class JsonPaths
 
     public static string Index(string parent, int index) => $"{parent}[{index}]";
 
-    /// <summary>True when <paramref name="path"/> is <paramref name="ancestor"/> or lies inside it.</summary>
-    public static bool IsAtOrBelow(string path, string ancestor) =>
-        path == ancestor
-        || (path.Length > ancestor.Length
-            && path.StartsWith(ancestor, StringComparison.Ordinal)
-            && path[ancestor.Length] is '.' or '[');
+    /// <summary>The path and every path it lies inside (<c>$.a[1].b</c>, <c>$.a[1]</c>, <c>$.a</c>, <c>$</c>); a cut inside a quoted key gives no real path, which is harmless for lookups.</summary>
+    public static IEnumerable<string> SelfAndAncestors(string path)
+    {
+        yield return path;
+        for (var i = path.Length - 1; i > 0; i--)
+        {
+            if (path[i] is '.' or '[') yield return path[..i];
+        }
+    }
 
     /// <summary>The last property name of a path (<c>$.config.timeout_ms</c> → <c>timeout_ms</c>).</summary>
     public static string LastKey(string path)

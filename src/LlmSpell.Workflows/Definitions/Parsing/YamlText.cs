@@ -61,9 +61,13 @@ internal static partial class YamlText
 
     private sealed class Reader(IParser parser)
     {
-        // Deep enough for any real definition; stops alias bombs and runaway nesting.
-        private const int MaxDepth = 200;
-        private readonly Dictionary<string, JsonNode?> _anchors = new(StringComparer.Ordinal);
+        private const int MaxDepth = DefinitionLimits.MaxDocumentDepth;
+
+        // An anchored node and how many values it holds, which every alias of it copies.
+        private readonly Dictionary<string, (JsonNode? Node, long Size)> _anchors = new(StringComparer.Ordinal);
+        private long _values;
+        private long _copied;
+        private int _aliases;
 
         public string CurrentPath { get; private set; } = JsonPaths.Root;
         public Mark LastMark { get; private set; } = Mark.Empty;
@@ -93,14 +97,22 @@ internal static partial class YamlText
         {
             CurrentPath = path;
             if (depth > MaxDepth) throw Fail(path, $"the YAML is nested more than {MaxDepth} levels deep (line {ev.Start.Line})");
+            var first = _values++;
             switch (ev)
             {
                 case AnchorAlias alias:
                     if (!_anchors.TryGetValue(alias.Value.Value, out var target))
                         throw Fail(path, $"alias *{alias.Value.Value} at line {ev.Start.Line} has no anchor &{alias.Value.Value} before it");
-                    return target?.DeepClone();
+                    // Every alias is a copy: without bounds a few hundred bytes of nested aliases expand to gigabytes.
+                    if (++_aliases > DefinitionLimits.MaxYamlAliases)
+                        throw Fail(path, $"the YAML has more than {DefinitionLimits.MaxYamlAliases} aliases (line {ev.Start.Line}); write the values out or use named workflows");
+                    _values += target.Size - 1;
+                    _copied += target.Size;
+                    if (_copied > DefinitionLimits.MaxYamlAliasValues)
+                        throw Fail(path, $"the YAML's aliases copy more than {DefinitionLimits.MaxYamlAliasValues} values (alias *{alias.Value.Value} at line {ev.Start.Line}); nested aliases multiply, so copy less");
+                    return target.Node?.DeepClone();
                 case Scalar scalar:
-                    return Remember(scalar.Anchor, ToValue(scalar));
+                    return Remember(scalar.Anchor, ToValue(scalar, path), first);
                 case SequenceStart sequence:
                     var array = new JsonArray();
                     for (var next = Next(); next is not SequenceEnd; next = Next())
@@ -109,13 +121,14 @@ internal static partial class YamlText
                         // A syntax error after an item (a bad indent, an unclosed '[') belongs to the sequence, not the item.
                         CurrentPath = path;
                     }
-                    return Remember(sequence.Anchor, array);
+                    return Remember(sequence.Anchor, array, first);
                 case MappingStart mapping:
                     var obj = new JsonObject();
                     for (var next = Next(); next is not MappingEnd; next = Next())
                     {
                         if (next is not Scalar key)
                             throw Fail(path, $"a mapping key at line {next.Start.Line}, column {next.Start.Column} is not plain text; keys must be names");
+                        CheckText(key, path);
                         if (obj.ContainsKey(key.Value))
                             throw Fail(JsonPaths.Property(path, key.Value),
                                 $"duplicate key '{key.Value}' at line {key.Start.Line}, column {key.Start.Column}; a key may appear only once in a mapping");
@@ -124,16 +137,39 @@ internal static partial class YamlText
                         obj[key.Value] = ReadNode(Next(), CurrentPath, depth + 1);
                         CurrentPath = path;
                     }
-                    return Remember(mapping.Anchor, obj);
+                    return Remember(mapping.Anchor, obj, first);
                 default:
                     throw Fail(path, $"unexpected YAML at line {ev.Start.Line}, column {ev.Start.Column}");
             }
         }
 
-        private JsonNode? Remember(AnchorName anchor, JsonNode? node)
+        private JsonNode? Remember(AnchorName anchor, JsonNode? node, long first)
         {
-            if (!anchor.IsEmpty) _anchors[anchor.Value] = node?.DeepClone();
+            if (!anchor.IsEmpty) _anchors[anchor.Value] = (node?.DeepClone(), _values - first);
             return node;
+        }
+
+        private JsonNode? ToValue(Scalar scalar, string path)
+        {
+            CheckText(scalar, path);
+            return YamlText.ToValue(scalar);
+        }
+
+        // A "\ud800" escape gives half a surrogate pair: no text, and JSON writers refuse it later.
+        private static void CheckText(Scalar scalar, string path)
+        {
+            var text = scalar.Value;
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (!char.IsSurrogate(text[i])) continue;
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                    continue;
+                }
+                throw Fail(path, $"the text at line {scalar.Start.Line}, column {scalar.Start.Column} has half a surrogate pair (U+{(int)text[i]:X4}), which is not text; " +
+                    "a \\uD800-\\uDFFF escape must be half of a pair, e.g. \\ud83d\\ude00");
+            }
         }
 
         private static YamlError Fail(string path, string message) => new(new ValidationError(path, message));

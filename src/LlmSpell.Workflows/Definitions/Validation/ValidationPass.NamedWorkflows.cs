@@ -17,7 +17,7 @@ internal sealed partial class ValidationPass
             // A definition built in code may share one named workflow between parents: check it once.
             if (!_namedDisplay.TryAdd(named, name)) continue;
             var namedPath = At(named, JsonPaths.Property(JsonPaths.Property(path, "workflows"), name));
-            Workflow(named, namedPath, scope with { Owner = named, InLoop = false, InBranch = false });
+            Workflow(named, namedPath, scope.Nested with { Owner = named, InLoop = false, InBranch = false });
         }
     }
 
@@ -36,7 +36,7 @@ internal sealed partial class ValidationPass
         if (spec.Inline is { } inline)
         {
             // Inline workflows are part of their parent's tree: same owner, same loop and branch scope.
-            Workflow(inline, At(inline, workflowPath), scope);
+            Workflow(inline, At(inline, workflowPath), scope.Nested);
         }
         else if (Resolve(spec.Name!, scope) is { } callee)
         {

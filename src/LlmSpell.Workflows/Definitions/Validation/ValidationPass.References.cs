@@ -31,18 +31,34 @@ internal sealed partial class ValidationPass
     /// <summary>Checks the references in every string of a JSON template, pointing at the string.</summary>
     private void Json(JsonNode? template, string path, Scope scope)
     {
-        switch (template)
+        if (template is null) return;
+        // Iterative, and a path is built only for a string with references: parameters may nest a thousand deep.
+        var pending = new Stack<JsonNode>([template]);
+        while (pending.Count > 0)
         {
-            case JsonObject obj:
-                foreach (var (key, value) in obj) Json(value, JsonPaths.Property(path, key), scope);
-                break;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++) Json(array[i], JsonPaths.Index(path, i), scope);
-                break;
-            case JsonValue value when value.TryGetValue<string>(out var text):
-                Text(text, path, scope);
-                break;
+            switch (pending.Pop())
+            {
+                case JsonObject obj:
+                    foreach (var (_, value) in obj.Reverse()) if (value is not null) pending.Push(value);
+                    break;
+                case JsonArray array:
+                    for (var i = array.Count - 1; i >= 0; i--) if (array[i] is { } item) pending.Push(item);
+                    break;
+                case JsonValue value when value.TryGetValue<string>(out var text) && Template.HasReferences(text):
+                    Text(text, PathWithin(path, template, value), scope);
+                    break;
+            }
         }
+    }
+
+    // The path of a node inside a template whose own path is given.
+    private static string PathWithin(string path, JsonNode root, JsonNode node)
+    {
+        var steps = new List<JsonNode>();
+        for (var n = node; !ReferenceEquals(n, root) && n.Parent is not null; n = n.Parent) steps.Add(n);
+        for (var i = steps.Count - 1; i >= 0; i--)
+            path = steps[i].Parent is JsonArray ? JsonPaths.Index(path, steps[i].GetElementIndex()) : JsonPaths.Property(path, steps[i].GetPropertyName());
+        return path;
     }
 
     private void Reference(DataPath reference, string path, Scope scope)

@@ -24,6 +24,7 @@ internal sealed partial class ValidationPass
                     Error(FieldAt(agent, "temperature", path), $"temperature must be between 0 and 2, got {agent.Temperature}");
                 if (agent.MaxTokens is < 1)
                     Error(FieldAt(agent, "max_tokens", path), $"max_tokens must be at least 1, got {agent.MaxTokens}");
+                AtMost(agent.MaxTokens ?? 0, DefinitionLimits.MaxTokens, FieldAt(agent, "max_tokens", path));
                 break;
             case StepKind.Tool when step.Tool is { } tool:
                 Json(tool.Parameters, FieldAt(tool, "parameters", path), scope);
@@ -37,11 +38,11 @@ internal sealed partial class ValidationPass
                 if (wait is null || string.IsNullOrWhiteSpace(wait.Signal))
                     Error(wait is null ? JsonPaths.Property(path, "signal") : FieldAt(wait, "signal", path),
                         "a wait step needs a 'signal': the name of the signal the run waits for, e.g. \"signal\": \"approved\"");
-                if (wait is not null) Positive(wait.Timeout, FieldAt(wait, "timeout_s", path));
+                if (wait is not null) Timeout(wait.Timeout, FieldAt(wait, "timeout_s", path));
                 break;
         }
         Retry(step.Retry, FieldAt(step, "retry", path));
-        Positive(step.Timeout, FieldAt(step, "timeout_s", path));
+        Timeout(step.Timeout, FieldAt(step, "timeout_s", path));
     }
 
     // A step that names no tool is resolved by its name or by a model at run time; one that names a tool must find it.

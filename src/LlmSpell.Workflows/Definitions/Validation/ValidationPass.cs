@@ -17,9 +17,13 @@ internal sealed partial class ValidationPass(SourcePaths? paths, IToolRegistry? 
         ImmutableList<IReadOnlyDictionary<string, WorkflowDefinition>> Named,
         WorkflowDefinition? Owner,
         bool InLoop,
-        bool InBranch)
+        bool InBranch,
+        int Depth)
     {
-        public static readonly Scope Root = new([], null, false, false);
+        public static readonly Scope Root = new([], null, false, false, 0);
+
+        /// <summary>The scope of a workflow written inside this one (inline, or under 'workflows').</summary>
+        public Scope Nested => this with { Depth = Depth + 1 };
     }
 
     public IReadOnlyList<ValidationError> Run(WorkflowDefinition root)
@@ -40,6 +44,12 @@ internal sealed partial class ValidationPass(SourcePaths? paths, IToolRegistry? 
 
     private void Workflow(WorkflowDefinition workflow, string path, Scope scope)
     {
+        if (scope.Depth > DefinitionLimits.MaxNesting)
+        {
+            // Deeper nesting is refused here, not at run time, where the stored definition and the chain of coordinators would grow without bound.
+            Error(path, $"workflows are nested more than {DefinitionLimits.MaxNesting} deep here; flatten the nesting, or move repeated parts into a loop or into named workflows under 'workflows' called by name");
+            return;
+        }
         var inner = workflow.Workflows.Count > 0 ? scope with { Named = scope.Named.Insert(0, workflow.Workflows) } : scope;
         if (string.IsNullOrWhiteSpace(workflow.Name)) Error(JsonPaths.Property(path, "name"), "the workflow name must not be empty");
         Structure(workflow, path);
@@ -110,10 +120,11 @@ internal sealed partial class ValidationPass(SourcePaths? paths, IToolRegistry? 
     private void Config(WorkflowConfig config, string workflowPath)
     {
         var path = At(config, JsonPaths.Property(workflowPath, "config"));
-        Positive(config.Timeout, FieldAt(config, "timeout_s", path));
-        Positive(config.StepTimeout, FieldAt(config, "step_timeout_s", path));
+        Timeout(config.Timeout, FieldAt(config, "timeout_s", path));
+        Timeout(config.StepTimeout, FieldAt(config, "step_timeout_s", path));
         if (config.MaxConcurrency < 1)
             Error(FieldAt(config, "max_concurrency", path), $"max_concurrency must be at least 1, got {config.MaxConcurrency}");
+        AtMost(config.MaxConcurrency, DefinitionLimits.MaxConcurrency, FieldAt(config, "max_concurrency", path));
         Retry(config.Retry, FieldAt(config, "retry", path));
     }
 
@@ -123,24 +134,42 @@ internal sealed partial class ValidationPass(SourcePaths? paths, IToolRegistry? 
         path = At(retry, path);
         if (retry.MaxAttempts < 1)
             Error(JsonPaths.Property(path, "max_attempts"), $"max_attempts must be at least 1 (it counts the first attempt), got {retry.MaxAttempts}");
+        AtMost(retry.MaxAttempts, DefinitionLimits.MaxAttempts, JsonPaths.Property(path, "max_attempts"));
         if (retry.InitialBackoff < TimeSpan.Zero)
             Error(JsonPaths.Property(path, "initial_backoff_ms"), $"initial_backoff_ms cannot be negative, got {retry.InitialBackoff.TotalMilliseconds}");
+        TimerCanWait(retry.InitialBackoff, JsonPaths.Property(path, "initial_backoff_ms"));
         if (retry.MaxBackoff < retry.InitialBackoff)
             Error(JsonPaths.Property(path, "max_backoff_ms"),
                 $"max_backoff_ms ({retry.MaxBackoff.TotalMilliseconds}) is less than initial_backoff_ms ({retry.InitialBackoff.TotalMilliseconds}); raise it");
-        if (retry.Multiplier < 1)
+        else TimerCanWait(retry.MaxBackoff, JsonPaths.Property(path, "max_backoff_ms"));
+        // Written so that NaN (possible from code) fails too.
+        if (!(retry.Multiplier >= 1))
             Error(JsonPaths.Property(path, "multiplier"), $"multiplier must be at least 1 (backoff does not shrink), got {retry.Multiplier}");
-        if (retry.Jitter is < 0 or > 1)
+        AtMost(retry.Multiplier, DefinitionLimits.MaxMultiplier, JsonPaths.Property(path, "multiplier"));
+        if (!(retry.Jitter is >= 0 and <= 1))
             Error(JsonPaths.Property(path, "jitter"), $"jitter is a fraction between 0 and 1, got {retry.Jitter}");
     }
 
-    /// <summary>Timeouts must be above zero; the message uses the unit of the key the user wrote.</summary>
-    private void Positive(TimeSpan? value, string path)
+    /// <summary>Timeouts must be above zero and within what a timer can wait; the message uses the unit of the key the user wrote.</summary>
+    private void Timeout(TimeSpan? value, string path)
     {
-        if (value is not { } v || v > TimeSpan.Zero) return;
-        var key = JsonPaths.LastKey(path);
-        var shown = key.EndsWith("_ms", StringComparison.Ordinal) ? $"{v.TotalMilliseconds} ms" : $"{v.TotalSeconds} s";
-        Error(path, $"{key} must be greater than 0, got {shown}");
+        if (value is not { } v) return;
+        if (v <= TimeSpan.Zero) Error(path, $"{JsonPaths.LastKey(path)} must be greater than 0, got {Shown(v, path)}");
+        else TimerCanWait(v, path);
+    }
+
+    private void TimerCanWait(TimeSpan value, string path)
+    {
+        if (value <= DefinitionLimits.MaxDuration) return;
+        Error(path, $"{JsonPaths.LastKey(path)} must be at most {Shown(DefinitionLimits.MaxDuration, path)} (about 49.7 days, the longest a timer can wait), got {Shown(value, path)}");
+    }
+
+    private static string Shown(TimeSpan value, string path) =>
+        JsonPaths.LastKey(path).EndsWith("_ms", StringComparison.Ordinal) ? $"{value.TotalMilliseconds} ms" : $"{value.TotalSeconds} s";
+
+    private void AtMost(double value, double max, string path)
+    {
+        if (value > max) Error(path, $"{JsonPaths.LastKey(path)} must be at most {max}, got {value}");
     }
 
     private void Branch(BranchDefinition branch, string path, WorkflowType type, Scope scope)
@@ -161,7 +190,7 @@ internal sealed partial class ValidationPass(SourcePaths? paths, IToolRegistry? 
             if (branch.Condition is not null && branch.IsDefault)
                 Error(JsonPaths.Property(path, "condition"), "the default branch is taken when no other matches, so it has no condition; remove 'condition' or 'default'");
         }
-        Positive(branch.Timeout, FieldAt(branch, "timeout_s", path));
+        Timeout(branch.Timeout, FieldAt(branch, "timeout_s", path));
         if (branch.Condition is { } condition)
             Condition(condition, JsonPaths.Property(path, "condition"), scope, classifyAllowed: type == WorkflowType.Conditional);
 
@@ -198,13 +227,17 @@ internal sealed partial class ValidationPass(SourcePaths? paths, IToolRegistry? 
         if (loop.BreakWhen is { } breakWhen) Condition(breakWhen, JsonPaths.Property(path, "break_when"), body, classifyAllowed: false);
         if (loop.MaxIterations < 1)
             Error(JsonPaths.Property(path, "max_iterations"), $"max_iterations must be at least 1, got {loop.MaxIterations}");
-        if (loop.Aggregation is LoopAggregation.FirstN or LoopAggregation.LastN && loop.AggregationCount < 1)
+        AtMost(loop.MaxIterations, DefinitionLimits.MaxIterations, JsonPaths.Property(path, "max_iterations"));
+        if (loop.Aggregation is LoopAggregation.FirstN or LoopAggregation.LastN)
         {
             var key = loop.Aggregation == LoopAggregation.FirstN ? "first_n" : "last_n";
-            Error(JsonPaths.Property(JsonPaths.Property(path, "aggregation"), key), $"{key} must be at least 1, got {loop.AggregationCount}");
+            var countPath = JsonPaths.Property(JsonPaths.Property(path, "aggregation"), key);
+            if (loop.AggregationCount < 1) Error(countPath, $"{key} must be at least 1, got {loop.AggregationCount}");
+            AtMost(loop.AggregationCount, DefinitionLimits.MaxIterations, countPath);
         }
         if (loop.DelayBetweenIterations < TimeSpan.Zero)
             Error(JsonPaths.Property(path, "delay_ms"), $"delay_ms cannot be negative, got {loop.DelayBetweenIterations.TotalMilliseconds}");
+        TimerCanWait(loop.DelayBetweenIterations, JsonPaths.Property(path, "delay_ms"));
     }
 
     private static string TypeName(WorkflowType type) => type.ToString().ToLowerInvariant();

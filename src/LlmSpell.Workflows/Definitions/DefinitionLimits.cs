@@ -1,0 +1,44 @@
+namespace LlmSpell.Workflows.Definitions;
+
+/// <summary>
+/// The ranges a definition must keep to: what the runtime can honour (timers, memory, stack), checked at
+/// validation so that no run fails on them later. docs/workflow-format.md lists them under "Limits".
+/// </summary>
+public static class DefinitionLimits
+{
+    /// <summary>The longest delay Akka.NET's timers (and .NET's) can schedule: 2^32−2 ms, about 49.7 days.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromMilliseconds(4_294_967_294);
+
+    /// <summary>Attempts of one step, the first included.</summary>
+    public const int MaxAttempts = 1_000;
+
+    /// <summary>The largest factor a retry's backoff may grow by per attempt.</summary>
+    public const double MaxMultiplier = 1_000;
+
+    public const int MaxConcurrency = 10_000;
+
+    public const int MaxIterations = 1_000_000;
+
+    public const int MaxTokens = 10_000_000;
+
+    /// <summary>Workflows nested inside the top one (a nested workflow step, or a call of a named workflow).</summary>
+    public const int MaxNesting = 100;
+
+    /// <summary>Nesting of objects and arrays in a JSON or YAML document: room for <see cref="MaxNesting"/> workflows in any form.</summary>
+    public const int MaxDocumentDepth = 1_000;
+
+    /// <summary>
+    /// Nesting the runtime writes JSON to (stored definitions, events, outputs, reports): the model and the outputs of nested
+    /// workflows nest deeper than the document they came from, and System.Text.Json's default of 64 failed at 16 nested workflows.
+    /// </summary>
+    public const int MaxWrittenDepth = 2 * MaxDocumentDepth;
+
+    /// <summary>YAML aliases in one document.</summary>
+    public const int MaxYamlAliases = 10_000;
+
+    /// <summary>Values (scalars, mappings, sequences) a YAML document's aliases may copy in all.</summary>
+    public const int MaxYamlAliasValues = 100_000;
+
+    /// <summary>Validation errors shown; the rest are counted ("and N more").</summary>
+    public const int MaxShownErrors = 20;
+}

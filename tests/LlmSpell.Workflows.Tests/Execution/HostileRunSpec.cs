@@ -14,6 +14,7 @@ public sealed class HostileRunSpec : EngineSpec
         var wf = Conditional("router",
             When("billing", new ClassifyCondition { Input = "{{input.message}}" }, Tool("answer")),
             When("technical", new ClassifyCondition { Input = "{{input.message}}" }, Tool("fix")));
+        Tools.Echo("answer").Echo("fix");
 
         var result = await Run(wf);
 
@@ -27,6 +28,7 @@ public sealed class HostileRunSpec : EngineSpec
     [Fact]
     public async Task A_top_level_loop_whose_for_each_source_is_missing_names_the_loop()
     {
+        Tools.Echo("each");
         var result = await Run(Loop("per-item", ForEachAt("input.items"), Tool("each")), JsonNode.Parse("""{"other": 1}"""));
 
         result.Status.Should().Be(RunStatus.Failed);
@@ -36,6 +38,7 @@ public sealed class HostileRunSpec : EngineSpec
     [Fact]
     public async Task A_top_level_loop_over_a_non_array_names_the_loop()
     {
+        Tools.Echo("each");
         var result = await Run(Loop("per-item", ForEachAt("input.items"), Tool("each")), JsonNode.Parse("""{"items": 5}"""));
 
         result.Error.Should().StartWith("loop 'per-item': its for_each source input.items is not an array");

@@ -37,16 +37,16 @@ public sealed class SnapshotSpec : DurableSpec
             WorkflowEngineOptions.Default.WithDurability(durable).WithRunIdGenerator(() => "snap"));
         await engine.StartAsync(loop);
         await hang.Task.WaitAsync(RunLimit);
+        // Snapshots are saved asynchronously, behind the events: wait until the latest one has landed before the stop.
+        var saved = DateTime.UtcNow + RunLimit;
+        while (await LatestSnapshotAsync() < 500 && DateTime.UtcNow < saved) await Task.Delay(20);
         await system.Terminate();
 
         // Recovery must not need the events the snapshot covers: delete them (all but the start) and resume.
-        long snapshotAt;
+        var snapshotAt = await LatestSnapshotAsync();
         await using (var connection = new SqliteConnection(Store.ConnectionString))
         {
             await connection.OpenAsync();
-            await using var read = connection.CreateCommand();
-            read.CommandText = "SELECT max(sequence_number) FROM snapshot WHERE persistence_id = 'run-snap'";
-            snapshotAt = (long)(await read.ExecuteScalarAsync())!;
             await using var delete = connection.CreateCommand();
             delete.CommandText = $"DELETE FROM journal WHERE persistence_id = 'run-snap' AND sequence_number > 1 AND sequence_number <= {snapshotAt}";
             (await delete.ExecuteNonQueryAsync()).Should().BeGreaterThan(400, "the snapshot covers most of the run's events");
@@ -59,5 +59,15 @@ public sealed class SnapshotSpec : DurableSpec
 
         result.Status.Should().Be(RunStatus.Completed, result.Error);
         after.Calls("t").Should().Be(50, "iterations 0–149 completed before the interruption; 150–199 run now");
+    }
+
+    /// <summary>The sequence number the run's latest saved snapshot covers (0 when none is saved yet).</summary>
+    private async Task<long> LatestSnapshotAsync()
+    {
+        await using var connection = new SqliteConnection(Store.ConnectionString);
+        await connection.OpenAsync();
+        await using var read = connection.CreateCommand();
+        read.CommandText = "SELECT coalesce(max(sequence_number), 0) FROM snapshot WHERE persistence_id = 'run-snap'";
+        return (long)(await read.ExecuteScalarAsync())!;
     }
 }

@@ -15,21 +15,20 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     public Task<IReadOnlyList<IWorkflowRun>> Recovery { get; private set; } = Task.FromResult<IReadOnlyList<IWorkflowRun>>([]);
 
     /// <summary>Which runs are live in which process (null unless durable with a live-runs folder).</summary>
-    public LiveRuns? LiveRuns { get; private set; }
+    public LiveRuns? LiveRuns { get; }
 
     /// <summary>Where runs are journaled, for messages (null in memory).</summary>
-    public string? Store { get; private set; }
+    public string? Store { get; }
 
     private RunQueries Queries => _queries?.Value
         ?? throw new InvalidOperationException("This workflow engine is not durable: give WorkflowEngineOptions.Durability (and the actor system a journal, RunStoreOptions) to use run operations.");
 
-    private void StartDurability(DurableRunOptions durable, LiveRuns? live)
+    private void StartDurability(DurableRunOptions durable, string store)
     {
-        Store = RunStoreOptions.Describe(_system.Settings.Config);
-        LiveRuns = live;
+        var live = LiveRuns;
         // Made on first use: a command that only runs workflows never pays for the read side.
         // PublicationOnly: a read side that failed to start (a journal still initializing under load) is tried again next time.
-        _queries = new Lazy<RunQueries>(() => new RunQueries(_system, live, Store), LazyThreadSafetyMode.PublicationOnly);
+        _queries = new Lazy<RunQueries>(() => new RunQueries(_system, live, store), LazyThreadSafetyMode.PublicationOnly);
         // Other processes on the same journal ask for a cancel through the live-runs folder; a run live here takes it.
         _cancelRequests = live?.WatchCancelRequests((runId, reason) =>
         {

@@ -84,10 +84,10 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
         _services = services;
         _options = options ?? WorkflowEngineOptions.Default;
         var durable = _options.Durability;
-        var live = durable?.LiveRunsDirectory is { } folder ? new LiveRuns(folder) : null;
-        _runs = system.ActorOf(RunsActor.Props(new RunsSettings(services, _options.RunIdGenerator, durable, live,
-            durable is null ? "memory" : RunStoreOptions.Describe(system.Settings.Config))), runsActorName);
-        if (durable is not null) StartDurability(durable, live);
+        LiveRuns = durable?.LiveRunsDirectory is { } folder ? new LiveRuns(folder) : null;
+        Store = durable is null ? null : RunStoreOptions.Describe(system.Settings.Config);
+        _runs = system.ActorOf(RunsActor.Props(new RunsSettings(services, _options.RunIdGenerator, durable, LiveRuns, Store ?? "memory")), runsActorName);
+        if (durable is not null) StartDurability(durable, Store!);
     }
 
     /// <summary>The runs actor: send it <see cref="StartRun"/>, <see cref="CancelRun"/>, <see cref="SignalRun"/>, <see cref="GetRunStatus"/>, <see cref="SubscribeToRun"/>.</summary>

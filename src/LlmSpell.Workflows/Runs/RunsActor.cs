@@ -126,17 +126,21 @@ internal sealed class RunsActor : ReceiveActor
     /// <summary>Starts the run's persistent actor, which replies to the requester once the run is recovered and started.</summary>
     private void Launch(string runId, DurableRun.Intent intent, IActorRef? subscriber, DurableRunOptions durable)
     {
-        var run = new RunContext(runId, _settings.Services, Context.System);
-        if (Spawn(runId, DurableRun.Props(run, intent, Sender, subscriber, durable, _settings.Live, _settings.Store)) is { } actor)
-            Track(runId, actor, run);
+        if (SpawnDurable(runId, intent, subscriber, durable) is ({ } actor, var run)) Track(runId, actor, run);
     }
 
     private void Chore(string runId, DurableRun.Intent intent, DurableRunOptions durable)
     {
-        var run = new RunContext(runId, _settings.Services, Context.System);
-        if (Spawn(runId, DurableRun.Props(run, intent, Sender, null, durable, _settings.Live, _settings.Store)) is not { } actor) return;
+        if (SpawnDurable(runId, intent, null, durable).Actor is not { } actor) return;
         Context.Watch(actor);
         _chores[actor] = runId;
+    }
+
+    /// <summary>The run's persistent actor with <paramref name="intent"/>; it answers the current sender.</summary>
+    private (IActorRef? Actor, RunContext Run) SpawnDurable(string runId, DurableRun.Intent intent, IActorRef? subscriber, DurableRunOptions durable)
+    {
+        var run = new RunContext(runId, _settings.Services, Context.System);
+        return (Spawn(runId, DurableRun.Props(run, intent, Sender, subscriber, durable, _settings.Live, _settings.Store)), run);
     }
 
     private IActorRef? Spawn(string runId, Props props)

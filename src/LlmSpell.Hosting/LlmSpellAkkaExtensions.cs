@@ -21,7 +21,11 @@ public static class LlmSpellAkkaExtensions
         var runtime = provider.GetService<LlmSpellRuntime>()
             ?? throw new InvalidOperationException("WithLlmSpell needs LlmSpell's services: call services.AddLlmSpell(b => b.UseAppActorSystem()) too.");
         builder.AddHocon(WorkflowSerializer.Hocon, HoconAddMode.Prepend);
-        if (runtime.Store is { } store) builder.WithSqlPersistence(store.JournalOptions(), store.SnapshotOptions());
+        if (runtime.Store is { } store)
+        {
+            builder.AddHocon(store.Tuning, HoconAddMode.Prepend);
+            builder.WithSqlPersistence(store.JournalOptions(), store.SnapshotOptions());
+        }
         return builder.WithActors(async (system, registry, _) =>
         {
             await runtime.StartAsync(system, CancellationToken.None).ConfigureAwait(false);

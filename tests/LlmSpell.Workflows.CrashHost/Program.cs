@@ -34,8 +34,7 @@ if (args.Length == 6)
 
 var store = RunStoreOptions.Sqlite(Path.Combine(args[0], "llmspell.db"));
 await store.PrepareAsync();
-using var system = ActorSystem.Create("crash-host",
-    ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off").WithFallback(store.ToConfig()));
+using var system = store.CreateSystem("crash-host", ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off"));
 var durable = new DurableRunOptions { LiveRunsDirectory = Path.Combine(args[0], "live"), ResumeOnStart = false };
 
 if (steps == 0)

@@ -96,9 +96,8 @@ public sealed class BenchStore : IAsyncDisposable
     public ActorSystem NewSystem(string? extraHocon = null)
     {
         var config = ConfigurationFactory.ParseString(
-                "akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off\n" + (extraHocon ?? "") + "\n" + (Hocon ?? ""))
-            .WithFallback(Options.ToConfig());
-        var system = ActorSystem.Create($"bench-{++_systemCount}", config);
+            "akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off\n" + (extraHocon ?? "") + "\n" + (Hocon ?? ""));
+        var system = Options.CreateSystem($"bench-{++_systemCount}", config);
         _systems.Add(system);
         return system;
     }

@@ -96,8 +96,8 @@ public static class Kill9Bench
         // Finally, every run must be readable through the engine's own queries.
         var store = RunStoreOptions.Sqlite(db);
         await store.PrepareAsync();
-        using (var system = ActorSystem.Create("kill9-check", Akka.Configuration.ConfigurationFactory
-                   .ParseString("akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off").WithFallback(store.ToConfig())))
+        using (var system = store.CreateSystem("kill9-check", Akka.Configuration.ConfigurationFactory
+                   .ParseString("akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off")))
         {
             var engine = WorkflowShapeBench.DurableEngine(system, new WorkflowShapeBench.NoOpTool());
             foreach (var run in await engine.ListRunsAsync())
@@ -215,8 +215,8 @@ public static class Kill9Bench
         var stepMs = args.Int("step-ms", 5);
         var store = RunStoreOptions.Sqlite(Path.Combine(dir, "llmspell.db"));
         await store.PrepareAsync();
-        using var system = ActorSystem.Create("kill9-host", Akka.Configuration.ConfigurationFactory
-            .ParseString("akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off").WithFallback(store.ToConfig()));
+        using var system = store.CreateSystem("kill9-host", Akka.Configuration.ConfigurationFactory
+            .ParseString("akka.loglevel = WARNING\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off"));
         var tool = new CallTool(Path.Combine(dir, "calls.log"), TimeSpan.FromMilliseconds(stepMs));
         var options = WorkflowEngineOptions.Default
             .WithDurability(new DurableRunOptions { LiveRunsDirectory = Path.Combine(dir, "live"), ResumeOnStart = false })

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using LlmSpell.Workflows.Durability;
 
 namespace LlmSpell.Cli.Runtime;
 
@@ -9,7 +10,7 @@ namespace LlmSpell.Cli.Runtime;
 /// </summary>
 internal static class CliActorSystem
 {
-    public static ActorSystem Create(string name, Serilog.ILogger? serilog, Config journal)
+    public static ActorSystem Create(string name, Serilog.ILogger? serilog, RunStoreOptions store)
     {
         if (serilog is not null) Serilog.Log.Logger = serilog;
         var logging = serilog is null
@@ -28,6 +29,6 @@ internal static class CliActorSystem
             # The CLI decides how a command ends (Ctrl+C is exit 130); the runtime must not terminate on its own.
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             """);
-        return ActorSystem.Create(name, config.WithFallback(journal));
+        return store.CreateSystem(name, config);
     }
 }

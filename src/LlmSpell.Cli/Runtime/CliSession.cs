@@ -181,7 +181,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     {
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
         _ = Loggers; // sets up Serilog when --verbose
-        return _system = CliActorSystem.Create("llmspell", _serilog, Store.ToConfig());
+        return _system = CliActorSystem.Create("llmspell", _serilog, Store);
     }
 
     private WorkflowServices CreateServices(IToolRegistry tools, ToolRoots roots) => new()

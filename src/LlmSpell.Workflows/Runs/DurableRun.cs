@@ -51,7 +51,11 @@ internal sealed class DurableRun : PersistentActor
     private readonly DurableRunOptions _options;
     private readonly LiveRuns? _live;
     private readonly string _store;
-    private readonly Queue<TaskCompletionSource> _pending = new();
+    // Journal writes in flight, oldest first, each with what must wait for it. Akka's DeferAsync would order the rest behind them
+    // through the journal, but a batch of deferred handlers alone reaches Akka.Persistence.Sql as an empty write, which it fails,
+    // and ten such failures open the journal's circuit breaker: every run's writes then fail for 30 s.
+    private readonly Queue<InFlight> _inFlight = new();
+    private InFlight? _newest;
     private IDisposable? _mark;
     private IActorRef? _coordinator;
     private WorkflowStarted? _started;
@@ -91,7 +95,11 @@ internal sealed class DurableRun : PersistentActor
     protected override void PostStop()
     {
         var stopped = _run.JournalFailure ?? new RunJournalException($"Run '{RunId}' stopped before this event was journaled.");
-        while (_pending.TryDequeue(out var written)) written.TrySetException(stopped);
+        while (_inFlight.TryDequeue(out var write))
+        {
+            write.Written.TrySetException(stopped);
+            foreach (var (_, written) in write.After ?? []) written?.TrySetException(stopped);
+        }
         _mark?.Dispose();
         base.PostStop();
     }
@@ -261,7 +269,7 @@ internal sealed class DurableRun : PersistentActor
                 return true;
             case Terminated t when t.ActorRef.Equals(_coordinator):
                 // Stops once every event the run emitted is journaled and published.
-                DeferAsync(t, _ => Context.Stop(Self));
+                AfterWritesInFlight(() => Context.Stop(Self));
                 return true;
             case SaveSnapshotSuccess saved:
                 // One snapshot is enough: the latest.
@@ -291,26 +299,47 @@ internal sealed class DurableRun : PersistentActor
         if (!RunContext.IsJournaled(e) || _run.JournalFailure is not null)
         {
             // Not part of the record: published in order with the journaled events around it.
-            DeferAsync(e, _ =>
+            AfterWritesInFlight(() =>
             {
                 _run.Publish(e);
                 journal.Written.TrySetResult();
-            });
+            }, journal.Written);
             return;
         }
-        _pending.Enqueue(journal.Written);
+        var inFlight = new InFlight(journal.Written);
+        _inFlight.Enqueue(inFlight);
+        _newest = inFlight;
         PersistAsync(Tag(e), _ =>
         {
-            _pending.Dequeue();
+            _inFlight.Dequeue();
             Apply(e);
             _run.Publish(e);
             journal.Written.TrySetResult();
+            inFlight.RunAfter();
             if (_sinceSnapshot >= _options.SnapshotEvery && _started is not null && _terminal is null)
             {
                 _sinceSnapshot = 0;
                 SaveSnapshot(new RunSnapshot(_started, new Dictionary<string, StepResult>(_completed, StringComparer.Ordinal)));
             }
         });
+    }
+
+    /// <summary>Runs <paramref name="action"/> once every write in flight is journaled (now if none is); <paramref name="written"/> fails if the actor stops first.</summary>
+    private void AfterWritesInFlight(Action action, TaskCompletionSource? written = null)
+    {
+        if (_inFlight.Count == 0) action();
+        else (_newest!.After ??= []).Add((action, written));
+    }
+
+    private sealed class InFlight(TaskCompletionSource written)
+    {
+        public TaskCompletionSource Written { get; } = written;
+        public List<(Action Run, TaskCompletionSource? Written)>? After { get; set; }
+
+        public void RunAfter()
+        {
+            foreach (var (run, _) in After ?? []) run();
+        }
     }
 
     /// <summary>The event as journaled: lifecycle events carry <see cref="LifecycleTag"/>.</summary>
@@ -332,7 +361,12 @@ internal sealed class DurableRun : PersistentActor
             $"Run '{RunId}' failed: the journal ({_store}) {what} its event #{sequenceNr} ({(payload as WorkflowEvent)?.Kind ?? payload.GetType().Name}): {cause.Message}. " +
             $"Everything before it is recorded; resume the run with 'llmspell workflow resume {RunId}' once the journal works again.", cause);
         _run.FailJournal(failure);
-        while (_pending.TryDequeue(out var written)) written.TrySetException(failure);
+        // What waited for the failed writes goes on: events outside the record are still published, a stop still happens.
+        while (_inFlight.TryDequeue(out var write))
+        {
+            write.Written.TrySetException(failure);
+            write.RunAfter();
+        }
         // Not started yet (the start, resume or cancel itself failed): the requester hears it.
         if (_coordinator is null) Refuse(RejectionKind.Journal, failure.Message);
     }

@@ -45,8 +45,7 @@ public abstract class DurableSpec : IAsyncLifetime
     /// <summary>A new actor system on the test's journal: a "restart" is a new system and engine after the last one terminated.</summary>
     protected ActorSystem NewSystem()
     {
-        var config = ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off").WithFallback(Store.ToConfig());
-        var system = ActorSystem.Create($"durable-{++_systemCount}", config);
+        var system = Store.CreateSystem($"durable-{++_systemCount}", ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off"));
         _systems.Add(system);
         return system;
     }

@@ -22,8 +22,8 @@ public static class CliApp
             await Console.Error.WriteLineAsync($"Run '{path} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
-        // On SIGTERM/Ctrl+C a command winds down before the process ends: a cluster node hands its runs over
-        // (a few statements), which must not be cut short by System.CommandLine's default 2 s.
+        // On SIGTERM/Ctrl+C a command winds down before the process ends: the run records its cancel and the actor
+        // system stops, which must not be cut short by System.CommandLine's default 2 s.
         return await parse.InvokeAsync(new InvocationConfiguration
         {
             EnableDefaultExceptionHandler = false,

@@ -69,8 +69,16 @@ public sealed class Cli
     }
 
     /// <summary>Starts llmspell and leaves it running: the test reads its stderr lines as they come, and may kill it.</summary>
-    public CliProcess Start(params string[] args) =>
-        new(Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("dotnet did not start"), args);
+    public CliProcess Start(params string[] args)
+    {
+        var start = StartInfo(args);
+        // A test run started from a non-interactive shell's background job ignores SIGINT, and a child inherits that: the
+        // process would never see the Ctrl+C a spec sends it. env (coreutils) restores the default before running dotnet.
+        start.ArgumentList.Insert(0, start.FileName);
+        start.ArgumentList.Insert(0, "--default-signal=INT");
+        start.FileName = "env";
+        return new(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"), args);
+    }
 
     private ProcessStartInfo StartInfo(string[] args)
     {

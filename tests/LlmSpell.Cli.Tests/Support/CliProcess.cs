@@ -79,7 +79,14 @@ public sealed class CliProcess : IAsyncDisposable
 
     public async Task<CliRun> ExitAsync()
     {
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            lock (_gate) throw new TimeoutException($"llmspell {string.Join(' ', _args)} did not exit within 60 s; its stderr so far:\n{_stderr}");
+        }
         await _stderrPump;
         var stdout = await _stdout;
         lock (_gate) return new CliRun(_process.ExitCode, stdout, _stderr.ToString());

@@ -61,8 +61,9 @@ public sealed class CrashSpec(ITestOutputHelper testOutput) : DurableSpec
     [Fact]
     public async Task A_run_killed_with_sigkill_at_random_points_never_reruns_a_journaled_step_and_its_journal_stays_readable()
     {
-        // Enough steps that ten rounds of at most ~1 + 150/40 steps each cannot finish the run.
-        const int steps = 50, delayMs = 40, kills = 10;
+        // Each step takes at least delayMs, so a round (one call seen, then 0-150 ms, plus polling and the kill) runs a handful of
+        // steps however fast the journal is: 200 steps leave ten rounds far from the end (50 did not once writes got faster).
+        const int steps = 200, delayMs = 40, kills = 10;
         var random = new Random(16);
         System.IO.Directory.CreateDirectory(Directory);
         var calls = Path.Combine(Directory, "calls.txt");

@@ -124,12 +124,18 @@ public sealed record RunStoreOptions
         DataOptions = DataOptions(),
     };
 
-    /// <summary>How linq2db connects (connection string and provider as in the configuration; SQLite's calls moved off the caller's thread).</summary>
+    /// <summary>
+    /// How linq2db connects (connection string and provider as in the configuration; SQLite's calls moved off the caller's thread):
+    /// one instance for the journal, its queries and the snapshot store.
+    /// </summary>
     public DataOptions DataOptions()
     {
+        if (_dataOptions is not null) return _dataOptions;
         var options = new DataOptions().UseConnectionString(ProviderName, ConnectionString);
-        return DatabaseFile is null ? options : options.UseInterceptor(SqliteOffCallerThread.Instance);
+        return _dataOptions = DatabaseFile is null ? options : options.UseInterceptor(SqliteOffCallerThread.Instance);
     }
+
+    private DataOptions? _dataOptions;
 
     /// <summary>Settings over Akka.Persistence.Sql's defaults, in HOCON (part of <see cref="ToConfig"/>; a host adds them to its own).</summary>
     public string Tuning => DatabaseFile is null ? QueryTuning : QueryTuning + SqliteWriterTuning;

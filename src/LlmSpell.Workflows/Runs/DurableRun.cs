@@ -54,8 +54,7 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
     // Journal writes in flight, oldest first, each with what must wait for it. Akka's DeferAsync would order the rest behind them
     // through the journal, but a batch of deferred handlers alone reaches Akka.Persistence.Sql as an empty write, which it fails,
     // and ten such failures open the journal's circuit breaker: every run's writes then fail for 30 s.
-    private readonly Queue<InFlight> _inFlight = new();
-    private InFlight? _newest;
+    private readonly LinkedList<InFlight> _inFlight = new();
     // Journaled events nobody waits for (a step's start, a retry, an iteration, a branch chosen) wait up to Linger for the next
     // event that says where the run stands, to share its commit: a quick step costs one commit (and fsync) instead of two.
     private readonly List<Append> _lingering = [];
@@ -108,11 +107,12 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
     protected override void PostStop()
     {
         var stopped = _run.JournalFailure ?? new RunJournalException($"Run '{RunId}' stopped before this event was journaled.");
-        while (_inFlight.TryDequeue(out var write))
+        foreach (var write in _inFlight)
         {
             write.Written.TrySetException(stopped);
             foreach (var (_, written) in write.After ?? []) written?.TrySetException(stopped);
         }
+        _inFlight.Clear();
         foreach (var lingering in _lingering) lingering.Written.TrySetException(stopped);
         _mark?.Dispose();
         base.PostStop();
@@ -348,11 +348,10 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
     {
         var e = journal.Event;
         var inFlight = new InFlight(journal.Written);
-        _inFlight.Enqueue(inFlight);
-        _newest = inFlight;
+        _inFlight.AddLast(inFlight);
         PersistAsync(Tag(e), _ =>
         {
-            _inFlight.Dequeue();
+            _inFlight.RemoveFirst();
             Apply(e);
             _run.Publish(e);
             journal.Written.TrySetResult();
@@ -369,7 +368,7 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
     private void AfterWritesInFlight(Action action, TaskCompletionSource? written = null)
     {
         if (_inFlight.Count == 0) action();
-        else (_newest!.After ??= []).Add((action, written));
+        else (_inFlight.Last!.Value.After ??= []).Add((action, written));
     }
 
     private sealed class InFlight(TaskCompletionSource written)
@@ -403,8 +402,9 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
             $"Everything before it is recorded; resume the run with 'llmspell workflow resume {RunId}' once the journal works again.", cause);
         _run.FailJournal(failure);
         // What waited for the failed writes goes on: events outside the record are still published, a stop still happens.
-        while (_inFlight.TryDequeue(out var write))
+        while (_inFlight.First is { Value: var write })
         {
+            _inFlight.RemoveFirst();
             write.Written.TrySetException(failure);
             write.RunAfter();
         }

@@ -42,6 +42,7 @@ public static class CliApp
         root.Add(ToolCommands.Create(runner));
         root.Add(ModelsCommand.Create(runner));
         root.Add(DoctorCommand.Create(runner));
+        root.Add(NodeCommands.Create(runner));
         return root;
     }
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Cli.Configuration;
 using LlmSpell.Cli.Output;
+using LlmSpell.Cluster;
 using LlmSpell.Llm;
 using LlmSpell.Tools;
 using LlmSpell.Tools.BuiltIn;
@@ -159,6 +160,29 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     /// </summary>
     public async Task<WorkflowEngine> CreateEngineAsync(IToolRegistry tools, ToolRoots roots, CancellationToken cancellationToken = default)
     {
+        await PrepareStoreAsync(cancellationToken).ConfigureAwait(false);
+        var durable = new DurableRunOptions { LiveRunsDirectory = LiveRunsDirectory, ResumeOnStart = false };
+        return new WorkflowEngine(CreateSystem(), CreateServices(tools, roots), WorkflowEngineOptions.Default.WithDurability(durable));
+    }
+
+    /// <summary>
+    /// A cluster node's engine: its actor system joins the cluster of <paramref name="node"/>, and its runs are sharded entities
+    /// (remember-entities on <see cref="Store"/>), so that a run of a lost node continues on a surviving one. No live-run marks:
+    /// sharding keeps one actor per run across the nodes.
+    /// </summary>
+    public async Task<WorkflowEngine> CreateNodeEngineAsync(ClusterNodeOptions node, IToolRegistry tools, ToolRoots roots, CancellationToken cancellationToken = default)
+    {
+        await PrepareStoreAsync(cancellationToken).ConfigureAwait(false);
+        var system = CreateSystem(node.ToHocon());
+        var durable = new DurableRunOptions { ResumeOnStart = false };
+        var engine = new WorkflowEngine(system, CreateServices(tools, roots),
+            WorkflowEngineOptions.Default.WithDurability(durable).WithPlacement(new ShardedRuns()));
+        ClusterNode.Join(system, node);
+        return engine;
+    }
+
+    private async Task PrepareStoreAsync(CancellationToken cancellationToken)
+    {
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
         try
         {
@@ -173,16 +197,18 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
             var hint = Store.DatabaseFile is null ? "check --postgres (or $LLMSPELL_POSTGRES, or the config's postgres)" : "choose another data directory with --data-dir";
             throw new CliException($"cannot open the run journal {JournalDescription}: {ex.Message.TrimEnd('.')}; {hint}", ExitCodes.Failed, ex);
         }
-        var durable = new DurableRunOptions { LiveRunsDirectory = LiveRunsDirectory, ResumeOnStart = false };
-        return new WorkflowEngine(CreateSystem(), CreateServices(tools, roots), WorkflowEngineOptions.Default.WithDurability(durable));
     }
 
-    private ActorSystem CreateSystem()
+    /// <summary>The session's actor system; <paramref name="node"/>: a cluster node's configuration (else local actors only).</summary>
+    private ActorSystem CreateSystem(string? node = null)
     {
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
         _ = Loggers; // sets up Serilog when --verbose
-        return _system = CliActorSystem.Create("llmspell", _serilog, Store);
+        return _system = CliActorSystem.Create(ClusterNodeOptions.SystemName, _serilog, Store, node);
     }
+
+    /// <summary>The session's actor system, once an engine has been created.</summary>
+    public ActorSystem ActorSystem => _system ?? throw new InvalidOperationException("No engine has been created in this session.");
 
     private WorkflowServices CreateServices(IToolRegistry tools, ToolRoots roots) => new()
     {

@@ -10,6 +10,15 @@ public sealed class StandardErrorLogger : MinimalLogger
 {
     protected override void Log(object message)
     {
-        if (message is LogEvent e) Console.Error.WriteLine($"[{e.LogLevel().ToString().ToUpperInvariant()}] {e.LogSource}: {e.Message}");
+        if (message is LogEvent e) Console.Error.WriteLine($"[{Level(e.LogLevel())}] {e.LogSource}: {e.Message}");
     }
+
+    // As the --verbose log lines name levels (Serilog's {Level:u3}).
+    private static string Level(LogLevel level) => level switch
+    {
+        LogLevel.DebugLevel => "DBG",
+        LogLevel.InfoLevel => "INF",
+        LogLevel.WarningLevel => "WRN",
+        _ => "ERR",
+    };
 }

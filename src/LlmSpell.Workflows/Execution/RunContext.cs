@@ -31,6 +31,10 @@ internal sealed class RunContext
 
     private IToolResolver? _toolResolver;
     public ActorSystem System { get; }
+
+    /// <summary>The address of the node the run is on (<c>akka.tcp://llmspell@HOST:PORT</c>); null in an actor system without remoting.</summary>
+    public string? Node => ((ExtendedActorSystem)System).Provider.DefaultAddress is { HasGlobalScope: true } address ? address.ToString() : null;
+
     public RunEventLog Events { get; } = new();
     public Task<WorkflowResult> Completion => _completion.Task;
     public TimeProvider Clock => Services.Clock;
@@ -135,7 +139,7 @@ internal sealed class RunContext
         lock (_gate)
         {
             return new RunStatusReport(RunId, WorkflowName, _running.Order(StringComparer.Ordinal).ToArray(),
-                Waiters.Keys.Order(StringComparer.Ordinal).ToArray(), _stepsCompleted);
+                Waiters.Keys.Order(StringComparer.Ordinal).ToArray(), _stepsCompleted) { Node = Node };
         }
     }
 

@@ -59,7 +59,15 @@ public sealed record WorkflowEngineOptions
     /// <summary>Durable runs (on the actor system's journal; resume on start); null keeps runs in memory only.</summary>
     public DurableRunOptions? Durability { get; init; }
 
+    /// <summary>
+    /// Where runs live: null, children of this engine's runs actor; else where the placement puts them (e.g. a cluster's
+    /// shards, LlmSpell.Cluster), each run an actor of its own reached by id. Placed runs need <see cref="Durability"/>.
+    /// </summary>
+    public IRunPlacement? Placement { get; init; }
+
     public WorkflowEngineOptions WithRunIdGenerator(Func<string> generator) => this with { RunIdGenerator = generator };
+
+    public WorkflowEngineOptions WithPlacement(IRunPlacement? placement) => this with { Placement = placement };
 
     public WorkflowEngineOptions WithDurability(DurableRunOptions? durability) => this with { Durability = durability };
 }
@@ -86,7 +94,15 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
         var durable = _options.Durability;
         LiveRuns = durable?.LiveRunsDirectory is { } folder ? new LiveRuns(folder) : null;
         Store = durable is null ? null : RunStoreOptions.Describe(system.Settings.Config);
-        _runs = system.ActorOf(RunsActor.Props(new RunsSettings(services, _options.RunIdGenerator, durable, LiveRuns, Store ?? "memory")), runsActorName);
+        var settings = new RunsSettings(services, _options.RunIdGenerator, durable, LiveRuns, Store ?? "memory");
+        if (_options.Placement is { } placement)
+        {
+            if (durable is null) throw new ArgumentException("Placed runs need a journal: give WorkflowEngineOptions.Durability too.", nameof(options));
+            // The placement keeps one actor per run: live-run marks of this process would only stop another node resuming a run.
+            if (LiveRuns is not null) throw new ArgumentException("Placed runs have one writer by placement: leave DurableRunOptions.LiveRunsDirectory unset.", nameof(options));
+            _runs = system.ActorOf(RunsFront.Props(placement.Start(system, new RunEntities(settings)), _options.RunIdGenerator), runsActorName);
+        }
+        else _runs = system.ActorOf(RunsActor.Props(settings), runsActorName);
         if (durable is not null) StartDurability(durable, Store!);
     }
 
@@ -115,11 +131,17 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
         {
             reply = await _runs.Ask<IRunMessage>(message(observer), timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (AskTimeoutException ex) when (_options.Durability is not null)
+        catch (Exception ex)
         {
-            throw new RunJournalException($"The run journal ({Store}) did not start the run within {timeout.TotalSeconds:0} s; it may be locked by another process or unreachable. Try again, or check the store.", ex);
+            observer.Unregister();
+            if (ex is AskTimeoutException && _options.Durability is not null)
+                throw new RunJournalException($"The run journal ({Store}) did not start the run within {timeout.TotalSeconds:0} s; it may be locked by another process or unreachable. Try again, or check the store.", ex);
+            throw;
         }
-        return reply is RunAccepted accepted ? new WorkflowRun(this, accepted.RunId, observer) : throw Refusal(reply);
+        if (reply is RunAccepted accepted) return new WorkflowRun(this, accepted.RunId, observer);
+        // No run will report to the observer.
+        observer.Unregister();
+        throw Refusal(reply);
     }
 
     /// <summary>The exception a refused request throws: the refusal's own cause in-process, else one of its kind.</summary>

@@ -90,6 +90,9 @@ public sealed record RunStatusReport(
     IReadOnlyList<string> WaitingFor,
     int StepsCompleted) : IRunMessage
 {
+    /// <summary>The node the run is on, <c>akka.tcp://llmspell@HOST:PORT</c> (a cluster); null in a process without remoting.</summary>
+    public string? Node { get; init; }
+
     /// <summary>True when nothing runs and the run waits for a signal.</summary>
     public bool IsWaiting => RunningSteps.Count == 0 && WaitingFor.Count > 0;
 }

@@ -8,13 +8,19 @@ using LlmSpell.Workflows.Execution;
 namespace LlmSpell.Workflows.Runs;
 
 /// <summary>What the runs actor needs to start runs: their services, ids, and (durable engines) the journal's options.</summary>
-internal sealed record RunsSettings(WorkflowServices Services, Func<string> NewRunId, DurableRunOptions? Durable, LiveRuns? Live, string Store);
+internal sealed record RunsSettings(WorkflowServices Services, Func<string> NewRunId, DurableRunOptions? Durable, LiveRuns? Live, string Store)
+{
+    /// <summary>The one run this actor is the entity of (runs placed by an <see cref="IRunPlacement"/>); null: the node's runs actor.</summary>
+    public RunsActor.EntityOf? Entity { get; init; }
+}
 
 /// <summary>
 /// The runs actor (<c>/user/llmspell-runs</c>): takes the public protocol (<see cref="StartRun"/>, <see cref="CancelRun"/>,
 /// <see cref="SignalRun"/>, <see cref="GetRunStatus"/>, <see cref="SubscribeToRun"/>, <see cref="ResumeRun"/>), starts each
 /// run as its child — the root coordinator in memory, the run's persistent actor (<see cref="DurableRun"/>) in a durable
-/// engine — and routes messages to it by run id.
+/// engine — and routes messages to it by run id. Placed runs (<see cref="IRunPlacement"/>, e.g. a cluster's shards) have one
+/// such actor per run id (<see cref="RunsSettings.Entity"/>), which continues its run at once if the journal holds it
+/// unfinished, and asks to be let go once its run has ended.
 /// </summary>
 internal sealed class RunsActor : ReceiveActor
 {
@@ -37,11 +43,41 @@ internal sealed class RunsActor : ReceiveActor
     /// <summary>A run's actor tells its parent it is stopping without having started (or after) its run.</summary>
     public sealed record Stopping;
 
+    /// <summary>This actor is the entity of run <paramref name="RunId"/>; it tells its parent <paramref name="Passivate"/> when idle.</summary>
+    public sealed record EntityOf(string RunId, object Passivate);
+
+    /// <summary>An entity stops once no run (or chore) is active in it.</summary>
+    public sealed class StopWhenIdle
+    {
+        public static readonly StopWhenIdle Instance = new();
+    }
+
+    /// <summary>An entity stops now; its run stays unfinished in the journal for the next entity to continue.</summary>
+    public sealed class HandOff
+    {
+        public static readonly HandOff Instance = new();
+    }
+
+    private sealed class CheckIdle
+    {
+        public static readonly CheckIdle Instance = new();
+    }
+
+    // An entity's run actor reading the journal when the entity starts: requests wait until it has resumed the run or stopped.
+    private (IActorRef Actor, RunContext Run)? _recovering;
+    private bool _passivating;
+    private bool _stopWhenIdle;
+
     public static Props Props(RunsSettings settings) => ActorProps.Of(() => new RunsActor(settings));
 
     private RunsActor(RunsSettings settings)
     {
         _settings = settings;
+        if (settings.Entity is not null && settings.Durable is null)
+            throw new InvalidOperationException("Placed runs need a journal: give the engine WorkflowEngineOptions.Durability.");
+        Receive<object>(message => Defer(_recovering!.Value.Actor, message),
+            message => _recovering is not null && !Sender.Equals(_recovering.Value.Actor) && message is StartRun or IRunMessage);
+        ReceiveEntityLifecycle();
         Receive<StartRun>(OnStart);
         Receive<ResumeRun>(resume =>
         {
@@ -93,9 +129,66 @@ internal sealed class RunsActor : ReceiveActor
             if (_byActor.Remove(t.ActorRef, out var runId)) _runs.Remove(runId);
             _chores.Remove(t.ActorRef);
             _stopping.Remove(t.ActorRef);
-            if (_deferred.Remove(t.ActorRef, out var waiting))
-                foreach (var (message, sender) in waiting) Self.Tell(message, sender);
+            if (_recovering?.Actor.Equals(t.ActorRef) == true) _recovering = null;
+            Release(t.ActorRef);
+            // After the requests released above: they may start a run.
+            if (_settings.Entity is not null) Self.Tell(CheckIdle.Instance);
         });
+    }
+
+    protected override void PreStart()
+    {
+        if (_settings.Entity is not { } entity) return;
+        // Started for a request, or by a node taking over the run's shard: an unfinished run goes on here either way.
+        var (actor, run) = SpawnDurable(entity.RunId, new DurableRun.Resume(), Self, null, _settings.Durable!);
+        if (actor is null) return;
+        Context.Watch(actor);
+        _recovering = (actor, run);
+    }
+
+    private void ReceiveEntityLifecycle()
+    {
+        // The entity's journal reading resumed its run: requests for it go to the run now.
+        Receive<RunAccepted>(_ =>
+        {
+            var (actor, run) = _recovering!.Value;
+            _recovering = null;
+            Track(run.RunId, actor, run);
+            Release(actor);
+        }, _ => _recovering is not null && Sender.Equals(_recovering.Value.Actor));
+        // Nothing to resume (a new id, or an ended run): the reader stops, and its Terminated releases the requests.
+        Receive<RunRejected>(_ => { }, _ => _recovering is not null && Sender.Equals(_recovering.Value.Actor));
+        Receive<CheckIdle>(_ =>
+        {
+            if (!Idle) return;
+            if (_stopWhenIdle) Context.Stop(Self);
+            else if (!_passivating)
+            {
+                _passivating = true;
+                Context.Parent.Tell(_settings.Entity!.Passivate, Self);
+            }
+        });
+        Receive<StopWhenIdle>(_ =>
+        {
+            if (Idle) Context.Stop(Self);
+            else _stopWhenIdle = true;
+        });
+        Receive<HandOff>(_ => Context.Stop(Self));
+    }
+
+    private bool Idle => _runs.Count == 0 && _chores.Count == 0 && _deferred.Count == 0 && _recovering is null;
+
+    private void Defer(IActorRef until, object message)
+    {
+        if (!_deferred.TryGetValue(until, out var waiting)) _deferred[until] = waiting = [];
+        waiting.Add((message, Sender));
+    }
+
+    /// <summary>Delivers again the requests that waited for <paramref name="actor"/>.</summary>
+    private void Release(IActorRef actor)
+    {
+        if (_deferred.Remove(actor, out var waiting))
+            foreach (var (message, sender) in waiting) Self.Tell(message, sender);
     }
 
     private void OnStart(StartRun start)
@@ -126,21 +219,21 @@ internal sealed class RunsActor : ReceiveActor
     /// <summary>Starts the run's persistent actor, which replies to the requester once the run is recovered and started.</summary>
     private void Launch(string runId, DurableRun.Intent intent, IActorRef? subscriber, DurableRunOptions durable)
     {
-        if (SpawnDurable(runId, intent, subscriber, durable) is ({ } actor, var run)) Track(runId, actor, run);
+        if (SpawnDurable(runId, intent, Sender, subscriber, durable) is ({ } actor, var run)) Track(runId, actor, run);
     }
 
     private void Chore(string runId, DurableRun.Intent intent, DurableRunOptions durable)
     {
-        if (SpawnDurable(runId, intent, null, durable).Actor is not { } actor) return;
+        if (SpawnDurable(runId, intent, Sender, null, durable).Actor is not { } actor) return;
         Context.Watch(actor);
         _chores[actor] = runId;
     }
 
-    /// <summary>The run's persistent actor with <paramref name="intent"/>; it answers the current sender.</summary>
-    private (IActorRef? Actor, RunContext Run) SpawnDurable(string runId, DurableRun.Intent intent, IActorRef? subscriber, DurableRunOptions durable)
+    /// <summary>The run's persistent actor with <paramref name="intent"/>; it answers <paramref name="replyTo"/>.</summary>
+    private (IActorRef? Actor, RunContext Run) SpawnDurable(string runId, DurableRun.Intent intent, IActorRef replyTo, IActorRef? subscriber, DurableRunOptions durable)
     {
         var run = new RunContext(runId, _settings.Services, Context.System);
-        return (Spawn(runId, DurableRun.Props(run, intent, Sender, subscriber, durable, _settings.Live, _settings.Store)), run);
+        return (Spawn(runId, DurableRun.Props(run, intent, replyTo, subscriber, durable, _settings.Live, _settings.Store)), run);
     }
 
     private IActorRef? Spawn(string runId, Props props)
@@ -177,8 +270,7 @@ internal sealed class RunsActor : ReceiveActor
         if (leaving is null && !_runs.ContainsKey(runId)) return false;
         if (leaving is not null)
         {
-            if (!_deferred.TryGetValue(leaving, out var waiting)) _deferred[leaving] = waiting = [];
-            waiting.Add((message, Sender));
+            Defer(leaving, message);
             return true;
         }
         var reason = $"A run with id '{runId}' is already active.";

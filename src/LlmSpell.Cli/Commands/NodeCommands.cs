@@ -1,0 +1,97 @@
+using System.CommandLine;
+using Akka.Actor;
+using LlmSpell.Cli.Output;
+using LlmSpell.Cluster;
+
+namespace LlmSpell.Cli.Commands;
+
+/// <summary>
+/// <c>llmspell node start</c>: this process becomes a node of an llmspell cluster (Akka.Cluster) that runs workflows as sharded
+/// entities until SIGTERM or Ctrl+C, then leaves gracefully, handing its runs to the other nodes.
+/// </summary>
+internal static class NodeCommands
+{
+    /// <summary>Seeds when no --seed is given: comma-separated node addresses.</summary>
+    public const string SeedsVariable = "LLMSPELL_SEEDS";
+
+    public static Command Create(CommandRunner runner)
+    {
+        var node = new Command("node", "Run workflows on a cluster of llmspell nodes (Akka.Cluster; docs/cluster.md)");
+        node.Add(Start(runner));
+        return node;
+    }
+
+    private static Command Start(CommandRunner runner)
+    {
+        var seeds = new Option<string[]>("--seed")
+        {
+            Description = $"A node to join, akka.tcp://{ClusterNodeOptions.SystemName}@HOST:PORT; repeat for several (default: ${SeedsVariable}, comma-separated; none: this node starts a cluster)",
+            HelpName = "ADDR",
+        };
+        var host = new Option<string>("--host")
+        {
+            Description = "The address to listen on (default 127.0.0.1, this machine only: whoever reaches the port can start runs, which call tools; docs/cluster.md)",
+            HelpName = "HOST",
+            DefaultValueFactory = _ => new ClusterNodeOptions().Host,
+        };
+        var port = new Option<int>("--port")
+        {
+            Description = $"The port to listen on (default {ClusterNodeOptions.DefaultPort}; 0: a free one, printed when the node is up)",
+            HelpName = "PORT",
+            DefaultValueFactory = _ => ClusterNodeOptions.DefaultPort,
+        };
+        var workspace = SharedOptions.Workspace();
+        var journal = new JournalCliOptions();
+        var command = new Command("start", "Start a node: join the cluster (or start one) and run workflows until SIGTERM/Ctrl+C, then leave gracefully")
+        {
+            seeds, host, port, workspace, journal.Postgres, journal.Schema,
+        };
+        runner.SetAction(command, async (parse, session, ct) =>
+        {
+            session.UsePostgres(journal.Read(parse, session.Config));
+            var given = parse.GetValue(seeds) is { Length: > 0 } listed ? listed
+                : Environment.GetEnvironmentVariable(SeedsVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+            ClusterNodeOptions options;
+            try
+            {
+                options = new ClusterNodeOptions().WithHost(parse.GetValue(host)!).WithPort(parse.GetValue(port)).WithSeeds(given).Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                var option = ex.ParamName switch { nameof(ClusterNodeOptions.Host) => "--host", nameof(ClusterNodeOptions.Port) => "--port", _ => "--seed" };
+                throw new CliException($"{option}: {ex.Message.Split(" (Parameter", 2)[0]}");
+            }
+            var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
+            await session.CreateNodeEngineAsync(options, session.CreateTools(roots), roots, ct).ConfigureAwait(false);
+            return await RunNodeAsync(session.ActorSystem, options, session.JournalDescription, ct).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>Reports the node up, then waits for SIGTERM/Ctrl+C (a graceful leave) or for the cluster to remove it.</summary>
+    private static async Task<int> RunNodeAsync(ActorSystem system, ClusterNodeOptions options, string journal, CancellationToken ct)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var address = cluster.SelfAddress;
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        var joining = options.Seeds.Count == 0 ? "starting a new cluster" : $"joining {string.Join(", ", options.Seeds)}";
+        await Console.Out.WriteLineAsync($"node {address} {joining}; journal: {journal}").ConfigureAwait(false);
+        var stopped = Task.Delay(Timeout.Infinite, ct);
+        if (await Task.WhenAny(up.Task, stopped, system.WhenTerminated).ConfigureAwait(false) == up.Task)
+        {
+            await Console.Out.WriteLineAsync($"node {address} is up (roles: {string.Join(", ", options.Roles)}); Ctrl+C leaves the cluster").ConfigureAwait(false);
+            await Task.WhenAny(stopped, system.WhenTerminated).ConfigureAwait(false);
+        }
+        if (!ct.IsCancellationRequested)
+        {
+            // The actor system ended without being asked: the cluster downed this node (e.g. it was unreachable too long).
+            await Console.Error.WriteLineAsync($"node {address} was removed from the cluster; its runs continue on the other nodes. Start it again to rejoin.").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+        // A graceful leave: the node's shards (and their unfinished runs) move to the other nodes before it stops.
+        await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
+        await Console.Out.WriteLineAsync($"node {address} left the cluster").ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+}

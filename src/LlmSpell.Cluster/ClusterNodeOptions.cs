@@ -1,0 +1,105 @@
+using System.Globalization;
+using Akka.Actor;
+
+namespace LlmSpell.Cluster;
+
+/// <summary>
+/// Where a node listens and whom it joins. Remoting binds 127.0.0.1 unless told otherwise: an open remoting port lets anyone
+/// who reaches it start runs, and runs call tools (docs/cluster.md).
+/// </summary>
+public sealed record ClusterNodeOptions
+{
+    /// <summary>Every node's actor system name: seed addresses are <c>akka.tcp://llmspell@HOST:PORT</c>.</summary>
+    public const string SystemName = "llmspell";
+
+    /// <summary>The role of nodes that run workflows (hold the shards of runs).</summary>
+    public const string RunsRole = "llmspell";
+
+    /// <summary>The port a node listens on unless given one.</summary>
+    public const int DefaultPort = 4053;
+
+    /// <summary>The address remoting binds; 127.0.0.1 keeps the node to this machine.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The port remoting binds; 0: a free one.</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>The host name other nodes reach this one by, when it is not <see cref="Host"/> (e.g. binding 0.0.0.0 in a container).</summary>
+    public string? PublicHost { get; init; }
+
+    /// <summary>The nodes to join (<c>akka.tcp://llmspell@HOST:PORT</c>); none: this node starts a cluster of its own.</summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+
+    /// <summary>This node's roles; nodes of <see cref="RunsRole"/> run workflows.</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [RunsRole];
+
+    public ClusterNodeOptions WithHost(string host) => this with { Host = host };
+    public ClusterNodeOptions WithPort(int port) => this with { Port = port };
+    public ClusterNodeOptions WithSeeds(IReadOnlyList<string> seeds) => this with { Seeds = seeds };
+    public ClusterNodeOptions WithRoles(IReadOnlyList<string> roles) => this with { Roles = roles };
+
+    /// <summary>Checks the options; throws <see cref="ArgumentException"/> saying which one is wrong and how.</summary>
+    public ClusterNodeOptions Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Host)) throw new ArgumentException("the host to bind must not be empty (e.g. 127.0.0.1)", nameof(Host));
+        if (Port is < 0 or > 65535) throw new ArgumentException($"the port must be 0–65535, not {Port}", nameof(Port));
+        foreach (var seed in Seeds) SeedAddress(seed);
+        return this;
+    }
+
+    /// <summary>A seed as an Akka address; throws <see cref="ArgumentException"/> naming the seed and the expected form.</summary>
+    public static Address SeedAddress(string seed)
+    {
+        Address address;
+        try
+        {
+            address = Address.Parse(seed);
+        }
+        catch (Exception ex) when (ex is UriFormatException or ArgumentException or FormatException)
+        {
+            throw new ArgumentException($"seed '{seed}' is not a node address; write it as akka.tcp://{SystemName}@HOST:PORT", nameof(Seeds), ex);
+        }
+        if (address.System != SystemName || address.Host is null || address.Port is null)
+            throw new ArgumentException($"seed '{seed}' is not a node address; write it as akka.tcp://{SystemName}@HOST:PORT", nameof(Seeds));
+        return address;
+    }
+
+    /// <summary>
+    /// The node's Akka configuration: cluster provider, remoting, the split-brain resolver (keep-majority) and failure detection
+    /// tuned so that a lost node's runs continue elsewhere within about 10 s (Akka's defaults take about 15 s).
+    /// </summary>
+    public string ToHocon()
+    {
+        static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+        var roles = string.Join(", ", Roles.Select(Quote));
+        var publicHost = PublicHost is null ? "" : $"public-hostname = {Quote(PublicHost)}";
+        return $$"""
+            akka.actor.provider = cluster
+            akka.remote.dot-netty.tcp {
+              hostname = {{Quote(Host)}}
+              port = {{Port.ToString(CultureInfo.InvariantCulture)}}
+              {{publicHost}}
+            }
+            akka.cluster {
+              roles = [{{roles}}]
+              # Keep-majority: the side with more nodes goes on, the other downs itself (run 3+ nodes, or use a lease).
+              downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+              split-brain-resolver {
+                active-strategy = keep-majority
+                stable-after = 2s
+              }
+              failure-detector {
+                heartbeat-interval = 500ms
+                acceptable-heartbeat-pause = 2s
+              }
+              sharding {
+                # Unfinished runs restart on a surviving node: the entities to restart are kept in the journal.
+                remember-entities = on
+                remember-entities-store = eventsourced
+                # The first message to a new run must not wait for the region's registration (2 s by default).
+                retry-interval = 200ms
+              }
+            }
+            """;
+    }
+}

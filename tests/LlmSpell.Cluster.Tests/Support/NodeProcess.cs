@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+
+namespace LlmSpell.Cluster.Tests.Support;
+
+/// <summary>
+/// A real <c>llmspell node start</c> process on a free loopback port, isolated from the machine (its own data directory, no
+/// config, Ollama where the test says). Its output lines can be awaited; it can be killed like a crash or stopped by SIGTERM.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private static readonly string Dll = typeof(NodeProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "LlmSpellCliDll").Value!;
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Lock _gate = new();
+    private readonly List<(Func<string, bool> When, TaskCompletionSource<string> Seen)> _waiters = [];
+
+    private NodeProcess(Process process)
+    {
+        _process = process;
+        _process.StandardInput.Close();
+        _ = PumpAsync(_process.StandardOutput);
+        _ = PumpAsync(_process.StandardError);
+    }
+
+    /// <summary>Starts a node on <paramref name="dataDirectory"/>'s journal, joining <paramref name="seed"/> (none: a new cluster).</summary>
+    public static NodeProcess Start(string dataDirectory, Uri ollama, string? seed = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDirectory,
+        };
+        foreach (var arg in new[] { Dll, "node", "start", "--port", "0" }) start.ArgumentList.Add(arg);
+        if (seed is not null)
+        {
+            start.ArgumentList.Add("--seed");
+            start.ArgumentList.Add(seed);
+        }
+        start.Environment["LLMSPELL_DATA_DIR"] = dataDirectory;
+        start.Environment["OLLAMA_HOST"] = ollama.ToString();
+        start.Environment.Remove("LLMSPELL_CONFIG");
+        start.Environment.Remove("LLMSPELL_POSTGRES");
+        start.Environment.Remove("LLMSPELL_SEEDS");
+        return new NodeProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
+    }
+
+    /// <summary>The node's address once it is up (<c>akka.tcp://llmspell@127.0.0.1:PORT</c>).</summary>
+    public async Task<string> UpAsync(TimeSpan within)
+    {
+        var line = await LineAsync(l => l.Contains(" is up ", StringComparison.Ordinal)).WaitAsync(within);
+        return Address = line.Split(' ')[1];
+    }
+
+    public string? Address { get; private set; }
+
+    public int Pid => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_gate) return _output.ToString();
+        }
+    }
+
+    public Task<string> LineAsync(Func<string, bool> when)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            var already = _output.ToString().Split('\n').FirstOrDefault(when);
+            if (already is not null) return Task.FromResult(already);
+            _waiters.Add((when, seen));
+        }
+        return seen.Task;
+    }
+
+    /// <summary>SIGKILL: the node dies mid-work, as in a crash.</summary>
+    public void Kill() => _process.Kill();
+
+    /// <summary>SIGTERM, then the exit code once the node has left the cluster.</summary>
+    public async Task<int> StopAsync(TimeSpan within)
+    {
+        Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        await _process.WaitForExitAsync().WaitAsync(within);
+        return _process.ExitCode;
+    }
+
+    private async Task PumpAsync(StreamReader reader)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lock (_gate)
+            {
+                _output.Append(line).Append('\n');
+                for (var i = _waiters.Count - 1; i >= 0; i--)
+                {
+                    if (!_waiters[i].When(line)) continue;
+                    _waiters[i].Seen.TrySetResult(line);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

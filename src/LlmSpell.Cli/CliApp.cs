@@ -24,10 +24,12 @@ public static class CliApp
         }
         // On SIGTERM/Ctrl+C a command winds down before the process ends: the run records its cancel and the actor
         // system stops, which must not be cut short by System.CommandLine's default 2 s.
+        // A node leaving the cluster first lets its runs finish the steps they are running (ClusterNodeOptions.HandOffLimit).
+        var node = parse.CommandResult.Command.Parents.OfType<Command>().Any(c => c.Name == "node");
         return await parse.InvokeAsync(new InvocationConfiguration
         {
             EnableDefaultExceptionHandler = false,
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
+            ProcessTerminationTimeout = node ? Cluster.ClusterNodeOptions.HandOffLimit + TimeSpan.FromSeconds(15) : TimeSpan.FromSeconds(10),
         }).ConfigureAwait(false);
     }
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.Client;
 
 namespace LlmSpell.Cluster;
 
@@ -12,4 +13,7 @@ public static class ClusterNode
         var seeds = options.Seeds.Count == 0 ? [cluster.SelfAddress] : options.Seeds.Select(ClusterNodeOptions.SeedAddress).ToList();
         cluster.JoinSeedNodes(seeds);
     }
+
+    /// <summary>Lets console clients (<see cref="ClusterClientRuns"/>) reach <paramref name="runs"/>, the node's runs actor, through its receptionist.</summary>
+    public static void ServeClients(ActorSystem system, IActorRef runs) => ClusterClientReceptionist.Get(system).RegisterService(runs);
 }

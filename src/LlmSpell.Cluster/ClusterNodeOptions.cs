@@ -33,6 +33,12 @@ public sealed record ClusterNodeOptions
     /// <summary>This node's roles; nodes of <see cref="RunsRole"/> run workflows.</summary>
     public IReadOnlyList<string> Roles { get; init; } = [RunsRole];
 
+    /// <summary>
+    /// How long a leaving node waits for its runs' running steps to end before it stops them (they then run again on the next
+    /// node). Keep it under the process manager's grace period (Kubernetes: 30 s by default).
+    /// </summary>
+    public static readonly TimeSpan HandOffLimit = TimeSpan.FromSeconds(25);
+
     public ClusterNodeOptions WithHost(string host) => this with { Host = host };
     public ClusterNodeOptions WithPort(int port) => this with { Port = port };
     public ClusterNodeOptions WithSeeds(IReadOnlyList<string> seeds) => this with { Seeds = seeds };
@@ -47,7 +53,7 @@ public sealed record ClusterNodeOptions
         return this;
     }
 
-    /// <summary>A seed as an Akka address; throws <see cref="ArgumentException"/> naming the seed and the expected form.</summary>
+    /// <summary>A node's address (a seed, a contact); throws <see cref="ArgumentException"/> naming it and the expected form.</summary>
     public static Address SeedAddress(string seed)
     {
         Address address;
@@ -57,10 +63,10 @@ public sealed record ClusterNodeOptions
         }
         catch (Exception ex) when (ex is UriFormatException or ArgumentException or FormatException)
         {
-            throw new ArgumentException($"seed '{seed}' is not a node address; write it as akka.tcp://{SystemName}@HOST:PORT", nameof(Seeds), ex);
+            throw new ArgumentException($"'{seed}' is not a node address; write it as akka.tcp://{SystemName}@HOST:PORT", nameof(Seeds), ex);
         }
         if (address.System != SystemName || address.Host is null || address.Port is null)
-            throw new ArgumentException($"seed '{seed}' is not a node address; write it as akka.tcp://{SystemName}@HOST:PORT", nameof(Seeds));
+            throw new ArgumentException($"'{seed}' is not a node address; write it as akka.tcp://{SystemName}@HOST:PORT", nameof(Seeds));
         return address;
     }
 
@@ -100,6 +106,9 @@ public sealed record ClusterNodeOptions
                 retry-interval = 200ms
               }
             }
+            # A node that leaves lets its runs finish the steps they are running before they move (up to this long).
+            akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = {{(int)HandOffLimit.TotalSeconds}}s
+            akka.cluster.sharding.hand-off-timeout = {{(int)HandOffLimit.TotalSeconds}}s
             """;
     }
 }

@@ -16,6 +16,7 @@ public sealed class ShardedRuns : IRunPlacement
 
     public IActorRef Start(ActorSystem system, RunEntities entities)
     {
+        if (!entities.IsDurable) throw new ArgumentException("Sharded runs move between nodes through their journal: give the engine WorkflowEngineOptions.Durability.", nameof(entities));
         // The extension first: it adds sharding's default configuration, which the settings read.
         var sharding = ClusterSharding.Get(system);
         var settings = ClusterShardingSettings.Create(system)

@@ -73,6 +73,9 @@ internal static class NodeCommands
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
         var address = cluster.SelfAddress;
+        var lines = system.ActorOf(NodeRunLines.Props, "llmspell-run-lines");
+        system.EventStream.Subscribe(lines, typeof(Workflows.Events.WorkflowEvent));
+        system.EventStream.Subscribe(lines, typeof(Workflows.Runs.RunHandingOver));
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         var joining = options.Seeds.Count == 0 ? "starting a new cluster" : $"joining {string.Join(", ", options.Seeds)}";

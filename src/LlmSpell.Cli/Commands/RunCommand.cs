@@ -2,6 +2,7 @@ using System.CommandLine;
 using LlmSpell.Cli.Input;
 using LlmSpell.Cli.Output;
 using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Execution;
 
 namespace LlmSpell.Cli.Commands;
 
@@ -33,17 +34,23 @@ internal static class RunCommand
         var maxMemory = new Option<int?>("--max-memory-mb") { Description = "Lua scripts: the memory limit in MB (default 256; 0: no limit)", HelpName = "MB" };
         var outputDir = new Option<string?>("--output-dir") { Description = "Lua scripts: where Template.execute writes the templates' artifacts", HelpName = "DIR" };
         var journal = new JournalCliOptions();
+        var cluster = new ClusterCliOption();
         var command = new Command("run", "Run a workflow definition file or a Lua script")
         {
             file, input, output, workspace, args, maxInstructions, maxMemory, outputDir,
         };
         journal.AddTo(command);
+        command.Add(cluster.Cluster);
         runner.SetAction(command, async (parse, session, ct) =>
         {
             var path = parse.GetValue(file)!;
+            var contacts = cluster.Read(parse);
+            if (contacts is not null && parse.GetValue(journal.Postgres) is not null)
+                throw new CliException("--cluster runs the workflow on the cluster's nodes, which journal it in their own store: leave out --postgres");
             session.UsePostgres(journal.Read(parse, session.Config));
             if (Path.GetExtension(path).Equals(".lua", StringComparison.OrdinalIgnoreCase))
             {
+                if (contacts is not null) throw new CliException("--cluster runs workflow definitions (.json, .yaml); a Lua script runs in this process: leave out --cluster");
                 if (parse.GetValue(input) is not null) throw new CliException("--input is for workflow definitions; give a Lua script its values with --arg NAME=VALUE (ARGS.NAME)");
                 return await LuaScriptRun.RunAsync(session, new LuaScriptRequest(path, parse.GetValue(args) ?? [], parse.GetValue(output),
                     parse.GetValue(workspace), parse.GetValue(maxInstructions), parse.GetValue(maxMemory), parse.GetValue(outputDir)), ct).ConfigureAwait(false);
@@ -54,8 +61,18 @@ internal static class RunCommand
             var format = parse.GetValue(output);
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Path.GetDirectoryName(Path.GetFullPath(path))!);
             var tools = session.CreateTools(roots);
-            var engine = await session.CreateEngineAsync(tools, roots, ct).ConfigureAwait(false);
-            var run = await engine.StartAsync(definition, runInput, ct).ConfigureAwait(false);
+            var engine = contacts is null
+                ? await session.CreateEngineAsync(tools, roots, ct).ConfigureAwait(false)
+                : session.CreateClientEngine(contacts, tools, roots);
+            IWorkflowRun run;
+            try
+            {
+                run = await engine.StartAsync(definition, runInput, ct).ConfigureAwait(false);
+            }
+            catch (Akka.Actor.AskTimeoutException ex) when (contacts is not null)
+            {
+                throw ClusterCliOption.Unreachable(contacts, ex);
+            }
             return await RunReporter.FollowAsync(engine, run, definition, new RunReportOptions
             {
                 Format = format,

@@ -177,8 +177,23 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
         var durable = new DurableRunOptions { ResumeOnStart = false };
         var engine = new WorkflowEngine(system, CreateServices(tools, roots),
             WorkflowEngineOptions.Default.WithDurability(durable).WithPlacement(new ShardedRuns()));
+        ClusterNode.ServeClients(system, engine.Runs);
         ClusterNode.Join(system, node);
         return engine;
+    }
+
+    /// <summary>
+    /// An engine whose runs run on the cluster of the nodes at <paramref name="contacts"/> (ClusterClient): this process validates and
+    /// follows them; the node that holds a run calls its agents and tools, in its own workspace.
+    /// </summary>
+    public WorkflowEngine CreateClientEngine(IReadOnlyList<string> contacts, IToolRegistry tools, ToolRoots roots)
+    {
+        if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
+        _ = Loggers; // sets up Serilog when --verbose
+        _system = CliActorSystem.CreateClient(_serilog);
+        // A cluster with a live node answers a start in milliseconds: five seconds of silence means none is there.
+        var options = WorkflowEngineOptions.Default.WithPlacement(new ClusterClientRuns(contacts)) with { ControlTimeout = TimeSpan.FromSeconds(5) };
+        return new WorkflowEngine(_system, CreateServices(tools, roots), options);
     }
 
     private async Task PrepareStoreAsync(CancellationToken cancellationToken)

@@ -101,6 +101,41 @@ internal sealed class RunContext
         System.EventStream.Publish(@event);
     }
 
+    // Steps of a durable run with an agent or tool attempt started and not yet ended (as its persistent actor has received the
+    // end): a run handed to another node stops once none is.
+    private readonly HashSet<string> _working = new(StringComparer.Ordinal);
+    private volatile bool _draining;
+
+    /// <summary>The run is being handed to another node: no attempt starts here any more (the next node starts it).</summary>
+    public bool Draining => _draining;
+
+    /// <summary>Starts no more attempts; the run stops here once <see cref="IsWorking"/> is false, and goes on elsewhere.</summary>
+    public void Drain() => _draining = true;
+
+    /// <summary>A coordinator starts an agent or tool attempt of step <paramref name="key"/> (tracked in durable runs only).</summary>
+    public void WorkStarted(string key)
+    {
+        if (Persister is null) return;
+        lock (_working) _working.Add(key);
+    }
+
+    /// <summary>The run's persistent actor received <paramref name="event"/>: a step's completion, failure or retry ends its attempt.</summary>
+    public void WorkEnded(WorkflowEvent @event)
+    {
+        var key = @event switch { StepCompleted e => e.Key, StepFailed e => e.Key, StepRetrying e => e.Key, _ => null };
+        if (key is null) return;
+        lock (_working) _working.Remove(key);
+    }
+
+    /// <summary>Whether an agent or tool attempt is running.</summary>
+    public bool IsWorking
+    {
+        get
+        {
+            lock (_working) return _working.Count > 0;
+        }
+    }
+
     /// <summary>No more journaling: the engine stops with the run unfinished, which must stay resumable.</summary>
     public void Close() => _closed = true;
 
@@ -140,6 +175,16 @@ internal sealed class RunContext
         {
             return new RunStatusReport(RunId, WorkflowName, _running.Order(StringComparer.Ordinal).ToArray(),
                 Waiters.Keys.Order(StringComparer.Ordinal).ToArray(), _stepsCompleted) { Node = Node };
+        }
+    }
+
+    /// <summary>The run was handed to another node: its subscribers hear <see cref="RunMoved"/> (not a result) and are dropped here.</summary>
+    public void Moved()
+    {
+        lock (_gate)
+        {
+            foreach (var subscriber in _subscribers) subscriber.Tell(new RunMoved(RunId), ActorRefs.NoSender);
+            _subscribers.Clear();
         }
     }
 

@@ -120,7 +120,8 @@ internal sealed partial class WorkflowCoordinator
 
     private void StartAttempt(StepRun run)
     {
-        if (_finished) return;
+        // A run handed to another node starts nothing more here: the next node starts this attempt.
+        if (_finished || _run.Draining) return;
         // Resumed run: a step that completed before is never run again; its recorded result stands in.
         // A nested workflow runs again instead, so that its own steps' outputs reach this scope (they are all recorded).
         if (run.Attempts == 0 && run.Step.Kind != StepKind.Workflow && _run.Recorded.TryGetValue(run.Key, out var recorded))
@@ -134,6 +135,7 @@ internal sealed partial class WorkflowCoordinator
         _attempts[id] = attempt;
         var step = run.Step;
         Emit(Stamp(new StepStarted(step.Name, run.Key, run.Attempts)));
+        if (step.Kind is StepKind.Agent or StepKind.Tool) _run.WorkStarted(run.Key);
         try
         {
             switch (step.Kind)

@@ -210,7 +210,9 @@ internal sealed partial class WorkflowCoordinator : UntypedActor, IWithTimers
         CancelActiveAttempts(drain: false);
         // Stopped while waiting for cancelled children: report what is known.
         Report(stopSelf: false);
-        if (_spec.IsRoot && !_finished)
+        // Handed to another node, it has not ended: its subscribers follow it there.
+        if (_spec.IsRoot && !_finished && _run.Draining) _run.Moved();
+        else if (_spec.IsRoot && !_finished)
             Complete(RunStatus.Cancelled, null, _run.Persister is null
                 ? "the workflow engine stopped before the run finished"
                 : "the workflow engine stopped before the run finished; the run is unfinished in the journal and can be resumed");

@@ -61,7 +61,8 @@ public sealed record WorkflowEngineOptions
 
     /// <summary>
     /// Where runs live: null, children of this engine's runs actor; else where the placement puts them (e.g. a cluster's
-    /// shards, LlmSpell.Cluster), each run an actor of its own reached by id. Placed runs need <see cref="Durability"/>.
+    /// shards, or a cluster reached from outside: LlmSpell.Cluster), each run an actor of its own reached by id. Runs placed
+    /// here (sharded) need <see cref="Durability"/>; a run that moves to another node is followed there by its handle.
     /// </summary>
     public IRunPlacement? Placement { get; init; }
 
@@ -97,7 +98,6 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
         var settings = new RunsSettings(services, _options.RunIdGenerator, durable, LiveRuns, Store ?? "memory");
         if (_options.Placement is { } placement)
         {
-            if (durable is null) throw new ArgumentException("Placed runs need a journal: give WorkflowEngineOptions.Durability too.", nameof(options));
             // The placement keeps one actor per run: live-run marks of this process would only stop another node resuming a run.
             if (LiveRuns is not null) throw new ArgumentException("Placed runs have one writer by placement: leave DurableRunOptions.LiveRunsDirectory unset.", nameof(options));
             _runs = system.ActorOf(RunsFront.Props(placement.Start(system, new RunEntities(settings)), _options.RunIdGenerator), runsActorName);
@@ -138,7 +138,12 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
                 throw new RunJournalException($"The run journal ({Store}) did not start the run within {timeout.TotalSeconds:0} s; it may be locked by another process or unreachable. Try again, or check the store.", ex);
             throw;
         }
-        if (reply is RunAccepted accepted) return new WorkflowRun(this, accepted.RunId, observer);
+        if (reply is RunAccepted accepted)
+        {
+            // A placed run may move to another node (its node leaves or is lost): the observer follows it.
+            if (_options.Placement is not null) observer.Follow(accepted.RunId, accepted.Node, _runs, _options.ControlTimeout);
+            return new WorkflowRun(this, accepted.RunId, observer);
+        }
         // No run will report to the observer.
         observer.Unregister();
         throw Refusal(reply);

@@ -38,6 +38,15 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
     /// <summary>Delete a run that ended at or before <paramref name="EndedBy"/>; replies <see cref="Purged"/>.</summary>
     public sealed record Purge(DateTimeOffset EndedBy) : Intent;
 
+    /// <summary>
+    /// Hands the run to another node (its node leaves the cluster): no attempt starts here any more; once the attempts running have
+    /// ended and every event is journaled, the actor stops with the run unfinished, and the next node continues it.
+    /// </summary>
+    public sealed class Drain
+    {
+        public static readonly Drain Instance = new();
+    }
+
     /// <summary>The run's events and snapshots are deleted.</summary>
     public sealed record Purged(string RunId) : IRunMessage;
 
@@ -64,6 +73,7 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
     private Dictionary<string, StepResult> _completed = new(StringComparer.Ordinal);
     private WorkflowEvent? _terminal;
     private int _sinceSnapshot;
+    private bool _drained;
 
     /// <summary>How long a journaled event nobody waits for may wait to share a commit; it is published after it, like every journaled event.</summary>
     internal static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(5);
@@ -193,6 +203,8 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
                 Persist(Tag(resumed), _ =>
                 {
                     Apply(resumed);
+                    // For the node's own log of the runs it holds (its subscribers see the run start again).
+                    Context.System.EventStream.Publish(resumed);
                     _run.Recorded = new Dictionary<string, StepResult>(_completed, StringComparer.Ordinal);
                     Launch(definition, _started!.Input);
                 });
@@ -251,7 +263,7 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
         var spec = new CoordinatorSpec(_run, definition, RunScope.Empty with { Input = input?.DeepClone() }, "", definition.Workflows, IsRoot: true);
         _coordinator = Context.ActorOf(WorkflowCoordinator.Props(spec), "root");
         Context.Watch(_coordinator);
-        _replyTo.Tell(new RunAccepted(RunId), Self);
+        _replyTo.Tell(new RunAccepted(RunId) { Node = _run.Node }, Self);
         Stash.UnstashAll();
     }
 
@@ -279,6 +291,11 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
                 return true;
             case WriteLingeringNow:
                 WriteLingering();
+                return true;
+            case Drain:
+                _run.Drain();
+                Context.System.EventStream.Publish(new RunHandingOver(RunId, _run.Status().RunningSteps));
+                StopIfDrained();
                 return true;
             case WorkflowCoordinator.Cancel cancel:
                 if (_coordinator is null) Stash.Stash();
@@ -312,6 +329,23 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
     }
 
     private void OnJournal(Append journal)
+    {
+        // An attempt has ended once its end has reached this actor (a coordinator emits it before this actor receives it).
+        _run.WorkEnded(journal.Event);
+        WriteOrPublish(journal);
+        if (_run.Draining) StopIfDrained();
+    }
+
+    /// <summary>A draining run stops once no attempt runs, after its last events are journaled.</summary>
+    private void StopIfDrained()
+    {
+        if (_drained || _run.IsWorking) return;
+        _drained = true;
+        WriteLingering();
+        AfterWritesInFlight(() => Context.Stop(Self));
+    }
+
+    private void WriteOrPublish(Append journal)
     {
         var e = journal.Event;
         if (!RunContext.IsJournaled(e) || _run.JournalFailure is not null)

@@ -13,6 +13,9 @@ public sealed class RunEntities
 
     internal RunEntities(RunsSettings settings) => _settings = settings;
 
+    /// <summary>Whether the engine journals its runs: a run's entity needs that to move between nodes.</summary>
+    public bool IsDurable => _settings.Durable is not null;
+
     /// <summary>
     /// The actor of run <paramref name="runId"/>. It tells its parent <paramref name="passivate"/> once its run has ended and
     /// nothing is pending; the parent then sends it <see cref="StopWhenIdle"/> (a sharded entity: <c>Passivate(StopWhenIdle)</c>).
@@ -24,8 +27,9 @@ public sealed class RunEntities
     public static object StopWhenIdle => RunsActor.StopWhenIdle.Instance;
 
     /// <summary>
-    /// Stops a run's actor now (its node hands its shard to another, or leaves): a run going on stays unfinished in the journal,
-    /// and its next actor continues it; only the step in flight may run again.
+    /// Stops a run's actor when its node hands its shard to another (or leaves): the attempts running end and are journaled, nothing
+    /// more starts, and the run stays unfinished in the journal for its next actor to continue — no step runs twice, unless it
+    /// outlasts the hand-off's time limit.
     /// </summary>
     public static object HandOff => RunsActor.HandOff.Instance;
 }

@@ -38,7 +38,11 @@ public sealed record ResumeRun(string RunId) : IRunMessage
 }
 
 /// <summary>The run started (or resumed) under <paramref name="RunId"/>.</summary>
-public sealed record RunAccepted(string RunId) : IRunMessage;
+public sealed record RunAccepted(string RunId) : IRunMessage
+{
+    /// <summary>The node the run is on, <c>akka.tcp://llmspell@HOST:PORT</c> (a cluster); null in a process without remoting.</summary>
+    public string? Node { get; init; }
+}
 
 /// <summary>Why a start, resume, cancel, signal or status request was refused.</summary>
 public enum RejectionKind
@@ -102,6 +106,18 @@ public sealed record SubscribeToRun(string RunId, IActorRef Subscriber) : IRunMe
 
 /// <summary>The subscription is in place (to the requester); the subscriber has been sent the events so far.</summary>
 public sealed record SubscribedToRun(string RunId) : IRunMessage;
+
+/// <summary>
+/// To subscribers: the run stopped on its node and goes on on another (its node left the cluster). Subscribe again
+/// (<see cref="SubscribeToRun"/>, through the shard region or the runs actor) to follow it there.
+/// </summary>
+public sealed record RunMoved(string RunId) : IRunMessage;
+
+/// <summary>
+/// On the actor system's event stream: the run's node leaves, so the run starts nothing more here and moves to another node once
+/// its running attempts have ended (in <paramref name="RunningSteps"/>).
+/// </summary>
+public sealed record RunHandingOver(string RunId, IReadOnlyList<string> RunningSteps) : IRunMessage;
 
 /// <summary>The last message a subscriber gets: the run's result.</summary>
 public sealed record RunFinished(WorkflowResult Result) : IRunMessage

@@ -22,7 +22,7 @@ internal sealed record RunsSettings(WorkflowServices Services, Func<string> NewR
 /// such actor per run id (<see cref="RunsSettings.Entity"/>), which continues its run at once if the journal holds it
 /// unfinished, and asks to be let go once its run has ended.
 /// </summary>
-internal sealed class RunsActor : ReceiveActor
+internal sealed class RunsActor : ReceiveActor, IWithTimers
 {
     /// <summary>Records a cancel of an interrupted durable run (not active here). Replies <see cref="RunCancelling"/> or <see cref="RunRejected"/>.</summary>
     public sealed record CancelInterrupted(string RunId, string Reason) : IRunMessage;
@@ -52,7 +52,8 @@ internal sealed class RunsActor : ReceiveActor
         public static readonly StopWhenIdle Instance = new();
     }
 
-    /// <summary>An entity stops now; its run stays unfinished in the journal for the next entity to continue.</summary>
+    /// <summary>An entity stops once its run has handed over: attempts running end here, nothing more starts, and the run stays
+    /// unfinished in the journal for the next entity to continue.</summary>
     public sealed class HandOff
     {
         public static readonly HandOff Instance = new();
@@ -62,6 +63,19 @@ internal sealed class RunsActor : ReceiveActor
     {
         public static readonly CheckIdle Instance = new();
     }
+
+    private sealed class ForgetEnded
+    {
+        public static readonly ForgetEnded Instance = new();
+    }
+
+    /// <summary>How long an entity keeps its ended run for subscribers that follow it from a node it left (then it passivates).</summary>
+    internal static readonly TimeSpan EndedRunLinger = TimeSpan.FromSeconds(30);
+
+    // An entity's run that has ended, kept a while for late subscribers (RunObserver following a run that moved).
+    private RunContext? _ended;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     // An entity's run actor reading the journal when the entity starts: requests wait until it has resumed the run or stopped.
     private (IActorRef Actor, RunContext Run)? _recovering;
@@ -118,15 +132,30 @@ internal sealed class RunsActor : ReceiveActor
             Sender.Tell(new RunRejected(signal.RunId, RejectionKind.NotApplicable, reason) { Cause = new InvalidOperationException(reason) }, Self);
         }));
         Receive<GetRunStatus>(status => WithRun(status.RunId, run => Sender.Tell(run.Run.Status(), Self)));
-        Receive<SubscribeToRun>(subscribe => WithRun(subscribe.RunId, run =>
+        Receive<SubscribeToRun>(subscribe =>
         {
-            run.Run.Subscribe(subscribe.Subscriber);
-            Sender.Tell(new SubscribedToRun(subscribe.RunId), Self);
-        }));
+            // An entity's run that ended a moment ago: a subscriber that followed it from another node still gets its result.
+            if (!_runs.ContainsKey(subscribe.RunId) && _ended?.RunId == subscribe.RunId)
+            {
+                _ended.Subscribe(subscribe.Subscriber);
+                Sender.Tell(new SubscribedToRun(subscribe.RunId), Self);
+                return;
+            }
+            WithRun(subscribe.RunId, run =>
+            {
+                run.Run.Subscribe(subscribe.Subscriber);
+                Sender.Tell(new SubscribedToRun(subscribe.RunId), Self);
+            });
+        });
         Receive<Stopping>(_ => _stopping.Add(Sender));
         Receive<Terminated>(t =>
         {
-            if (_byActor.Remove(t.ActorRef, out var runId)) _runs.Remove(runId);
+            if (_byActor.Remove(t.ActorRef, out var runId) && _runs.Remove(runId, out var ended)
+                && _settings.Entity is not null && ended.Run.Completion.IsCompleted)
+            {
+                _ended = ended.Run;
+                Timers.StartSingleTimer(nameof(ForgetEnded), ForgetEnded.Instance, EndedRunLinger);
+            }
             _chores.Remove(t.ActorRef);
             _stopping.Remove(t.ActorRef);
             if (_recovering?.Actor.Equals(t.ActorRef) == true) _recovering = null;
@@ -173,10 +202,23 @@ internal sealed class RunsActor : ReceiveActor
             if (Idle) Context.Stop(Self);
             else _stopWhenIdle = true;
         });
-        Receive<HandOff>(_ => Context.Stop(Self));
+        // Its node leaves: the run finishes the attempts it is running (journaled), starts nothing more, and stops unfinished.
+        Receive<ForgetEnded>(_ =>
+        {
+            _ended = null;
+            Self.Tell(CheckIdle.Instance);
+        });
+        Receive<HandOff>(_ =>
+        {
+            _stopWhenIdle = true;
+            _ended = null;
+            foreach (var (actor, _) in _runs.Values) actor.Tell(DurableRun.Drain.Instance);
+            _recovering?.Actor.Tell(DurableRun.Drain.Instance);
+            Self.Tell(CheckIdle.Instance);
+        });
     }
 
-    private bool Idle => _runs.Count == 0 && _chores.Count == 0 && _deferred.Count == 0 && _recovering is null;
+    private bool Idle => _runs.Count == 0 && _chores.Count == 0 && _deferred.Count == 0 && _recovering is null && _ended is null;
 
     private void Defer(IActorRef until, object message)
     {

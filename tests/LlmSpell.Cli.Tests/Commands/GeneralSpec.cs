@@ -37,7 +37,7 @@ public sealed class GeneralSpec(OllamaFixture ollama) : CliSpec(ollama)
         var number = await Cli.RunAsync("run", "x.lua", "--max-instructions", "many");
         var bare = await Cli.RunAsync("template");
 
-        command.Stderr.Should().Be("error: unknown command 'tempalte' for 'llmspell'; did you mean 'template'? Commands: template, run, workflow, tool, models, doctor\n"
+        command.Stderr.Should().Be("error: unknown command 'tempalte' for 'llmspell'; did you mean 'template'? Commands: template, run, workflow, tool, models, doctor, node\n"
             + "Run 'llmspell --help' for usage.\n");
         subcommand.Stderr.Should().StartWith("error: unknown command 'lst' for 'llmspell template'; did you mean 'list'?");
         option.Stderr.Should().Be("error: unknown option '--parm' for 'llmspell template exec'; did you mean '--param'?\nRun 'llmspell template exec --help' for usage.\n");

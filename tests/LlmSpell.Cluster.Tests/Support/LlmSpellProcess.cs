@@ -5,29 +5,35 @@ using System.Text;
 namespace LlmSpell.Cluster.Tests.Support;
 
 /// <summary>
-/// A real <c>llmspell node start</c> process on a free loopback port, isolated from the machine (its own data directory, no
-/// config, Ollama where the test says). Its output lines can be awaited; it can be killed like a crash or stopped by SIGTERM.
+/// A real llmspell process — a node (<c>node start</c> on a free loopback port) or a client command — isolated from the machine
+/// (its own data directory, no config, Ollama where the test says). Its output lines can be awaited; it can be killed like a
+/// crash or stopped by SIGTERM.
 /// </summary>
-public sealed class NodeProcess : IAsyncDisposable
+public sealed class LlmSpellProcess : IAsyncDisposable
 {
-    private static readonly string Dll = typeof(NodeProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+    private static readonly string Dll = typeof(LlmSpellProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "LlmSpellCliDll").Value!;
 
     private readonly Process _process;
+    private readonly Task[] _pumps;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _stdout = new();
     private readonly Lock _gate = new();
     private readonly List<(Func<string, bool> When, TaskCompletionSource<string> Seen)> _waiters = [];
 
-    private NodeProcess(Process process)
+    private LlmSpellProcess(Process process)
     {
         _process = process;
         _process.StandardInput.Close();
-        _ = PumpAsync(_process.StandardOutput);
-        _ = PumpAsync(_process.StandardError);
+        _pumps = [PumpAsync(_process.StandardOutput, _stdout), PumpAsync(_process.StandardError, null)];
     }
 
     /// <summary>Starts a node on <paramref name="dataDirectory"/>'s journal, joining <paramref name="seed"/> (none: a new cluster).</summary>
-    public static NodeProcess Start(string dataDirectory, Uri ollama, string? seed = null)
+    public static LlmSpellProcess Node(string dataDirectory, Uri ollama, string? seed = null) =>
+        Start(dataDirectory, ollama, seed is null ? ["node", "start", "--port", "0"] : ["node", "start", "--port", "0", "--seed", seed]);
+
+    /// <summary>Starts <c>llmspell ARGS</c>.</summary>
+    public static LlmSpellProcess Start(string dataDirectory, Uri ollama, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -37,18 +43,15 @@ public sealed class NodeProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataDirectory,
         };
-        foreach (var arg in new[] { Dll, "node", "start", "--port", "0" }) start.ArgumentList.Add(arg);
-        if (seed is not null)
-        {
-            start.ArgumentList.Add("--seed");
-            start.ArgumentList.Add(seed);
-        }
+        start.ArgumentList.Add(Dll);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["LLMSPELL_DATA_DIR"] = dataDirectory;
         start.Environment["OLLAMA_HOST"] = ollama.ToString();
         start.Environment.Remove("LLMSPELL_CONFIG");
         start.Environment.Remove("LLMSPELL_POSTGRES");
         start.Environment.Remove("LLMSPELL_SEEDS");
-        return new NodeProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
+        start.Environment.Remove("LLMSPELL_PROGRESS");
+        return new LlmSpellProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
     }
 
     /// <summary>The node's address once it is up (<c>akka.tcp://llmspell@127.0.0.1:PORT</c>).</summary>
@@ -62,6 +65,16 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>Standard output alone (e.g. the JSON of --output json).</summary>
+    public string Stdout
+    {
+        get
+        {
+            lock (_gate) return _stdout.ToString();
+        }
+    }
+
+    /// <summary>Standard output and error, line by line as they came.</summary>
     public string Output
     {
         get
@@ -85,21 +98,37 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>SIGKILL: the node dies mid-work, as in a crash.</summary>
     public void Kill() => _process.Kill();
 
-    /// <summary>SIGTERM, then the exit code once the node has left the cluster.</summary>
+    /// <summary>SIGTERM, then the exit code once the process has ended (a node: once it has left the cluster).</summary>
     public async Task<int> StopAsync(TimeSpan within)
     {
         Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-        await _process.WaitForExitAsync().WaitAsync(within);
+        return await ExitAsync(within);
+    }
+
+    /// <summary>The exit code once the process has ended by itself.</summary>
+    public async Task<int> ExitAsync(TimeSpan within)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(within);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"llmspell did not end within {within.TotalSeconds:0} s; its output so far:\n{Output}");
+        }
+        // The pumps read to the end of both streams.
+        await Task.WhenAll(_pumps);
         return _process.ExitCode;
     }
 
-    private async Task PumpAsync(StreamReader reader)
+    private async Task PumpAsync(StreamReader reader, StringBuilder? stream)
     {
         while (await reader.ReadLineAsync() is { } line)
         {
             lock (_gate)
             {
                 _output.Append(line).Append('\n');
+                stream?.Append(line).Append('\n');
                 for (var i = _waiters.Count - 1; i >= 0; i--)
                 {
                     if (!_waiters[i].When(line)) continue;

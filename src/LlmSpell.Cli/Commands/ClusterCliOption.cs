@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Akka.Actor;
+using LlmSpell.Cli.Output;
+using LlmSpell.Cluster;
+
+namespace LlmSpell.Cli.Commands;
+
+/// <summary>
+/// <c>--cluster ADDR</c>: the command works on the runs of an llmspell cluster (a node's address, as <c>llmspell node start</c>
+/// prints it) instead of this machine's journal; this process joins no cluster (ClusterClient).
+/// </summary>
+internal sealed class ClusterCliOption
+{
+    public Option<string?> Cluster { get; } = new("--cluster")
+    {
+        Description = $"Work on the runs of an llmspell cluster through one of its nodes, akka.tcp://{ClusterNodeOptions.SystemName}@HOST:PORT (see 'llmspell node start')",
+        HelpName = "ADDR",
+    };
+
+    /// <summary>The node to contact, or null; a malformed address is a usage error naming the expected form.</summary>
+    public IReadOnlyList<string>? Read(ParseResult parse)
+    {
+        if (parse.GetValue(Cluster) is not { } address) return null;
+        try
+        {
+            ClusterNodeOptions.SeedAddress(address);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException($"--cluster: {ex.Message.Split(" (Parameter", 2)[0]}");
+        }
+        return [address];
+    }
+
+    /// <summary>What a command says when no node answered at <paramref name="contacts"/>.</summary>
+    public static CliException Unreachable(IReadOnlyList<string> contacts, AskTimeoutException ex) => new(
+        $"no llmspell node answered at {string.Join(", ", contacts)}; start one there with 'llmspell node start', or give the address of a running node with --cluster",
+        ExitCodes.Usage, ex);
+}

@@ -1,0 +1,49 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+using Akka.Configuration;
+using LlmSpell.Workflows.Durability;
+using LlmSpell.Workflows.Execution;
+using LlmSpell.Workflows.Runs;
+
+namespace LlmSpell.Cluster;
+
+/// <summary>
+/// The runs of a cluster, reached from a process that is no node of it (the console client): Akka's ClusterClient sends every run
+/// message to a node's runs actor (<c>/user/llmspell-runs</c>, registered with the node's receptionist), which passes it to the
+/// run's shard. The client joins no cluster, so a short-lived command does not disturb the nodes' membership or downing. The
+/// nodes tell a run's subscriber its events directly: they must reach the client's remoting address (127.0.0.1 by default).
+/// </summary>
+public sealed class ClusterClientRuns(IReadOnlyList<string> contacts) : IRunPlacement
+{
+    /// <summary>Where a node's runs actor is, as registered with its receptionist.</summary>
+    public static readonly string RunsPath = "/user/" + WorkflowEngine.DefaultRunsActorName;
+
+    /// <summary>
+    /// The client's actor system configuration: remoting on <paramref name="host"/> (a free port), no cluster, ClusterClient's
+    /// settings, our serializer.
+    /// </summary>
+    public static Config ClientConfig(string host = "127.0.0.1") => ConfigurationFactory.ParseString($$"""
+            akka.actor.provider = remote
+            akka.remote.dot-netty.tcp { hostname = "{{host}}", port = 0 }
+            # A node that does not answer is reported at once rather than after ClusterClient's default minute of retries.
+            akka.cluster.client.reconnect-timeout = off
+            {{WorkflowSerializer.Hocon}}
+            """)
+            .WithFallback(ClusterClientReceptionist.DefaultConfig())
+            // ClusterClient's Send travels as DistributedPubSub's: without its serializer binding it would go through Newtonsoft.
+            .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig());
+
+    public IActorRef Start(ActorSystem system, RunEntities entities)
+    {
+        var receptionists = contacts.Select(c => ActorPath.Parse(ClusterNodeOptions.SeedAddress(c) + "/system/receptionist")).ToImmutableHashSet();
+        var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(receptionists)), "llmspell-cluster-client");
+        return system.ActorOf(Props.Create(() => new Forwarder(client)), "llmspell-cluster-runs");
+    }
+
+    /// <summary>Hands every message to the ClusterClient, addressed to a node's runs actor; replies come back to the sender.</summary>
+    private sealed class Forwarder : ReceiveActor
+    {
+        public Forwarder(IActorRef client) => ReceiveAny(message => client.Forward(new ClusterClient.Send(RunsPath, message, localAffinity: false)));
+    }
+}

@@ -1,0 +1,131 @@
+using Akka.Actor;
+using LlmSpell.Workflows.Definitions;
+using LlmSpell.Workflows.Durability;
+using LlmSpell.Workflows.Events;
+using LlmSpell.Workflows.Execution;
+using LlmSpell.Workflows.Results;
+using LlmSpell.Workflows.Runs;
+using LlmSpell.Workflows.Tests.Durability;
+using LlmSpell.Workflows.Tests.Execution;
+
+namespace LlmSpell.Workflows.Tests.Runs;
+
+/// <summary>
+/// A run's entity (placed runs, <see cref="RunEntities"/>) under a stand-in for a shard region: one entity per run id, passivation
+/// on request, and a hand-off that stops the entities and starts them again, as remember-entities does on the next node.
+/// </summary>
+public sealed class RunEntitySpec : DurableSpec
+{
+    private sealed record Passivate(string RunId);
+
+    private sealed record HandOffAll;
+
+    /// <summary>The shard region's part: routes by run id, passivates on request, restarts handed-off entities.</summary>
+    private sealed class Shard : ReceiveActor
+    {
+        private readonly Dictionary<string, IActorRef> _entities = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _handedOff = new(StringComparer.Ordinal);
+
+        public Shard(RunEntities entities, IActorRef events)
+        {
+            IActorRef Entity(string id)
+            {
+                if (_entities.TryGetValue(id, out var entity)) return entity;
+                entity = Context.Watch(Context.ActorOf(entities.Props(id, new Passivate(id))));
+                events.Tell($"started {id}");
+                return _entities[id] = entity;
+            }
+
+            Receive<StartRun>(start => Entity(start.RunId!).Forward(start));
+            Receive<IRunMessage>(message => Entity(message.RunId).Forward(message));
+            Receive<Passivate>(p =>
+            {
+                events.Tell($"passivating {p.RunId}");
+                Sender.Tell(RunEntities.StopWhenIdle);
+            });
+            Receive<HandOffAll>(_ =>
+            {
+                foreach (var (id, entity) in _entities)
+                {
+                    _handedOff.Add(id);
+                    entity.Tell(RunEntities.HandOff);
+                }
+            });
+            Receive<Terminated>(t =>
+            {
+                var id = _entities.Single(e => e.Value.Equals(t.ActorRef)).Key;
+                _entities.Remove(id);
+                events.Tell($"stopped {id}");
+                // Remembered: its next node starts it again at once.
+                if (_handedOff.Remove(id)) Entity(id);
+            });
+        }
+    }
+
+    private sealed class Placement(IActorRef events) : IRunPlacement
+    {
+        public IActorRef? Shard { get; private set; }
+
+        public IActorRef Start(ActorSystem system, RunEntities entities) =>
+            Shard = system.ActorOf(Props.Create(() => new Shard(entities, events)), "shard");
+    }
+
+    private static WorkflowDefinition ThreeSteps => Sequential("three", Tool("fetch"), Tool("work"), Tool("report"));
+
+    private (WorkflowEngine Engine, Placement Placement, Akka.TestKit.TestProbe Events) PlacedEngine(ScriptedTools tools, string runId)
+    {
+        var system = NewSystem();
+        var events = new Akka.TestKit.Xunit2.TestKit(system).CreateTestProbe();
+        var placement = new Placement(events.Ref);
+        var options = WorkflowEngineOptions.Default
+            .WithDurability(new DurableRunOptions { ResumeOnStart = false })
+            .WithPlacement(placement)
+            .WithRunIdGenerator(() => runId);
+        return (new WorkflowEngine(system, new WorkflowServices { Tools = tools, Agents = new ScriptedAgents() }, options), placement, events);
+    }
+
+    [Fact]
+    public async Task A_run_handed_over_finishes_its_running_step_starts_nothing_more_and_goes_on_in_its_next_entity()
+    {
+        var gate = new TaskCompletionSource();
+        var tools = new ScriptedTools().Counts("fetch").WaitsFor("work", gate.Task).Echo("report");
+        var (engine, placement, events) = PlacedEngine(tools, "moving");
+        var run = await engine.StartAsync(ThreeSteps);
+        await tools.WhenCalled("work").WaitAsync(RunLimit);
+
+        placement.Shard!.Tell(new HandOffAll());
+        gate.SetResult();
+
+        events.FishForMessage(m => m is "stopped moving", RunLimit);
+        events.FishForMessage(m => m is "started moving", RunLimit);
+        var result = await Finished(run);
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        tools.Calls("fetch").Should().Be(1);
+        tools.Calls("work").Should().Be(1, "the running step finished before the run moved, and was journaled");
+        tools.Calls("report").Should().Be(1);
+        var history = (await engine.GetHistoryAsync("moving")).Select(h => h.Event).ToList();
+        history.Select(e => e switch { StepCompleted c => c.Key, RunResumed => "resumed", _ => null }).OfType<string>()
+            .Should().Equal("fetch", "work", "resumed", "report");
+        // The run ended: its entity asks to be let go, and goes.
+        events.FishForMessage(m => m is "passivating moving", RunLimit);
+        events.FishForMessage(m => m is "stopped moving", RunLimit);
+    }
+
+    [Fact]
+    public async Task An_entity_for_a_new_id_waits_for_its_start_and_one_for_an_ended_run_refuses_and_passivates()
+    {
+        var tools = new ScriptedTools().Counts("fetch").Echo("work").Echo("report");
+        var (engine, _, events) = PlacedEngine(tools, "fresh");
+
+        var result = await Finished(await engine.StartAsync(ThreeSteps));
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        events.FishForMessage(m => m is "passivating fresh", RunLimit);
+        events.FishForMessage(m => m is "stopped fresh", RunLimit);
+        // A request for the ended run starts its entity again, which finds it ended in the journal, refuses, and goes.
+        var cancel = () => engine.CancelAsync("fresh");
+        (await cancel.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("Run 'fresh' has already finished (completed)");
+        events.FishForMessage(m => m is "passivating fresh", RunLimit);
+        tools.Calls("fetch").Should().Be(1);
+    }
+}

@@ -28,27 +28,29 @@ internal sealed partial class DefinitionReader
 
     private static readonly string[] AllStepKeys = CommonStepKeys.Concat(KindKeys.Values.SelectMany(k => k)).Distinct().ToArray();
 
-    private List<StepDefinition> ReadSteps(JsonArray array, string path, string defaultNamePrefix)
+    private List<StepDefinition> ReadSteps(JsonArray array, JsonPath path, string defaultNamePrefix)
     {
-        var steps = new List<StepDefinition>();
+        var steps = new List<StepDefinition>(array.Count);
         for (var i = 0; i < array.Count; i++)
-            steps.Add(ReadStep(array[i], JsonPaths.Index(path, i), defaultNamePrefix + (i + 1)));
+            steps.Add(ReadStep(array[i], path.Index(i), defaultNamePrefix, i + 1));
         return steps;
     }
 
-    private StepDefinition ReadStep(JsonNode? node, string path, string defaultName)
+    /// <summary>A step; one without a name is named <paramref name="defaultNamePrefix"/> and its <paramref name="number"/>.</summary>
+    private StepDefinition ReadStep(JsonNode? node, JsonPath path, string defaultNamePrefix, int number)
     {
         if (node is not JsonObject obj)
         {
+            var defaultName = defaultNamePrefix + number;
             context.Error(path, $"a step must be an object like {{\"name\": \"...\", \"step_type\": \"agent\"}}, got {JsonPaths.KindOf(node)}");
             // A stand-in keeps later steps' defaults (step-N) and paths right; its errors are already reported.
             return Register(new StepDefinition { Name = defaultName, Description = defaultName, Kind = StepKind.Agent, Agent = new() }, path);
         }
         var r = new JsonObjectReader(obj, path, context);
-        var name = r.String("name") ?? defaultName;
+        var name = r.String("name") ?? defaultNamePrefix + number;
         var description = r.String("description") ?? name;
         var (kind, details) = ReadStepKind(r);
-        var fields = new List<(object Owner, string Field, string Path)>();
+        var fields = new List<(object Owner, string Field, JsonPath Path)>();
 
         // In the object form ({"Agent": {...}}) the kind's fields sit inside; they may also sit on the step.
         var sources = new Dictionary<string, JsonObjectReader>(StringComparer.Ordinal);
@@ -62,7 +64,7 @@ internal sealed partial class DefinitionReader
                 if (r.Has(key))
                 {
                     r.Node(key);
-                    context.Error(r.PathOf(key), $"{key} is set both here and in {details.Path[(path.Length + 1)..]}; keep one");
+                    context.Error(r.PathOf(key), $"{key} is set both here and in {details.Path.ToString()[(path.ToString().Length + 1)..]}; keep one");
                 }
             }
             return sources[key] = source;
@@ -146,12 +148,16 @@ internal sealed partial class DefinitionReader
             Timeout = timeout,
             ErrorStrategy = errorStrategy,
         };
-        foreach (var (owner, field, fieldPath) in fields) context.Paths.Field(owner, field, fieldPath);
-        if (timeoutKey is not null) context.Paths.Field(step, "timeout_s", r.PathOf(timeoutKey));
+        // The validator finds a field written on the step under its own name by itself; only others need their place kept.
+        foreach (var (owner, field, fieldPath) in fields)
+        {
+            if (!fieldPath.IsProperty(path, field)) context.Paths.Field(owner, field, fieldPath);
+        }
+        if (timeoutKey is not null and not "timeout_s") context.Paths.Field(step, "timeout_s", r.PathOf(timeoutKey));
         return Register(step, path);
     }
 
-    private StepDefinition Register(StepDefinition step, string path)
+    private StepDefinition Register(StepDefinition step, JsonPath path)
     {
         context.Paths.Node(step, path);
         return step;
@@ -205,7 +211,7 @@ internal sealed partial class DefinitionReader
                     context.Error(r.PathOf(key), $"invalid step_type: '{name}'. {InvalidStepTypeSuffix}");
                     return (null, null);
                 }
-                var innerPath = JsonPaths.Property(r.PathOf(key), name);
+                var innerPath = r.PathOf(key).Property(name);
                 if (inner is null) return (objectKind, null);
                 if (inner is not JsonObject innerObject)
                 {
@@ -220,7 +226,7 @@ internal sealed partial class DefinitionReader
     }
 
     private WorkflowStepSpec ReadWorkflowStep(JsonObjectReader source, JsonObjectReader inputSource, string stepName,
-        List<(object, string, string)> fields)
+        List<(object, string, JsonPath)> fields)
     {
         var node = source.Node("workflow");
         WorkflowDefinition? inline = null;

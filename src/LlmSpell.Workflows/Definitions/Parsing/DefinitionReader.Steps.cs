@@ -26,6 +26,10 @@ internal sealed partial class DefinitionReader
         ("wait", StepKind.Wait),
     ];
 
+    // One per kind, made once rather than a closure per step.
+    private static readonly Dictionary<StepKind, Func<string, string?>> MisplacedIn =
+        StepKinds.ToDictionary(k => k.Value, k => (Func<string, string?>)(key => Misplaced(key, k.Value)));
+
     private static readonly string[] AllStepKeys = CommonStepKeys.Concat(KindKeys.Values.SelectMany(k => k)).Distinct().ToArray();
 
     private List<StepDefinition> ReadSteps(JsonArray array, JsonPath path, string defaultNamePrefix)
@@ -50,15 +54,16 @@ internal sealed partial class DefinitionReader
         var name = r.String("name") ?? defaultNamePrefix + number;
         var description = r.String("description") ?? name;
         var (kind, details) = ReadStepKind(r);
-        var fields = new List<(object Owner, string Field, JsonPath Path)>();
 
         // In the object form ({"Agent": {...}}) the kind's fields sit inside; they may also sit on the step.
-        var sources = new Dictionary<string, JsonObjectReader>(StringComparer.Ordinal);
+        Dictionary<string, JsonObjectReader>? sources = null;
         JsonObjectReader From(string key)
         {
+            if (details is null) return r;
+            sources ??= new(StringComparer.Ordinal);
             if (sources.TryGetValue(key, out var known)) return known;
             var source = r;
-            if (details is not null && details.Has(key))
+            if (details.Has(key))
             {
                 source = details;
                 if (r.Has(key))
@@ -92,9 +97,9 @@ internal sealed partial class DefinitionReader
                     MaxTokens = From("max_tokens").Int("max_tokens"),
                     IncludeStepOutputs = From("include_step_outputs").Bool("include_step_outputs") ?? false,
                 };
-                fields.Add((agent, "input", input.PathOf("input")));
-                fields.Add((agent, "temperature", From("temperature").PathOf("temperature")));
-                fields.Add((agent, "max_tokens", From("max_tokens").PathOf("max_tokens")));
+                Place(agent, "input", input, "input", r);
+                Place(agent, "temperature", From("temperature"), "temperature", r);
+                Place(agent, "max_tokens", From("max_tokens"), "max_tokens", r);
                 break;
             case StepKind.Tool:
                 var toolKey = From("tool_name").Has("tool_name") ? "tool_name" : "tool";
@@ -109,10 +114,12 @@ internal sealed partial class DefinitionReader
                     ToolName = From(toolKey).String(toolKey),
                     Parameters = (JsonObject?)parameters.ObjectValue("parameters")?.DeepClone() ?? new JsonObject(),
                 };
-                fields.Add((tool, "parameters", parameters.PathOf("parameters")));
+                Place(tool, "parameters", parameters, "parameters", r);
                 break;
             case StepKind.Workflow:
-                workflow = ReadWorkflowStep(From("workflow"), From("input"), name, fields);
+                workflow = ReadWorkflowStep(From("workflow"), From("input"), name);
+                Place(workflow, "workflow", From("workflow"), "workflow", r);
+                Place(workflow, "input", From("input"), "input", r);
                 break;
             case StepKind.Wait:
                 var signalSource = From("signal");
@@ -126,14 +133,14 @@ internal sealed partial class DefinitionReader
                     Timeout = waitTimeout,
                     Default = From("default").Node("default")?.DeepClone(),
                 };
-                fields.Add((wait, "signal", signalSource.PathOf("signal")));
-                if (waitTimeoutKey is not null) fields.Add((wait, "timeout_s", r.PathOf(waitTimeoutKey)));
+                Place(wait, "signal", signalSource, "signal", r);
+                if (waitTimeoutKey is not null) Place(wait, "timeout_s", r, waitTimeoutKey, r);
                 break;
         }
 
-        r.ReportUnknownKeys(AllStepKeys, key => kind is { } k ? Misplaced(key, k) : null);
+        r.ReportUnknownKeys(AllStepKeys, kind is { } k ? MisplacedIn[k] : null);
         if (details is not null && kind is { } detailsKind)
-            details.ReportUnknownKeys(KindKeys[detailsKind], key => Misplaced(key, detailsKind));
+            details.ReportUnknownKeys(KindKeys[detailsKind], MisplacedIn[detailsKind]);
 
         var step = new StepDefinition
         {
@@ -148,13 +155,17 @@ internal sealed partial class DefinitionReader
             Timeout = timeout,
             ErrorStrategy = errorStrategy,
         };
-        // The validator finds a field written on the step under its own name by itself; only others need their place kept.
-        foreach (var (owner, field, fieldPath) in fields)
-        {
-            if (!fieldPath.IsProperty(path, field)) context.Paths.Field(owner, field, fieldPath);
-        }
-        if (timeoutKey is not null and not "timeout_s") context.Paths.Field(step, "timeout_s", r.PathOf(timeoutKey));
+        if (timeoutKey is not null) Place(step, "timeout_s", r, timeoutKey, r);
         return Register(step, path);
+    }
+
+    /// <summary>
+    /// Keeps where a field of a step's model was written when the validator would not find it by itself: inside the object
+    /// form of step_type, or under another key (<c>timeout_ms</c>). Every step has fields; few are written elsewhere.
+    /// </summary>
+    private void Place(object owner, string field, JsonObjectReader source, string key, JsonObjectReader step)
+    {
+        if (!ReferenceEquals(source, step) || key != field) context.Paths.Field(owner, field, source.PathOf(key));
     }
 
     private StepDefinition Register(StepDefinition step, JsonPath path)
@@ -225,8 +236,7 @@ internal sealed partial class DefinitionReader
         }
     }
 
-    private WorkflowStepSpec ReadWorkflowStep(JsonObjectReader source, JsonObjectReader inputSource, string stepName,
-        List<(object, string, JsonPath)> fields)
+    private WorkflowStepSpec ReadWorkflowStep(JsonObjectReader source, JsonObjectReader inputSource, string stepName)
     {
         var node = source.Node("workflow");
         WorkflowDefinition? inline = null;
@@ -254,8 +264,6 @@ internal sealed partial class DefinitionReader
             Name = name,
             Input = inputSource.Node("input")?.DeepClone(),
         };
-        fields.Add((spec, "workflow", source.PathOf("workflow")));
-        fields.Add((spec, "input", inputSource.PathOf("input")));
         return spec;
     }
 

@@ -11,7 +11,8 @@ namespace LlmSpell.Workflows.Definitions.Parsing;
 /// </summary>
 internal sealed class JsonObjectReader(JsonObject obj, JsonPath path, ParseContext context)
 {
-    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+    // The few keys a reader asks for, searched in order: a hash set per object cost more than the searches.
+    private readonly List<string> _read = new(16);
 
     public JsonObject Object => obj;
     public JsonPath Path => path;

@@ -26,9 +26,6 @@ internal sealed class JsonPath
 
     public JsonPath Index(int index) => new(this, null, index);
 
-    /// <summary>True when this is <paramref name="parent"/>'s property <paramref name="key"/>.</summary>
-    public bool IsProperty(JsonPath parent, string key) => ReferenceEquals(_parent, parent) && _key == key;
-
     /// <summary>The last property name (<c>$.config.timeout_ms</c> → <c>timeout_ms</c>; <c>$.steps[2]</c> → <c>steps</c>).</summary>
     public string LastKey => _key ?? _parent?.LastKey ?? JsonPaths.Root;
 

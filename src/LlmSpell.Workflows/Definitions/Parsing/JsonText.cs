@@ -41,10 +41,15 @@ internal static class JsonText
         }
     }
 
+    // Keys up to this many bytes are shared (see Key).
+    private const int SharedKeyBytes = 64;
+
     public static JsonNode? Parse(string json, out ValidationError? error)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
         var reader = new Utf8JsonReader(bytes, Options);
+        var keys = new HashSet<string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> keyChars = stackalloc char[SharedKeyBytes];
         var frames = new List<Frame>();
         var depth = 0;
         JsonNode? root = null;
@@ -58,7 +63,7 @@ internal static class JsonText
                 {
                     case JsonTokenType.PropertyName:
                         var frame = frames[depth - 1];
-                        var key = Text(ref reader, bytes, frames, depth - 1, out error);
+                        var key = Key(ref reader, keys, keyChars) ?? Text(ref reader, bytes, frames, depth - 1, out error);
                         if (error is not null) return null;
                         if (((JsonObject)frame.Node).ContainsKey(key!))
                         {
@@ -117,6 +122,21 @@ internal static class JsonText
                 $"malformed JSON at line {line}, column {column}: {Reason(e.Message)}");
             return null;
         }
+    }
+
+    /// <summary>
+    /// A short key without escapes as one string per distinct key: the same few keys repeat in every step, and a
+    /// string per occurrence was a third of the strings of a large definition. Null for other keys.
+    /// </summary>
+    private static string? Key(ref Utf8JsonReader reader, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> keys, scoped Span<char> chars)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > chars.Length) return null;
+        // The reader has checked the UTF-8, and a key of n bytes has at most n characters.
+        var text = chars[..Encoding.UTF8.GetChars(reader.ValueSpan, chars)];
+        if (keys.TryGetValue(text, out var key)) return key;
+        key = text.ToString();
+        keys.Add(key);
+        return key;
     }
 
     // The value read next goes into the innermost open container (under its pending key), or is the document.

@@ -28,18 +28,22 @@ internal sealed partial class ValidationPass
         }
     }
 
+    // The walk of one template at a time (Json), kept for the next: every tool step has one.
+    private readonly Stack<JsonNode> _pending = new();
+
     /// <summary>Checks the references in every string of a JSON template, pointing at the string.</summary>
     private void Json(JsonNode? template, JsonPath path, Scope scope)
     {
         if (template is null) return;
         // Iterative, and a path is built only for a string with references: parameters may nest a thousand deep.
-        var pending = new Stack<JsonNode>([template]);
+        var pending = _pending;
+        pending.Push(template);
         while (pending.Count > 0)
         {
             switch (pending.Pop())
             {
                 case JsonObject obj:
-                    foreach (var (_, value) in obj.Reverse()) if (value is not null) pending.Push(value);
+                    for (var i = obj.Count - 1; i >= 0; i--) if (obj.GetAt(i).Value is { } value) pending.Push(value);
                     break;
                 case JsonArray array:
                     for (var i = array.Count - 1; i >= 0; i--) if (array[i] is { } item) pending.Push(item);

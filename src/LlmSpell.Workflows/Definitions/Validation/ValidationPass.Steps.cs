@@ -24,7 +24,7 @@ internal sealed partial class ValidationPass
                     Error(FieldAt(agent, "temperature", path), $"temperature must be between 0 and 2, got {agent.Temperature}");
                 if (agent.MaxTokens is < 1)
                     Error(FieldAt(agent, "max_tokens", path), $"max_tokens must be at least 1, got {agent.MaxTokens}");
-                AtMost(agent.MaxTokens ?? 0, DefinitionLimits.MaxTokens, FieldAt(agent, "max_tokens", path));
+                if (agent.MaxTokens is { } maxTokens) AtMost(maxTokens, DefinitionLimits.MaxTokens, FieldAt(agent, "max_tokens", path));
                 break;
             case StepKind.Tool when step.Tool is { } tool:
                 Json(tool.Parameters, FieldAt(tool, "parameters", path), scope);
@@ -41,8 +41,9 @@ internal sealed partial class ValidationPass
                 if (wait is not null) Timeout(wait.Timeout, FieldAt(wait, "timeout_s", path));
                 break;
         }
-        Retry(step.Retry, FieldAt(step, "retry", path));
-        Timeout(step.Timeout, FieldAt(step, "timeout_s", path));
+        // Most steps set neither: no path for them.
+        if (step.Retry is not null) Retry(step.Retry, FieldAt(step, "retry", path));
+        if (step.Timeout is not null) Timeout(step.Timeout, FieldAt(step, "timeout_s", path));
     }
 
     // A step that names no tool is resolved by its name or by a model at run time; one that names a tool must find it.
@@ -57,6 +58,12 @@ internal sealed partial class ValidationPass
     // Only reachable from code: the parser fills exactly the spec of the step's kind.
     private void KindMismatch(StepDefinition step, JsonPath path)
     {
+        // Checked before anything is allocated: every step passes this way.
+        if ((step.Agent is null || step.Kind == StepKind.Agent) && (step.Tool is null || step.Kind == StepKind.Tool)
+            && (step.Workflow is null || step.Kind == StepKind.Workflow) && (step.Wait is null || step.Kind == StepKind.Wait))
+        {
+            return;
+        }
         var others = new (string Name, object? Spec, StepKind Kind)[]
         {
             ("Agent", step.Agent, StepKind.Agent),
@@ -80,14 +87,15 @@ internal sealed partial class ValidationPass
                     $"duplicate step name '{step.Name}' (also at {first}); step names must be unique within a workflow because references name them (steps.{step.Name}.output)");
             else seen[step.Name] = stepPath;
         }
+        var stepsPath = path.Property("steps");
         for (var i = 0; i < workflow.Steps.Count; i++)
-            Check(workflow.Steps[i], At(workflow.Steps[i], path.Property("steps").Index(i)));
+            Check(workflow.Steps[i], At(workflow.Steps[i], stepsPath, i));
 
         var branchNames = new Dictionary<string, JsonPath>(StringComparer.Ordinal);
         for (var b = 0; b < workflow.Branches.Count; b++)
         {
             var branch = workflow.Branches[b];
-            var branchPath = At(branch, path.Property("branches").Index(b));
+            var branchPath = At(branch, path.Property("branches"), b);
             // A branch the parser made from a parallel step has the step's name, which the step check covers.
             if (paths?.IsDerived(branch) != true && !string.IsNullOrWhiteSpace(branch.Name))
             {
@@ -95,8 +103,9 @@ internal sealed partial class ValidationPass
                     Error(branchPath.Property("name"), $"duplicate branch name '{branch.Name}' (also at {first}); give each branch its own name");
                 else branchNames[branch.Name] = branchPath;
             }
+            var branchStepsPath = branchPath.Property("steps");
             for (var i = 0; i < branch.Steps.Count; i++)
-                Check(branch.Steps[i], At(branch.Steps[i], branchPath.Property("steps").Index(i)));
+                Check(branch.Steps[i], At(branch.Steps[i], branchStepsPath, i));
         }
     }
 

@@ -39,6 +39,9 @@ internal sealed partial class ValidationPass(SourcePaths? paths, IToolRegistry? 
 
     private JsonPath At(object node, JsonPath synthesized) => paths?.NodePath(node) ?? synthesized;
 
+    /// <summary>As <see cref="At(object, JsonPath)"/> for an item of a list; its path is made only when the parser kept none.</summary>
+    private JsonPath At(object node, JsonPath list, int index) => paths?.NodePath(node) ?? list.Index(index);
+
     private JsonPath FieldAt(object node, string field, JsonPath basePath) =>
         paths?.FieldPath(node, field) ?? basePath.Property(field);
 
@@ -57,15 +60,17 @@ internal sealed partial class ValidationPass(SourcePaths? paths, IToolRegistry? 
         UniqueStepNames(workflow, path);
 
         var stepScope = workflow.Type == WorkflowType.Loop ? inner with { InLoop = true } : inner;
+        var stepsPath = path.Property("steps");
         for (var i = 0; i < workflow.Steps.Count; i++)
         {
             var step = workflow.Steps[i];
-            Step(step, At(step, path.Property("steps").Index(i)), stepScope);
+            Step(step, At(step, stepsPath, i), stepScope);
         }
+        var branchesPath = path.Property("branches");
         for (var i = 0; i < workflow.Branches.Count; i++)
         {
             var branch = workflow.Branches[i];
-            Branch(branch, At(branch, path.Property("branches").Index(i)), workflow.Type, inner);
+            Branch(branch, At(branch, branchesPath, i), workflow.Type, inner);
         }
         if (workflow.Loop is { } loop) Loop(loop, At(loop, path.Property("loop")), inner);
         NamedWorkflows(workflow, path, inner);
@@ -111,7 +116,7 @@ internal sealed partial class ValidationPass(SourcePaths? paths, IToolRegistry? 
         {
             var branch = workflow.Branches[i];
             if (!branch.IsDefault) continue;
-            var branchPath = At(branch, path.Property("branches").Index(i));
+            var branchPath = At(branch, path.Property("branches"), i);
             if (first is null) first = $"'{workflow.Branches.First(b => b.IsDefault).Name}' ({branchPath})";
             else Error(FieldAt(branch, "default", branchPath), $"only one branch can be the default, and {first} already is; remove \"default\": true from one of them");
         }
@@ -195,10 +200,11 @@ internal sealed partial class ValidationPass(SourcePaths? paths, IToolRegistry? 
             Condition(condition, path.Property("condition"), scope, classifyAllowed: type == WorkflowType.Conditional);
 
         var stepScope = scope with { InBranch = true };
+        var stepsPath = path.Property("steps");
         for (var i = 0; i < branch.Steps.Count; i++)
         {
             var step = branch.Steps[i];
-            Step(step, At(step, path.Property("steps").Index(i)), stepScope);
+            Step(step, At(step, stepsPath, i), stepScope);
         }
     }
 

@@ -122,6 +122,18 @@ public sealed class HostileDefinitionSpec
     }
 
     [Fact]
+    public void A_long_value_copied_into_many_steps_is_held_once()
+    {
+        var value = new string('v', 100_000);
+        var step = $$$"""{"step_type": "tool", "tool": "echo", "parameters": {"text": "{{{value}}}"}}""";
+        var definition = WorkflowParser.ParseJson($$"""{"steps": [{{string.Join(", ", Enumerable.Repeat(step, 3))}}]}""");
+
+        var texts = definition.Steps.Select(s => s.Tool!.Parameters["text"]!.GetValue<string>()).ToList();
+        texts.Should().AllBe(value);
+        texts.Distinct(ReferenceEqualityComparer.Instance).Should().ContainSingle("the copies share one string");
+    }
+
+    [Fact]
     public void A_document_nested_deeper_than_the_limit_is_refused_with_its_line_and_column()
     {
         var deep = new string('[', DefinitionLimits.MaxDocumentDepth + 1);

@@ -50,6 +50,7 @@ internal static class JsonText
         var reader = new Utf8JsonReader(bytes, Options);
         var keys = new HashSet<string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         Span<char> keyChars = stackalloc char[SharedKeyBytes];
+        var longStrings = new LongStrings();
         var frames = new List<Frame>();
         var depth = 0;
         JsonNode? root = null;
@@ -63,7 +64,7 @@ internal static class JsonText
                 {
                     case JsonTokenType.PropertyName:
                         var frame = frames[depth - 1];
-                        var key = Key(ref reader, keys, keyChars) ?? Text(ref reader, bytes, frames, depth - 1, out error);
+                        var key = Key(ref reader, keys, keyChars) ?? longStrings.Read(ref reader) ?? Text(ref reader, bytes, frames, depth - 1, out error);
                         if (error is not null) return null;
                         if (((JsonObject)frame.Node).ContainsKey(key!))
                         {
@@ -86,7 +87,7 @@ internal static class JsonText
                         break;
                     case JsonTokenType.String:
                         Advance(frames, depth);
-                        var text = Text(ref reader, bytes, frames, depth, out error);
+                        var text = longStrings.Read(ref reader) ?? Text(ref reader, bytes, frames, depth, out error);
                         if (error is not null) return null;
                         Add(frames, depth, ref root, JsonValue.Create(text));
                         continue;
@@ -135,7 +136,7 @@ internal static class JsonText
         var text = chars[..Encoding.UTF8.GetChars(reader.ValueSpan, chars)];
         if (keys.TryGetValue(text, out var key)) return key;
         key = text.ToString();
-        keys.Add(key);
+        keys.Set.Add(key);
         return key;
     }
 

@@ -23,6 +23,12 @@ internal static class JsonText
         MaxDepth = DefinitionLimits.MaxDocumentDepth,
     };
 
+    /// <summary>
+    /// Options every container is made with (the defaults, given explicitly): a node without its own asks its parent for
+    /// them, up to the root, whenever a child is added, so a document a thousand deep cost its size times its depth.
+    /// </summary>
+    internal static readonly JsonNodeOptions NodeOptions = new();
+
     // One open object or array. Frames are reused per depth, and paths are built only for an error.
     private sealed class Frame
     {
@@ -75,16 +81,19 @@ internal static class JsonText
                         }
                         frame.PendingKey = key;
                         continue;
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        Advance(frames, depth);
+                        if (depth == frames.Count) frames.Add(new Frame());
+                        frames[depth++].Reset(reader.TokenType == JsonTokenType.StartObject ? new JsonObject(NodeOptions) : new JsonArray(NodeOptions));
+                        continue;
                     case JsonTokenType.EndObject:
                     case JsonTokenType.EndArray:
+                        // A container joins its parent once complete: adding a node checks every node above it for a
+                        // cycle, and an open parent is not yet attached above, so that check stays one step at any depth.
                         depth--;
+                        Add(frames, depth, ref root, frames[depth].Node);
                         continue;
-                    case JsonTokenType.StartObject:
-                        value = new JsonObject();
-                        break;
-                    case JsonTokenType.StartArray:
-                        value = new JsonArray();
-                        break;
                     case JsonTokenType.String:
                         Advance(frames, depth);
                         var text = longStrings.Read(ref reader) ?? Text(ref reader, bytes, frames, depth, out error);
@@ -107,11 +116,6 @@ internal static class JsonText
                 }
                 Advance(frames, depth);
                 Add(frames, depth, ref root, value);
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    if (depth == frames.Count) frames.Add(new Frame());
-                    frames[depth++].Reset(value!);
-                }
             }
             return root;
         }
@@ -140,7 +144,7 @@ internal static class JsonText
         return key;
     }
 
-    // The value read next goes into the innermost open container (under its pending key), or is the document.
+    // A value read goes into the innermost open container (under its pending key), or is the document.
     private static void Add(List<Frame> frames, int depth, ref JsonNode? root, JsonNode? value)
     {
         if (depth == 0) root = value;

@@ -114,7 +114,7 @@ internal static partial class YamlText
                 case Scalar scalar:
                     return Remember(scalar.Anchor, ToValue(scalar, path), first);
                 case SequenceStart sequence:
-                    var array = new JsonArray();
+                    var array = new JsonArray(JsonText.NodeOptions);
                     for (var next = Next(); next is not SequenceEnd; next = Next())
                     {
                         array.Add(ReadNode(next, path.Index(array.Count), depth + 1));
@@ -123,7 +123,7 @@ internal static partial class YamlText
                     }
                     return Remember(sequence.Anchor, array, first);
                 case MappingStart mapping:
-                    var obj = new JsonObject();
+                    var obj = new JsonObject(JsonText.NodeOptions);
                     for (var next = Next(); next is not MappingEnd; next = Next())
                     {
                         if (next is not Scalar key)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace LlmSpell.Workflows.Definitions;
 
@@ -46,7 +45,8 @@ public sealed record DataPath
     {
         path = null;
         error = null;
-        var parts = Split(text.Trim(), out error);
+        var trimmed = text.Trim();
+        var parts = Split(trimmed, out error);
         if (parts is null) return false;
         if (parts.Count == 0 || parts[0] is not string rootName)
         {
@@ -56,7 +56,7 @@ public sealed record DataPath
         switch (rootName)
         {
             case "input":
-                path = new DataPath(DataRoot.Input, null, parts.Skip(1).ToArray(), text.Trim());
+                path = new DataPath(DataRoot.Input, null, Tail(parts, 1), trimmed);
                 return true;
             case "steps":
                 if (parts.Count < 3 || parts[1] is not string step || parts[2] is not "output")
@@ -64,7 +64,7 @@ public sealed record DataPath
                     error = $"reference '{text}' must have the form steps.NAME.output[.path]";
                     return false;
                 }
-                path = new DataPath(DataRoot.Steps, step, parts.Skip(3).ToArray(), text.Trim());
+                path = new DataPath(DataRoot.Steps, step, Tail(parts, 3), trimmed);
                 return true;
             case "state":
                 if (parts.Count < 2 || parts[1] is not string key)
@@ -72,7 +72,7 @@ public sealed record DataPath
                     error = $"reference '{text}' must have the form state.KEY[.path]";
                     return false;
                 }
-                path = new DataPath(DataRoot.State, key, parts.Skip(2).ToArray(), text.Trim());
+                path = new DataPath(DataRoot.State, key, Tail(parts, 2), trimmed);
                 return true;
             case "loop":
                 if (parts.Count < 2 || parts[1] is not ("item" or "index"))
@@ -80,7 +80,7 @@ public sealed record DataPath
                     error = $"reference '{text}' must be loop.item[.path] or loop.index";
                     return false;
                 }
-                path = new DataPath(DataRoot.Loop, (string)parts[1], parts.Skip(2).ToArray(), text.Trim());
+                path = new DataPath(DataRoot.Loop, (string)parts[1], Tail(parts, 2), trimmed);
                 return true;
             case "branch":
                 if (parts.Count != 2 || parts[1] is not "name")
@@ -88,7 +88,7 @@ public sealed record DataPath
                     error = $"reference '{text}' must be branch.name";
                     return false;
                 }
-                path = new DataPath(DataRoot.Branch, "name", [], text.Trim());
+                path = new DataPath(DataRoot.Branch, "name", [], trimmed);
                 return true;
             default:
                 error = $"reference '{text}' starts with '{rootName}'; it must start with input, steps, state, loop or branch";
@@ -100,29 +100,36 @@ public sealed record DataPath
     public static DataPath Parse(string text) =>
         TryParse(text, out var path, out var error) ? path! : throw new FormatException(error);
 
-    // "a.b[0].c" → ["a", "b", 0, "c"]
+    private static object[] Tail(List<object> parts, int from)
+    {
+        if (parts.Count <= from) return [];
+        var tail = new object[parts.Count - from];
+        parts.CopyTo(from, tail, 0, tail.Length);
+        return tail;
+    }
+
+    // "a.b[0].c" → ["a", "b", 0, "c"]; every reference of every template is split at validation, so names are cut out of the text, not built up.
     private static List<object>? Split(string text, out string? error)
     {
         error = null;
         var parts = new List<object>();
-        var current = new StringBuilder();
+        var start = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
             if (c == '.')
             {
-                if (current.Length == 0 && (parts.Count == 0 || text[i - 1] != ']'))
+                if (i == start && (parts.Count == 0 || text[i - 1] != ']'))
                 {
                     error = $"reference '{text}' has an empty name before position {i + 1}";
                     return null;
                 }
-                if (current.Length > 0) parts.Add(current.ToString());
-                current.Clear();
+                if (i > start) parts.Add(text[start..i]);
+                start = i + 1;
             }
             else if (c == '[')
             {
-                if (current.Length > 0) parts.Add(current.ToString());
-                current.Clear();
+                if (i > start) parts.Add(text[start..i]);
                 var close = text.IndexOf(']', i);
                 if (close < 0 || !int.TryParse(text.AsSpan(i + 1, close - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
                 {
@@ -131,18 +138,15 @@ public sealed record DataPath
                 }
                 parts.Add(index);
                 i = close;
+                start = close + 1;
             }
             else if (char.IsWhiteSpace(c))
             {
                 error = $"reference '{text}' contains a space; names in references cannot contain spaces";
                 return null;
             }
-            else
-            {
-                current.Append(c);
-            }
         }
-        if (current.Length > 0) parts.Add(current.ToString());
+        if (start < text.Length) parts.Add(text[start..]);
         else if (text.EndsWith('.'))
         {
             error = $"reference '{text}' ends with '.'";

@@ -95,6 +95,44 @@ public sealed class HostileDefinitionSpec
         error.Path.Should().StartWith("$.steps[0].workflow.steps[0]").And.Contain("…").And.EndWith(path[^300..], "a deep path keeps its end");
     }
 
+    /// <summary>Parameters nested <paramref name="levels"/> deep around <paramref name="value"/>, and the path of the value inside them.</summary>
+    private static (string Json, string Path) DeepParameters(int levels, string value)
+    {
+        var (json, path) = (value, "");
+        for (var i = 0; i < levels; i++)
+            (json, path) = i % 2 == 0 ? ($"[0, {json}]", "[1]" + path) : ($$"""{"it's": {{json}}}""", "['it\\'s']" + path);
+        return (json, path);
+    }
+
+    [Fact]
+    public void An_error_deep_inside_parameters_names_its_exact_path_in_every_reader()
+    {
+        // Paths are made only for an error (issue 21's performance): the one made must still be the exact place.
+        var (parameters, inner) = DeepParameters(60, "\"{{steps.nope.output}}\"");
+        var json = $$$"""{"steps": [{{{Calculator}}}, {"name": "n", "step_type": "workflow", "workflow": {"steps": [{"name": "t", "step_type": "tool", "parameters": {"x": {{{parameters}}}}}]}}]}""";
+        var expected = "$.steps[1].workflow.steps[0].parameters.x" + inner;
+        expected.Length.Should().BeLessThan(ErrorText.MaxLine / 2, "the path is shown whole");
+
+        ErrorsOfJson(json).Should().ContainSingle().Which.Path.Should().Be(expected);
+        FluentActions.Invoking(() => WorkflowParser.ParseYaml(json)).Should().Throw<WorkflowValidationException>()
+            .Which.Errors.Should().ContainSingle().Which.Path.Should().Be(expected);
+        var (duplicate, duplicatePath) = DeepParameters(60, """{"k": 1, "k": 2}""");
+        ErrorsOfJson(json.Replace("{\"x\": ", $"{{\"y\": {duplicate}, \"x\": ")).Should().ContainSingle()
+            .Which.Path.Should().Be("$.steps[1].workflow.steps[0].parameters.y" + duplicatePath + ".k");
+    }
+
+    [Fact]
+    public void A_long_value_copied_into_many_steps_is_held_once()
+    {
+        var value = new string('v', 100_000);
+        var step = $$$"""{"step_type": "tool", "tool": "echo", "parameters": {"text": "{{{value}}}"}}""";
+        var definition = WorkflowParser.ParseJson($$"""{"steps": [{{string.Join(", ", Enumerable.Repeat(step, 3))}}]}""");
+
+        var texts = definition.Steps.Select(s => s.Tool!.Parameters["text"]!.GetValue<string>()).ToList();
+        texts.Should().AllBe(value);
+        texts.Distinct(ReferenceEqualityComparer.Instance).Should().ContainSingle("the copies share one string");
+    }
+
     [Fact]
     public void A_document_nested_deeper_than_the_limit_is_refused_with_its_line_and_column()
     {

@@ -122,11 +122,12 @@ public sealed partial class DefinitionFuzzer(IReadOnlyList<(string Name, JsonNod
                     node = new JsonObject { ["type"] = type, ["steps"] = new JsonArray(new JsonObject { ["name"] = $"n{i}", ["step_type"] = "workflow", ["workflow"] = node }) };
                 return $"nested {levels} {type}";
             case 6 when node["steps"] is JsonArray { Count: > 0 } steps:
-                var template = steps[0]!;
+                // An earlier mutation may have made the first step null: its copies are nulls too.
+                var template = steps[0];
                 var copies = _random.Next(1, 2_000);
                 for (var i = 0; i < copies; i++)
                 {
-                    var copy = template.DeepClone();
+                    var copy = template?.DeepClone();
                     if (copy is JsonObject o) o["name"] = $"copy-{i}";
                     steps.Add(copy);
                 }

@@ -7,12 +7,12 @@ internal sealed partial class DefinitionReader
     private static readonly string[] BranchKeys =
         ["name", "description", "steps", "required", "optional", "condition", "default", "timeout_s", "timeout_ms"];
 
-    private List<BranchDefinition> ReadBranches(JsonArray array, string path, WorkflowType type)
+    private List<BranchDefinition> ReadBranches(JsonArray array, JsonPath path, WorkflowType type)
     {
         var branches = new List<BranchDefinition>();
         for (var i = 0; i < array.Count; i++)
         {
-            var branchPath = JsonPaths.Index(path, i);
+            var branchPath = path.Index(i);
             if (array[i] is not JsonObject obj)
             {
                 context.Error(branchPath, $"a branch must be an object like {{\"name\": \"...\", \"steps\": [...]}}, got {JsonPaths.KindOf(array[i])}");
@@ -23,7 +23,7 @@ internal sealed partial class DefinitionReader
         return branches;
     }
 
-    private BranchDefinition ReadBranch(JsonObject obj, string path, string defaultName, WorkflowType type)
+    private BranchDefinition ReadBranch(JsonObject obj, JsonPath path, string defaultName, WorkflowType type)
     {
         var r = new JsonObjectReader(obj, path, context);
         var name = r.String("name") ?? defaultName;

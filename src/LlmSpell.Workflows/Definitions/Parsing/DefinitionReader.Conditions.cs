@@ -23,7 +23,7 @@ internal sealed partial class DefinitionReader
     private const string ConditionExample = "{\"equals\": {\"path\": \"steps.check.output\", \"value\": \"yes\"}}";
 
     /// <summary>A condition; on errors (reported) a stand-in that never adds errors of its own.</summary>
-    private Condition ReadCondition(JsonNode? node, string path)
+    private Condition ReadCondition(JsonNode? node, JsonPath path)
     {
         switch (node)
         {
@@ -50,9 +50,9 @@ internal sealed partial class DefinitionReader
         }
     }
 
-    private Condition ReadConditionKey(string key, JsonNode? value, string parentPath)
+    private Condition ReadConditionKey(string key, JsonNode? value, JsonPath parentPath)
     {
-        var path = JsonPaths.Property(parentPath, key);
+        var path = parentPath.Property(key);
         switch (key)
         {
             case "always":
@@ -70,7 +70,7 @@ internal sealed partial class DefinitionReader
                     context.Error(path, $"{key} takes an array of conditions, got {JsonPaths.KindOf(value)}");
                     return NeverCondition.Instance;
                 }
-                var conditions = items.Select((item, i) => ReadCondition(item, JsonPaths.Index(path, i))).ToArray();
+                var conditions = items.Select((item, i) => ReadCondition(item, path.Index(i))).ToArray();
                 return key == "and" ? new AndCondition(conditions) : new OrCondition(conditions);
             case "not":
                 return new NotCondition(ReadCondition(value, path));
@@ -101,7 +101,7 @@ internal sealed partial class DefinitionReader
         return dataPath is null ? NeverCondition.Instance : new CompareCondition(comparison.Operator, dataPath, compared);
     }
 
-    private Condition ReadClassify(JsonNode? value, string path)
+    private Condition ReadClassify(JsonNode? value, JsonPath path)
     {
         if (value is null) return new ClassifyCondition();
         if (value is not JsonObject obj)
@@ -123,7 +123,7 @@ internal sealed partial class DefinitionReader
     }
 
     /// <summary>A reference as conditions and for_each write it: <c>steps.x.output</c>, or the same inside <c>{{…}}</c>.</summary>
-    private DataPath? ReadDataPath(string text, string path)
+    private DataPath? ReadDataPath(string text, JsonPath path)
     {
         var trimmed = text.Trim();
         if (trimmed.StartsWith("{{", StringComparison.Ordinal) && trimmed.EndsWith("}}", StringComparison.Ordinal)

@@ -10,7 +10,7 @@ internal sealed partial class DefinitionReader
 
     private static readonly string[] Iterators = ["range", "for_each", "while"];
 
-    private LoopSpec ReadLoop(JsonObject obj, string path)
+    private LoopSpec ReadLoop(JsonObject obj, JsonPath path)
     {
         var r = new JsonObjectReader(obj, path, context);
         var given = Iterators.Where(r.Has).ToArray();

@@ -26,43 +26,50 @@ internal sealed partial class DefinitionReader
         ("wait", StepKind.Wait),
     ];
 
+    // One per kind, made once rather than a closure per step.
+    private static readonly Dictionary<StepKind, Func<string, string?>> MisplacedIn =
+        StepKinds.ToDictionary(k => k.Value, k => (Func<string, string?>)(key => Misplaced(key, k.Value)));
+
     private static readonly string[] AllStepKeys = CommonStepKeys.Concat(KindKeys.Values.SelectMany(k => k)).Distinct().ToArray();
 
-    private List<StepDefinition> ReadSteps(JsonArray array, string path, string defaultNamePrefix)
+    private List<StepDefinition> ReadSteps(JsonArray array, JsonPath path, string defaultNamePrefix)
     {
-        var steps = new List<StepDefinition>();
+        var steps = new List<StepDefinition>(array.Count);
         for (var i = 0; i < array.Count; i++)
-            steps.Add(ReadStep(array[i], JsonPaths.Index(path, i), defaultNamePrefix + (i + 1)));
+            steps.Add(ReadStep(array[i], path.Index(i), defaultNamePrefix, i + 1));
         return steps;
     }
 
-    private StepDefinition ReadStep(JsonNode? node, string path, string defaultName)
+    /// <summary>A step; one without a name is named <paramref name="defaultNamePrefix"/> and its <paramref name="number"/>.</summary>
+    private StepDefinition ReadStep(JsonNode? node, JsonPath path, string defaultNamePrefix, int number)
     {
         if (node is not JsonObject obj)
         {
+            var defaultName = defaultNamePrefix + number;
             context.Error(path, $"a step must be an object like {{\"name\": \"...\", \"step_type\": \"agent\"}}, got {JsonPaths.KindOf(node)}");
             // A stand-in keeps later steps' defaults (step-N) and paths right; its errors are already reported.
             return Register(new StepDefinition { Name = defaultName, Description = defaultName, Kind = StepKind.Agent, Agent = new() }, path);
         }
         var r = new JsonObjectReader(obj, path, context);
-        var name = r.String("name") ?? defaultName;
+        var name = r.String("name") ?? defaultNamePrefix + number;
         var description = r.String("description") ?? name;
         var (kind, details) = ReadStepKind(r);
-        var fields = new List<(object Owner, string Field, string Path)>();
 
         // In the object form ({"Agent": {...}}) the kind's fields sit inside; they may also sit on the step.
-        var sources = new Dictionary<string, JsonObjectReader>(StringComparer.Ordinal);
+        Dictionary<string, JsonObjectReader>? sources = null;
         JsonObjectReader From(string key)
         {
+            if (details is null) return r;
+            sources ??= new(StringComparer.Ordinal);
             if (sources.TryGetValue(key, out var known)) return known;
             var source = r;
-            if (details is not null && details.Has(key))
+            if (details.Has(key))
             {
                 source = details;
                 if (r.Has(key))
                 {
                     r.Node(key);
-                    context.Error(r.PathOf(key), $"{key} is set both here and in {details.Path[(path.Length + 1)..]}; keep one");
+                    context.Error(r.PathOf(key), $"{key} is set both here and in {details.Path.ToString()[(path.ToString().Length + 1)..]}; keep one");
                 }
             }
             return sources[key] = source;
@@ -90,9 +97,9 @@ internal sealed partial class DefinitionReader
                     MaxTokens = From("max_tokens").Int("max_tokens"),
                     IncludeStepOutputs = From("include_step_outputs").Bool("include_step_outputs") ?? false,
                 };
-                fields.Add((agent, "input", input.PathOf("input")));
-                fields.Add((agent, "temperature", From("temperature").PathOf("temperature")));
-                fields.Add((agent, "max_tokens", From("max_tokens").PathOf("max_tokens")));
+                Place(agent, "input", input, "input", r);
+                Place(agent, "temperature", From("temperature"), "temperature", r);
+                Place(agent, "max_tokens", From("max_tokens"), "max_tokens", r);
                 break;
             case StepKind.Tool:
                 var toolKey = From("tool_name").Has("tool_name") ? "tool_name" : "tool";
@@ -107,10 +114,12 @@ internal sealed partial class DefinitionReader
                     ToolName = From(toolKey).String(toolKey),
                     Parameters = (JsonObject?)parameters.ObjectValue("parameters")?.DeepClone() ?? new JsonObject(),
                 };
-                fields.Add((tool, "parameters", parameters.PathOf("parameters")));
+                Place(tool, "parameters", parameters, "parameters", r);
                 break;
             case StepKind.Workflow:
-                workflow = ReadWorkflowStep(From("workflow"), From("input"), name, fields);
+                workflow = ReadWorkflowStep(From("workflow"), From("input"), name);
+                Place(workflow, "workflow", From("workflow"), "workflow", r);
+                Place(workflow, "input", From("input"), "input", r);
                 break;
             case StepKind.Wait:
                 var signalSource = From("signal");
@@ -124,14 +133,14 @@ internal sealed partial class DefinitionReader
                     Timeout = waitTimeout,
                     Default = From("default").Node("default")?.DeepClone(),
                 };
-                fields.Add((wait, "signal", signalSource.PathOf("signal")));
-                if (waitTimeoutKey is not null) fields.Add((wait, "timeout_s", r.PathOf(waitTimeoutKey)));
+                Place(wait, "signal", signalSource, "signal", r);
+                if (waitTimeoutKey is not null) Place(wait, "timeout_s", r, waitTimeoutKey, r);
                 break;
         }
 
-        r.ReportUnknownKeys(AllStepKeys, key => kind is { } k ? Misplaced(key, k) : null);
+        r.ReportUnknownKeys(AllStepKeys, kind is { } k ? MisplacedIn[k] : null);
         if (details is not null && kind is { } detailsKind)
-            details.ReportUnknownKeys(KindKeys[detailsKind], key => Misplaced(key, detailsKind));
+            details.ReportUnknownKeys(KindKeys[detailsKind], MisplacedIn[detailsKind]);
 
         var step = new StepDefinition
         {
@@ -146,12 +155,20 @@ internal sealed partial class DefinitionReader
             Timeout = timeout,
             ErrorStrategy = errorStrategy,
         };
-        foreach (var (owner, field, fieldPath) in fields) context.Paths.Field(owner, field, fieldPath);
-        if (timeoutKey is not null) context.Paths.Field(step, "timeout_s", r.PathOf(timeoutKey));
+        if (timeoutKey is not null) Place(step, "timeout_s", r, timeoutKey, r);
         return Register(step, path);
     }
 
-    private StepDefinition Register(StepDefinition step, string path)
+    /// <summary>
+    /// Keeps where a field of a step's model was written when the validator would not find it by itself: inside the object
+    /// form of step_type, or under another key (<c>timeout_ms</c>). Every step has fields; few are written elsewhere.
+    /// </summary>
+    private void Place(object owner, string field, JsonObjectReader source, string key, JsonObjectReader step)
+    {
+        if (!ReferenceEquals(source, step) || key != field) context.Paths.Field(owner, field, source.PathOf(key));
+    }
+
+    private StepDefinition Register(StepDefinition step, JsonPath path)
     {
         context.Paths.Node(step, path);
         return step;
@@ -205,7 +222,7 @@ internal sealed partial class DefinitionReader
                     context.Error(r.PathOf(key), $"invalid step_type: '{name}'. {InvalidStepTypeSuffix}");
                     return (null, null);
                 }
-                var innerPath = JsonPaths.Property(r.PathOf(key), name);
+                var innerPath = r.PathOf(key).Property(name);
                 if (inner is null) return (objectKind, null);
                 if (inner is not JsonObject innerObject)
                 {
@@ -219,8 +236,7 @@ internal sealed partial class DefinitionReader
         }
     }
 
-    private WorkflowStepSpec ReadWorkflowStep(JsonObjectReader source, JsonObjectReader inputSource, string stepName,
-        List<(object, string, string)> fields)
+    private WorkflowStepSpec ReadWorkflowStep(JsonObjectReader source, JsonObjectReader inputSource, string stepName)
     {
         var node = source.Node("workflow");
         WorkflowDefinition? inline = null;
@@ -248,8 +264,6 @@ internal sealed partial class DefinitionReader
             Name = name,
             Input = inputSource.Node("input")?.DeepClone(),
         };
-        fields.Add((spec, "workflow", source.PathOf("workflow")));
-        fields.Add((spec, "input", inputSource.PathOf("input")));
         return spec;
     }
 

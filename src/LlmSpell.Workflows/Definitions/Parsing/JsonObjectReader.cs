@@ -9,12 +9,13 @@ namespace LlmSpell.Workflows.Definitions.Parsing;
 /// which keys were read so that the rest can be reported as unknown. A JSON null counts as absent
 /// (YAML's empty value is null too); keys where null means something read it with <see cref="Node"/>.
 /// </summary>
-internal sealed class JsonObjectReader(JsonObject obj, string path, ParseContext context)
+internal sealed class JsonObjectReader(JsonObject obj, JsonPath path, ParseContext context)
 {
-    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+    // The few keys a reader asks for, searched in order: a hash set per object cost more than the searches.
+    private readonly List<string> _read = new(16);
 
     public JsonObject Object => obj;
-    public string Path => path;
+    public JsonPath Path => path;
     public ParseContext Context => context;
 
     /// <summary>True when the key is present with a non-null value.</summary>
@@ -23,7 +24,7 @@ internal sealed class JsonObjectReader(JsonObject obj, string path, ParseContext
     /// <summary>True when the key is present, even with null.</summary>
     public bool Contains(string key) => obj.ContainsKey(key);
 
-    public string PathOf(string key) => JsonPaths.Property(path, key);
+    public JsonPath PathOf(string key) => path.Property(key);
 
     /// <summary>The raw value (null when absent or null); marks the key as read.</summary>
     public JsonNode? Node(string key)

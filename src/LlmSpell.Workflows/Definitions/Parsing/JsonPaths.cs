@@ -1,10 +1,11 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace LlmSpell.Workflows.Definitions.Parsing;
 
-/// <summary>Builds the JSON paths that errors point at (<c>$.steps[1].name</c>, <c>$.workflows['sub-flow']</c>).</summary>
+/// <summary>The text of the JSON paths that errors point at (<c>$.steps[1].name</c>, <c>$.workflows['sub-flow']</c>); <see cref="JsonPath"/> builds them.</summary>
 internal static partial class JsonPaths
 {
     public const string Root = "$";
@@ -12,12 +13,22 @@ internal static partial class JsonPaths
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex Identifier();
 
-    public static string Property(string parent, string key) =>
-        Identifier().IsMatch(key)
-            ? $"{parent}.{key}"
-            : $"{parent}['{key.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)}']";
-
-    public static string Index(string parent, int index) => $"{parent}[{index}]";
+    /// <summary>Appends <c>.key</c>, or <c>['key']</c> when the key is not a plain name.</summary>
+    public static void AppendProperty(StringBuilder path, string key)
+    {
+        if (Identifier().IsMatch(key))
+        {
+            path.Append('.').Append(key);
+            return;
+        }
+        path.Append("['");
+        foreach (var c in key)
+        {
+            if (c is '\\' or '\'') path.Append('\\');
+            path.Append(c);
+        }
+        path.Append("']");
+    }
 
     /// <summary>The path and every path it lies inside (<c>$.a[1].b</c>, <c>$.a[1]</c>, <c>$.a</c>, <c>$</c>); a cut inside a quoted key gives no real path, which is harmless for lookups.</summary>
     public static IEnumerable<string> SelfAndAncestors(string path)
@@ -27,15 +38,6 @@ internal static partial class JsonPaths
         {
             if (path[i] is '.' or '[') yield return path[..i];
         }
-    }
-
-    /// <summary>The last property name of a path (<c>$.config.timeout_ms</c> → <c>timeout_ms</c>).</summary>
-    public static string LastKey(string path)
-    {
-        var dot = path.LastIndexOf('.');
-        var name = dot < 0 ? path : path[(dot + 1)..];
-        var bracket = name.IndexOf('[');
-        return bracket < 0 ? name : name[..bracket];
     }
 
     /// <summary>The JSON type of a node as users know it: object, array, string, number, boolean or null.</summary>

@@ -9,131 +9,147 @@ namespace LlmSpell.Workflows.Definitions.Parsing;
 /// trailing commas are allowed: definitions are written by hand.
 /// </summary>
 /// <remarks>
-/// A reader pass first finds every problem with its position (JsonNode.Parse accepts duplicate keys and lone surrogate
-/// escapes and fails only later, without one). The nodes are then built at once, not left as views of the document
-/// that materialize on first use: those made deep documents slow to walk and to copy.
+/// One reader pass finds every problem with its position (JsonNode.Parse accepts duplicate keys and lone surrogate
+/// escapes and fails only later, without one) and builds the nodes as it goes: nodes left as views of a document
+/// materialize on first use, which made deep documents slow to walk and to copy, and a document beside the nodes
+/// doubled the memory a large definition takes.
 /// </remarks>
 internal static class JsonText
 {
-    private static readonly JsonDocumentOptions Options = new()
+    private static readonly JsonReaderOptions Options = new()
     {
         AllowTrailingCommas = true,
         CommentHandling = JsonCommentHandling.Skip,
         MaxDepth = DefinitionLimits.MaxDocumentDepth,
     };
 
-    public static JsonNode? Parse(string json, out ValidationError? error)
-    {
-        error = Scan(json);
-        return error is null ? Materialize(JsonDocument.Parse(json, Options).RootElement) : null;
-    }
+    /// <summary>
+    /// Options every container is made with (the defaults, given explicitly): a node without its own asks its parent for
+    /// them, up to the root, whenever a child is added, so a document a thousand deep cost its size times its depth.
+    /// </summary>
+    internal static readonly JsonNodeOptions NodeOptions = new();
 
-    // Containers and strings become plain nodes at once; numbers stay views of the document, which keeps their text
-    // exact and lets readers take them as any numeric type.
-    private static JsonNode? Materialize(JsonElement rootElement)
-    {
-        JsonNode? root = null;
-        var pending = new Stack<(JsonElement Element, JsonNode? Parent, string? Key)>([(rootElement, null, null)]);
-        while (pending.Count > 0)
-        {
-            var (element, parent, key) = pending.Pop();
-            JsonNode? node = element.ValueKind switch
-            {
-                JsonValueKind.Object => new JsonObject(),
-                JsonValueKind.Array => new JsonArray(),
-                JsonValueKind.String => JsonValue.Create(element.GetString()),
-                JsonValueKind.True => JsonValue.Create(true),
-                JsonValueKind.False => JsonValue.Create(false),
-                JsonValueKind.Number => JsonValue.Create(element),
-                _ => null,
-            };
-            if (parent is JsonObject obj) obj[key!] = node;
-            else if (parent is JsonArray arr) arr.Add(node);
-            else root = node;
-            // Children are pushed in reverse so that they are added in document order.
-            if (element.ValueKind == JsonValueKind.Object)
-                foreach (var property in element.EnumerateObject().Reverse()) pending.Push((property.Value, node, property.Name));
-            else if (element.ValueKind == JsonValueKind.Array)
-                foreach (var item in element.EnumerateArray().Reverse()) pending.Push((item, node, null));
-        }
-        return root;
-    }
-
-    // One open object or array. Frames are reused per depth and paths are built only for an error: a document of
-    // 100,000 steps, or one nested a thousand deep, would otherwise build a path string (and a key set) per value.
+    // One open object or array. Frames are reused per depth, and paths are built only for an error.
     private sealed class Frame
     {
-        public bool IsArray;
+        public JsonNode Node = null!;
         public int Index;
         public string? PendingKey;
-        public readonly HashSet<string> Keys = new(StringComparer.Ordinal);
-        public Frame Reset(bool isArray)
+
+        public bool IsArray => Node is JsonArray;
+
+        public Frame Reset(JsonNode node)
         {
-            IsArray = isArray;
+            Node = node;
             Index = -1;
             PendingKey = null;
-            Keys.Clear();
             return this;
         }
     }
 
-    private static ValidationError? Scan(string json)
+    // Keys up to this many bytes are shared (see Key).
+    private const int SharedKeyBytes = 64;
+
+    public static JsonNode? Parse(string json, out ValidationError? error)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
-        {
-            AllowTrailingCommas = true,
-            CommentHandling = JsonCommentHandling.Skip,
-            MaxDepth = DefinitionLimits.MaxDocumentDepth,
-        });
+        var reader = new Utf8JsonReader(bytes, Options);
+        var keys = new HashSet<string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        Span<char> keyChars = stackalloc char[SharedKeyBytes];
+        var longStrings = new LongStrings();
         var frames = new List<Frame>();
         var depth = 0;
+        JsonNode? root = null;
+        error = null;
         try
         {
             while (reader.Read())
             {
+                JsonNode? value;
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.PropertyName:
                         var frame = frames[depth - 1];
-                        if (Unreadable(ref reader, bytes, frames, depth - 1) is { } badKey) return badKey;
-                        var key = reader.GetString()!;
-                        if (!frame.Keys.Add(key))
+                        var key = Key(ref reader, keys, keyChars) ?? longStrings.Read(ref reader) ?? Text(ref reader, bytes, frames, depth - 1, out error);
+                        if (error is not null) return null;
+                        if (((JsonObject)frame.Node).ContainsKey(key!))
                         {
                             var (line, column) = Position(bytes, (int)reader.TokenStartIndex);
-                            return new ValidationError(JsonPaths.Property(PathOf(frames, depth - 1), key),
+                            error = new ValidationError(PathOf(frames, depth - 1).Property(key!).ToString(),
                                 $"duplicate key '{key}' at line {line}, column {column}; a key may appear only once in an object");
+                            return null;
                         }
                         frame.PendingKey = key;
-                        break;
+                        continue;
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
                         Advance(frames, depth);
                         if (depth == frames.Count) frames.Add(new Frame());
-                        frames[depth++].Reset(reader.TokenType == JsonTokenType.StartArray);
-                        break;
+                        frames[depth++].Reset(reader.TokenType == JsonTokenType.StartObject ? new JsonObject(NodeOptions) : new JsonArray(NodeOptions));
+                        continue;
                     case JsonTokenType.EndObject:
                     case JsonTokenType.EndArray:
+                        // A container joins its parent once complete: adding a node checks every node above it for a
+                        // cycle, and an open parent is not yet attached above, so that check stays one step at any depth.
                         depth--;
-                        break;
+                        Add(frames, depth, ref root, frames[depth].Node);
+                        continue;
                     case JsonTokenType.String:
                         Advance(frames, depth);
-                        if (Unreadable(ref reader, bytes, frames, depth) is { } badString) return badString;
+                        var text = longStrings.Read(ref reader) ?? Text(ref reader, bytes, frames, depth, out error);
+                        if (error is not null) return null;
+                        Add(frames, depth, ref root, JsonValue.Create(text));
+                        continue;
+                    case JsonTokenType.Number:
+                        // A view of its own text keeps the number exact and lets readers take it as any numeric type.
+                        value = JsonValue.Create(JsonElement.ParseValue(ref reader));
+                        break;
+                    case JsonTokenType.True:
+                        value = JsonValue.Create(true);
+                        break;
+                    case JsonTokenType.False:
+                        value = JsonValue.Create(false);
                         break;
                     default:
-                        Advance(frames, depth);
+                        value = null;
                         break;
                 }
+                Advance(frames, depth);
+                Add(frames, depth, ref root, value);
             }
-            return null;
+            return root;
         }
         catch (JsonException e)
         {
             var line = (e.LineNumber ?? 0) + 1;
             var column = (e.BytePositionInLine ?? 0) + 1;
-            return new ValidationError(PathOf(frames, Math.Max(0, depth - 1)),
+            error = new ValidationError(PathOf(frames, Math.Max(0, depth - 1)).ToString(),
                 $"malformed JSON at line {line}, column {column}: {Reason(e.Message)}");
+            return null;
         }
+    }
+
+    /// <summary>
+    /// A short key without escapes as one string per distinct key: the same few keys repeat in every step, and a
+    /// string per occurrence was a third of the strings of a large definition. Null for other keys.
+    /// </summary>
+    private static string? Key(ref Utf8JsonReader reader, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> keys, scoped Span<char> chars)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > chars.Length) return null;
+        // The reader has checked the UTF-8, and a key of n bytes has at most n characters.
+        var text = chars[..Encoding.UTF8.GetChars(reader.ValueSpan, chars)];
+        if (keys.TryGetValue(text, out var key)) return key;
+        key = text.ToString();
+        keys.Set.Add(key);
+        return key;
+    }
+
+    // A value read goes into the innermost open container (under its pending key), or is the document.
+    private static void Add(List<Frame> frames, int depth, ref JsonNode? root, JsonNode? value)
+    {
+        if (depth == 0) root = value;
+        else if (frames[depth - 1].Node is JsonObject obj) obj.Add(frames[depth - 1].PendingKey!, value);
+        else ((JsonArray)frames[depth - 1].Node).Add(value);
     }
 
     // A value is about to be read inside the innermost open array: it is the next element.
@@ -143,28 +159,28 @@ internal static class JsonText
     }
 
     /// <summary>The path of the value at the current position of the first <paramref name="count"/> frames.</summary>
-    private static string PathOf(List<Frame> frames, int count)
+    private static JsonPath PathOf(List<Frame> frames, int count)
     {
-        var path = JsonPaths.Root;
+        var path = JsonPath.Root;
         for (var i = 0; i < count; i++)
-            path = frames[i].IsArray ? JsonPaths.Index(path, frames[i].Index) : JsonPaths.Property(path, frames[i].PendingKey ?? "");
+            path = frames[i].IsArray ? path.Index(frames[i].Index) : path.Property(frames[i].PendingKey ?? "");
         return path;
     }
 
     // An escape such as a lone "\ud800" is valid JSON syntax but no text: .NET strings cannot hold it, so reading it throws.
-    private static ValidationError? Unreadable(ref Utf8JsonReader reader, byte[] bytes, List<Frame> frames, int count)
+    private static string? Text(ref Utf8JsonReader reader, byte[] bytes, List<Frame> frames, int count, out ValidationError? error)
     {
-        if (!reader.ValueIsEscaped) return null;
+        error = null;
         try
         {
-            reader.GetString();
-            return null;
+            return reader.GetString();
         }
         catch (InvalidOperationException e)
         {
             var (line, column) = Position(bytes, (int)reader.TokenStartIndex);
-            return new ValidationError(PathOf(frames, count), $"the string at line {line}, column {column} has an escape that is not text ({Reason(e.Message)}); " +
+            error = new ValidationError(PathOf(frames, count).ToString(), $"the string at line {line}, column {column} has an escape that is not text ({Reason(e.Message)}); " +
                 "a \\uD800-\\uDFFF escape must be half of a surrogate pair, e.g. \\ud83d\\ude00");
+            return null;
         }
     }
 

@@ -13,8 +13,8 @@ internal sealed class ParseContext
 
     public SourcePaths Paths { get; } = new();
 
-    public void Error(string path, string message)
+    public void Error(JsonPath path, string message)
     {
-        if (ErrorCount++ < MaxKeptErrors) Errors.Add(new ValidationError(path, message));
+        if (ErrorCount++ < MaxKeptErrors) Errors.Add(new ValidationError(path.ToString(), message));
     }
 }

@@ -8,25 +8,32 @@ namespace LlmSpell.Workflows.Definitions.Parsing;
 /// </summary>
 internal sealed class SourcePaths
 {
-    private readonly Dictionary<object, string> _nodes = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<object, Dictionary<string, string>> _fields = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<object, JsonPath> _nodes = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(object Node, string Field), JsonPath> _fields = new(FieldComparer.Instance);
     private readonly HashSet<object> _derived = new(ReferenceEqualityComparer.Instance);
 
-    public void Node(object node, string path) => _nodes[node] = path;
+    public void Node(object node, JsonPath path) => _nodes[node] = path;
 
-    public void Field(object node, string field, string path)
-    {
-        if (!_fields.TryGetValue(node, out var fields)) _fields[node] = fields = new(StringComparer.Ordinal);
-        fields[field] = path;
-    }
+    public void Field(object node, string field, JsonPath path) => _fields[(node, field)] = path;
 
-    public string? NodePath(object node) => _nodes.GetValueOrDefault(node);
+    public JsonPath? NodePath(object node) => _nodes.GetValueOrDefault(node);
 
-    public string? FieldPath(object node, string field) =>
-        _fields.TryGetValue(node, out var fields) ? fields.GetValueOrDefault(field) : null;
+    public JsonPath? FieldPath(object node, string field) => _fields.GetValueOrDefault((node, field));
 
     /// <summary>Marks an object the parser made up (a branch made from a parallel step), which the user did not write.</summary>
     public void MarkDerived(object node) => _derived.Add(node);
 
     public bool IsDerived(object node) => _derived.Contains(node);
+
+    // One table for every object's fields: a table per object cost a dictionary per step.
+    private sealed class FieldComparer : IEqualityComparer<(object Node, string Field)>
+    {
+        public static readonly FieldComparer Instance = new();
+
+        public bool Equals((object Node, string Field) x, (object Node, string Field) y) =>
+            ReferenceEquals(x.Node, y.Node) && string.Equals(x.Field, y.Field, StringComparison.Ordinal);
+
+        public int GetHashCode((object Node, string Field) key) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Node), StringComparer.Ordinal.GetHashCode(key.Field));
+    }
 }

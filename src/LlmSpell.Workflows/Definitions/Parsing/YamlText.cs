@@ -42,13 +42,13 @@ internal static partial class YamlText
         }
         catch (YamlException e)
         {
-            error = new ValidationError(reader.CurrentPath,
+            error = new ValidationError(reader.CurrentPath.ToString(),
                 $"malformed YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message.Trim()}");
         }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner gives up this way on some unclosed flow collections ("[1, 2" at the end of a line).
-            error = new ValidationError(reader.CurrentPath,
+            error = new ValidationError(reader.CurrentPath.ToString(),
                 $"malformed YAML near line {reader.LastMark.Line}, column {reader.LastMark.Column}: the YAML parser stopped here; look for an unclosed '[', '{{' or quote");
         }
         return null;
@@ -69,12 +69,12 @@ internal static partial class YamlText
         private long _copied;
         private int _aliases;
 
-        public string CurrentPath { get; private set; } = JsonPaths.Root;
+        public JsonPath CurrentPath { get; private set; } = JsonPath.Root;
         public Mark LastMark { get; private set; } = Mark.Empty;
 
         private ParsingEvent Next()
         {
-            if (!parser.MoveNext()) throw Fail(JsonPaths.Root, "the YAML ends unexpectedly");
+            if (!parser.MoveNext()) throw Fail(JsonPath.Root, "the YAML ends unexpectedly");
             var current = parser.Current!;
             LastMark = current.Start;
             return current;
@@ -84,16 +84,16 @@ internal static partial class YamlText
         {
             Next(); // StreamStart
             var first = Next();
-            if (first is StreamEnd) throw Fail(JsonPaths.Root, "the YAML is empty; a workflow definition is a mapping with at least 'steps'");
-            var root = ReadNode(Next(), JsonPaths.Root, 0);
+            if (first is StreamEnd) throw Fail(JsonPath.Root, "the YAML is empty; a workflow definition is a mapping with at least 'steps'");
+            var root = ReadNode(Next(), JsonPath.Root, 0);
             Next(); // DocumentEnd
             var after = Next();
             if (after is not StreamEnd)
-                throw Fail(JsonPaths.Root, $"the YAML has more than one document (another starts at line {after.Start.Line}); put one workflow per file");
+                throw Fail(JsonPath.Root, $"the YAML has more than one document (another starts at line {after.Start.Line}); put one workflow per file");
             return root;
         }
 
-        private JsonNode? ReadNode(ParsingEvent ev, string path, int depth)
+        private JsonNode? ReadNode(ParsingEvent ev, JsonPath path, int depth)
         {
             CurrentPath = path;
             if (depth > MaxDepth) throw Fail(path, $"the YAML is nested more than {MaxDepth} levels deep (line {ev.Start.Line})");
@@ -114,26 +114,26 @@ internal static partial class YamlText
                 case Scalar scalar:
                     return Remember(scalar.Anchor, ToValue(scalar, path), first);
                 case SequenceStart sequence:
-                    var array = new JsonArray();
+                    var array = new JsonArray(JsonText.NodeOptions);
                     for (var next = Next(); next is not SequenceEnd; next = Next())
                     {
-                        array.Add(ReadNode(next, JsonPaths.Index(path, array.Count), depth + 1));
+                        array.Add(ReadNode(next, path.Index(array.Count), depth + 1));
                         // A syntax error after an item (a bad indent, an unclosed '[') belongs to the sequence, not the item.
                         CurrentPath = path;
                     }
                     return Remember(sequence.Anchor, array, first);
                 case MappingStart mapping:
-                    var obj = new JsonObject();
+                    var obj = new JsonObject(JsonText.NodeOptions);
                     for (var next = Next(); next is not MappingEnd; next = Next())
                     {
                         if (next is not Scalar key)
                             throw Fail(path, $"a mapping key at line {next.Start.Line}, column {next.Start.Column} is not plain text; keys must be names");
                         CheckText(key, path);
                         if (obj.ContainsKey(key.Value))
-                            throw Fail(JsonPaths.Property(path, key.Value),
+                            throw Fail(path.Property(key.Value),
                                 $"duplicate key '{key.Value}' at line {key.Start.Line}, column {key.Start.Column}; a key may appear only once in a mapping");
                         // While its value is scanned a syntax error is the key's; after it, the mapping's again.
-                        CurrentPath = JsonPaths.Property(path, key.Value);
+                        CurrentPath = path.Property(key.Value);
                         obj[key.Value] = ReadNode(Next(), CurrentPath, depth + 1);
                         CurrentPath = path;
                     }
@@ -149,14 +149,14 @@ internal static partial class YamlText
             return node;
         }
 
-        private JsonNode? ToValue(Scalar scalar, string path)
+        private JsonNode? ToValue(Scalar scalar, JsonPath path)
         {
             CheckText(scalar, path);
             return YamlText.ToValue(scalar);
         }
 
         // A "\ud800" escape gives half a surrogate pair: no text, and JSON writers refuse it later.
-        private static void CheckText(Scalar scalar, string path)
+        private static void CheckText(Scalar scalar, JsonPath path)
         {
             var text = scalar.Value;
             for (var i = 0; i < text.Length; i++)
@@ -172,7 +172,7 @@ internal static partial class YamlText
             }
         }
 
-        private static YamlError Fail(string path, string message) => new(new ValidationError(path, message));
+        private static YamlError Fail(JsonPath path, string message) => new(new ValidationError(path.ToString(), message));
     }
 
     private static JsonNode? ToValue(Scalar scalar)

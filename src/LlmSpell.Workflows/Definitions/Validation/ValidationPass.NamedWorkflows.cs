@@ -5,28 +5,28 @@ namespace LlmSpell.Workflows.Definitions.Validation;
 internal sealed partial class ValidationPass
 {
     /// <summary>A workflow step naming a named workflow: from which named workflow's tree (null: the root's), and in what scope.</summary>
-    private sealed record Call(WorkflowDefinition? Caller, WorkflowDefinition Callee, bool InLoop, bool InBranch, string Path);
+    private sealed record Call(WorkflowDefinition? Caller, WorkflowDefinition Callee, bool InLoop, bool InBranch, JsonPath Path);
 
     private readonly List<Call> _calls = [];
     private readonly Dictionary<WorkflowDefinition, string> _namedDisplay = new(ReferenceEqualityComparer.Instance);
 
-    private void NamedWorkflows(WorkflowDefinition workflow, string path, Scope scope)
+    private void NamedWorkflows(WorkflowDefinition workflow, JsonPath path, Scope scope)
     {
         foreach (var (name, named) in workflow.Workflows)
         {
             // A definition built in code may share one named workflow between parents: check it once.
             if (!_namedDisplay.TryAdd(named, name)) continue;
-            var namedPath = At(named, JsonPaths.Property(JsonPaths.Property(path, "workflows"), name));
+            var namedPath = At(named, path.Property("workflows").Property(name));
             Workflow(named, namedPath, scope.Nested with { Owner = named, InLoop = false, InBranch = false });
         }
     }
 
-    private void WorkflowStep(StepDefinition step, string path, Scope scope)
+    private void WorkflowStep(StepDefinition step, JsonPath path, Scope scope)
     {
         var spec = step.Workflow;
         if (spec is null || (spec.Inline is null && string.IsNullOrWhiteSpace(spec.Name)))
         {
-            Error(spec is null ? JsonPaths.Property(path, "workflow") : FieldAt(spec, "workflow", path),
+            Error(spec is null ? path.Property("workflow") : FieldAt(spec, "workflow", path),
                 "a workflow step needs 'workflow': an inline workflow object, or the name of a workflow under 'workflows'");
             return;
         }

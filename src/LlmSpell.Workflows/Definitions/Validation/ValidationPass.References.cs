@@ -13,12 +13,12 @@ internal sealed partial class ValidationPass
     /// A loop.* or branch.* reference whose validity may depend on where its named workflow is called
     /// from; checked after the walk, when every call site is known.
     /// </summary>
-    private sealed record ScopedReference(WorkflowDefinition? Owner, bool InScopeHere, DataPath Reference, string Path);
+    private sealed record ScopedReference(WorkflowDefinition? Owner, bool InScopeHere, DataPath Reference, JsonPath Path);
 
     private readonly List<ScopedReference> _scopedReferences = [];
 
     /// <summary>Checks the references of a text template.</summary>
-    private void Text(string? template, string path, Scope scope)
+    private void Text(string? template, JsonPath path, Scope scope)
     {
         if (template is null) return;
         foreach (var (reference, error) in Template.References(template))
@@ -28,18 +28,22 @@ internal sealed partial class ValidationPass
         }
     }
 
+    // The walk of one template at a time (Json), kept for the next: every tool step has one.
+    private readonly Stack<JsonNode> _pending = new();
+
     /// <summary>Checks the references in every string of a JSON template, pointing at the string.</summary>
-    private void Json(JsonNode? template, string path, Scope scope)
+    private void Json(JsonNode? template, JsonPath path, Scope scope)
     {
         if (template is null) return;
         // Iterative, and a path is built only for a string with references: parameters may nest a thousand deep.
-        var pending = new Stack<JsonNode>([template]);
+        var pending = _pending;
+        pending.Push(template);
         while (pending.Count > 0)
         {
             switch (pending.Pop())
             {
                 case JsonObject obj:
-                    foreach (var (_, value) in obj.Reverse()) if (value is not null) pending.Push(value);
+                    for (var i = obj.Count - 1; i >= 0; i--) if (obj.GetAt(i).Value is { } value) pending.Push(value);
                     break;
                 case JsonArray array:
                     for (var i = array.Count - 1; i >= 0; i--) if (array[i] is { } item) pending.Push(item);
@@ -52,16 +56,16 @@ internal sealed partial class ValidationPass
     }
 
     // The path of a node inside a template whose own path is given.
-    private static string PathWithin(string path, JsonNode root, JsonNode node)
+    private static JsonPath PathWithin(JsonPath path, JsonNode root, JsonNode node)
     {
         var steps = new List<JsonNode>();
         for (var n = node; !ReferenceEquals(n, root) && n.Parent is not null; n = n.Parent) steps.Add(n);
         for (var i = steps.Count - 1; i >= 0; i--)
-            path = steps[i].Parent is JsonArray ? JsonPaths.Index(path, steps[i].GetElementIndex()) : JsonPaths.Property(path, steps[i].GetPropertyName());
+            path = steps[i].Parent is JsonArray ? path.Index(steps[i].GetElementIndex()) : path.Property(steps[i].GetPropertyName());
         return path;
     }
 
-    private void Reference(DataPath reference, string path, Scope scope)
+    private void Reference(DataPath reference, JsonPath path, Scope scope)
     {
         switch (reference.Root)
         {
@@ -80,18 +84,18 @@ internal sealed partial class ValidationPass
         }
     }
 
-    private void Condition(Condition condition, string path, Scope scope, bool classifyAllowed)
+    private void Condition(Condition condition, JsonPath path, Scope scope, bool classifyAllowed)
     {
         switch (condition)
         {
             case CompareCondition compare:
                 var key = OperatorKey(compare.Operator);
-                var comparePath = JsonPaths.Property(path, key);
-                Reference(compare.Path, JsonPaths.Property(comparePath, "path"), scope);
-                CompareValue(compare, key, JsonPaths.Property(comparePath, "value"));
+                var comparePath = path.Property(key);
+                Reference(compare.Path, comparePath.Property("path"), scope);
+                CompareValue(compare, key, comparePath.Property("value"));
                 break;
             case ExistsCondition exists:
-                Reference(exists.Path, JsonPaths.Property(path, "exists"), scope);
+                Reference(exists.Path, path.Property("exists"), scope);
                 break;
             case AndCondition and:
                 Conditions("and", and.Conditions, path, scope);
@@ -100,26 +104,26 @@ internal sealed partial class ValidationPass
                 Conditions("or", or.Conditions, path, scope);
                 break;
             case NotCondition not:
-                Condition(not.Inner, JsonPaths.Property(path, "not"), scope, classifyAllowed: false);
+                Condition(not.Inner, path.Property("not"), scope, classifyAllowed: false);
                 break;
             case ClassifyCondition classify:
                 if (!classifyAllowed)
-                    Error(JsonPaths.Property(path, "classify"),
+                    Error(path.Property("classify"),
                         "classify picks one of a conditional workflow's branches, so it can only be a branch's whole condition (not inside and/or/not, nor in a loop)");
-                Text(classify.Input, JsonPaths.Property(JsonPaths.Property(path, "classify"), "input"), scope);
+                Text(classify.Input, path.Property("classify").Property("input"), scope);
                 break;
         }
     }
 
-    private void Conditions(string key, IReadOnlyList<Condition> conditions, string path, Scope scope)
+    private void Conditions(string key, IReadOnlyList<Condition> conditions, JsonPath path, Scope scope)
     {
-        var listPath = JsonPaths.Property(path, key);
+        var listPath = path.Property(key);
         if (conditions.Count == 0) Error(listPath, $"{key} needs at least one condition");
         for (var i = 0; i < conditions.Count; i++)
-            Condition(conditions[i], JsonPaths.Index(listPath, i), scope, classifyAllowed: false);
+            Condition(conditions[i], listPath.Index(i), scope, classifyAllowed: false);
     }
 
-    private void CompareValue(CompareCondition compare, string key, string path)
+    private void CompareValue(CompareCondition compare, string key, JsonPath path)
     {
         switch (compare.Operator)
         {

@@ -19,6 +19,12 @@ public sealed record DurableRunOptions
     /// <summary>A run saves a snapshot after this many events, so that recovery replays at most this many (default 500).</summary>
     public int SnapshotEvery { get; init; } = 500;
 
+    /// <summary>
+    /// Placed runs (a cluster's entities): how long a run's entity keeps its ended run for subscribers that follow it from a
+    /// node it left, before it lets go (default 30 s).
+    /// </summary>
+    public TimeSpan KeepEndedRunsFor { get; init; } = TimeSpan.FromSeconds(30);
+
     public DurableRunOptions WithResumeOnStart(bool resumeOnStart) => this with { ResumeOnStart = resumeOnStart };
 
     public DurableRunOptions WithLiveRunsDirectory(string? directory) => this with { LiveRunsDirectory = directory };

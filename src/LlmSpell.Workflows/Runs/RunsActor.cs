@@ -69,9 +69,6 @@ internal sealed class RunsActor : ReceiveActor, IWithTimers
         public static readonly ForgetEnded Instance = new();
     }
 
-    /// <summary>How long an entity keeps its ended run for subscribers that follow it from a node it left (then it passivates).</summary>
-    internal static readonly TimeSpan EndedRunLinger = TimeSpan.FromSeconds(30);
-
     // An entity's run that has ended, kept a while for late subscribers (RunObserver following a run that moved).
     private RunContext? _ended;
 
@@ -150,11 +147,12 @@ internal sealed class RunsActor : ReceiveActor, IWithTimers
         Receive<Stopping>(_ => _stopping.Add(Sender));
         Receive<Terminated>(t =>
         {
+            // An entity's run that stopped neither refusing nor moving has ended (its result may still be on its way to subscribers).
             if (_byActor.Remove(t.ActorRef, out var runId) && _runs.Remove(runId, out var ended)
-                && _settings.Entity is not null && ended.Run.Completion.IsCompleted)
+                && _settings.Entity is not null && !_stopping.Contains(t.ActorRef) && !ended.Run.Draining)
             {
                 _ended = ended.Run;
-                Timers.StartSingleTimer(nameof(ForgetEnded), ForgetEnded.Instance, EndedRunLinger);
+                Timers.StartSingleTimer(nameof(ForgetEnded), ForgetEnded.Instance, _settings.Durable!.KeepEndedRunsFor);
             }
             _chores.Remove(t.ActorRef);
             _stopping.Remove(t.ActorRef);

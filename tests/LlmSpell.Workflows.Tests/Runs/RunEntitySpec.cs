@@ -66,19 +66,25 @@ public sealed class RunEntitySpec : DurableSpec
     {
         public IActorRef? Shard { get; private set; }
 
-        public IActorRef Start(ActorSystem system, RunEntities entities) =>
-            Shard = system.ActorOf(Props.Create(() => new Shard(entities, events)), "shard");
+        public ActorSystem? System { get; private set; }
+
+        public IActorRef Start(ActorSystem system, RunEntities entities)
+        {
+            System = system;
+            return Shard = system.ActorOf(Props.Create(() => new Shard(entities, events)), "shard");
+        }
     }
 
     private static WorkflowDefinition ThreeSteps => Sequential("three", Tool("fetch"), Tool("work"), Tool("report"));
 
-    private (WorkflowEngine Engine, Placement Placement, Akka.TestKit.TestProbe Events) PlacedEngine(ScriptedTools tools, string runId)
+    private (WorkflowEngine Engine, Placement Placement, Akka.TestKit.TestProbe Events) PlacedEngine(ScriptedTools tools, string runId,
+        double keepEndedSeconds = 1)
     {
         var system = NewSystem();
         var events = new Akka.TestKit.Xunit2.TestKit(system).CreateTestProbe();
         var placement = new Placement(events.Ref);
         var options = WorkflowEngineOptions.Default
-            .WithDurability(new DurableRunOptions { ResumeOnStart = false })
+            .WithDurability(new DurableRunOptions { ResumeOnStart = false, KeepEndedRunsFor = TimeSpan.FromSeconds(keepEndedSeconds) })
             .WithPlacement(placement)
             .WithRunIdGenerator(() => runId);
         return (new WorkflowEngine(system, new WorkflowServices { Tools = tools, Agents = new ScriptedAgents() }, options), placement, events);
@@ -127,5 +133,27 @@ public sealed class RunEntitySpec : DurableSpec
         (await cancel.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("Run 'fresh' has already finished (completed)");
         events.FishForMessage(m => m is "passivating fresh", RunLimit);
         tools.Calls("fetch").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task An_entity_keeps_its_ended_run_a_while_so_that_a_subscriber_following_it_from_elsewhere_gets_the_result()
+    {
+        var tools = new ScriptedTools().Counts("fetch").Echo("work").Echo("report");
+        var (engine, placement, _) = PlacedEngine(tools, "kept", keepEndedSeconds: 600);
+        (await Finished(await engine.StartAsync(ThreeSteps))).Status.Should().Be(RunStatus.Completed);
+
+        var follower = new Akka.TestKit.Xunit2.TestKit(placement.System!).CreateTestProbe();
+        placement.Shard!.Tell(new SubscribeToRun("kept", follower.Ref), follower.Ref);
+
+        var heard = new List<object>();
+        follower.FishForMessage(m =>
+        {
+            heard.Add(m);
+            return m is RunFinished;
+        }, RunLimit);
+        heard.OfType<RunFinished>().Single().Result.Status.Should().Be(RunStatus.Completed);
+        // The requester hears the subscription is in place once the subscriber has been sent what there is.
+        follower.ExpectMsg<SubscribedToRun>(RunLimit).RunId.Should().Be("kept");
+        heard.OfType<WorkflowEvent>().Should().Contain(e => e is StepCompleted);
     }
 }

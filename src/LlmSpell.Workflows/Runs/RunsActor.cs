@@ -69,15 +69,14 @@ internal sealed class RunsActor : ReceiveActor, IWithTimers
         public static readonly ForgetEnded Instance = new();
     }
 
-    // An entity's run that has ended, kept a while for late subscribers (RunObserver following a run that moved).
-    private RunContext? _ended;
-
-    public ITimerScheduler Timers { get; set; } = null!;
-
     // An entity's run actor reading the journal when the entity starts: requests wait until it has resumed the run or stopped.
     private (IActorRef Actor, RunContext Run)? _recovering;
+    // An entity's run that has ended, kept a while for late subscribers (RunObserver following a run that moved).
+    private RunContext? _ended;
     private bool _passivating;
     private bool _stopWhenIdle;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(RunsSettings settings) => ActorProps.Of(() => new RunsActor(settings));
 
@@ -200,12 +199,12 @@ internal sealed class RunsActor : ReceiveActor, IWithTimers
             if (Idle) Context.Stop(Self);
             else _stopWhenIdle = true;
         });
-        // Its node leaves: the run finishes the attempts it is running (journaled), starts nothing more, and stops unfinished.
         Receive<ForgetEnded>(_ =>
         {
             _ended = null;
             Self.Tell(CheckIdle.Instance);
         });
+        // Its node leaves: the run finishes the attempts it is running (journaled), starts nothing more, and stops unfinished.
         Receive<HandOff>(_ =>
         {
             _stopWhenIdle = true;

@@ -26,8 +26,6 @@ public sealed class ClusterClientRuns(IReadOnlyList<string> contacts) : IRunPlac
     public static Config ClientConfig(string host = "127.0.0.1") => ConfigurationFactory.ParseString($$"""
             akka.actor.provider = remote
             akka.remote.dot-netty.tcp { hostname = "{{host}}", port = 0 }
-            # A node that does not answer is reported at once rather than after ClusterClient's default minute of retries.
-            akka.cluster.client.reconnect-timeout = off
             {{WorkflowSerializer.Hocon}}
             """)
             .WithFallback(ClusterClientReceptionist.DefaultConfig())

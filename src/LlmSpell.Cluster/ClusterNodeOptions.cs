@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Actor;
+using LlmSpell.Workflows.Durability;
 
 namespace LlmSpell.Cluster;
 
@@ -56,6 +57,7 @@ public sealed record ClusterNodeOptions
     /// <summary>A node's address (a seed, a contact); throws <see cref="ArgumentException"/> naming it and the expected form.</summary>
     public static Address SeedAddress(string seed)
     {
+        var wrong = $"'{seed}' is not a node address; write it as akka.tcp://{SystemName}@HOST:PORT";
         Address address;
         try
         {
@@ -63,16 +65,16 @@ public sealed record ClusterNodeOptions
         }
         catch (Exception ex) when (ex is UriFormatException or ArgumentException or FormatException)
         {
-            throw new ArgumentException($"'{seed}' is not a node address; write it as akka.tcp://{SystemName}@HOST:PORT", nameof(Seeds), ex);
+            throw new ArgumentException(wrong, nameof(Seeds), ex);
         }
-        if (address.System != SystemName || address.Host is null || address.Port is null)
-            throw new ArgumentException($"'{seed}' is not a node address; write it as akka.tcp://{SystemName}@HOST:PORT", nameof(Seeds));
+        if (address.System != SystemName || address.Host is null || address.Port is null) throw new ArgumentException(wrong, nameof(Seeds));
         return address;
     }
 
     /// <summary>
-    /// The node's Akka configuration: cluster provider, remoting, the split-brain resolver (keep-majority) and failure detection
-    /// tuned so that a lost node's runs continue elsewhere within about 10 s (Akka's defaults take about 15 s).
+    /// The node's Akka configuration: cluster provider, remoting, our serializer for every run message and event (never Akka's
+    /// default Newtonsoft), the split-brain resolver (keep-majority) and failure detection tuned so that a lost node's runs
+    /// continue elsewhere within about 10 s (Akka's defaults take about 15 s).
     /// </summary>
     public string ToHocon()
     {
@@ -80,6 +82,7 @@ public sealed record ClusterNodeOptions
         var roles = string.Join(", ", Roles.Select(Quote));
         var publicHost = PublicHost is null ? "" : $"public-hostname = {Quote(PublicHost)}";
         return $$"""
+            {{WorkflowSerializer.Hocon}}
             akka.actor.provider = cluster
             akka.remote.dot-netty.tcp {
               hostname = {{Quote(Host)}}

@@ -87,7 +87,7 @@ public sealed class ClusterNodesSpec : IAsyncLifetime
     {
         var options = new ClusterNodeOptions().WithPort(0).WithRoles(["app"]).WithSeeds([seed]);
         _app = ActorSystem.Create(ClusterNodeOptions.SystemName, ConfigurationFactory.ParseString(
-            TestTime.AkkaConfig + "\n" + WorkflowSerializer.Hocon + "\n" + options.ToHocon()));
+            TestTime.AkkaConfig + "\n" + options.ToHocon()));
         ClusterNode.Join(_app, options);
         var cluster = Akka.Cluster.Cluster.Get(_app);
         using var limit = new CancellationTokenSource(Limit);

@@ -34,7 +34,7 @@ public sealed class ShardedRunsSpec : TestKit, IAsyncLifetime
     }
 
     private static Config AppNodeConfig() => ConfigurationFactory.ParseString(
-            TestTime.AkkaConfig + "\n" + WorkflowSerializer.Hocon + "\n" + new ClusterNodeOptions().WithPort(0).WithRoles(["app"]).ToHocon());
+            TestTime.AkkaConfig + "\n" + new ClusterNodeOptions().WithPort(0).WithRoles(["app"]).ToHocon());
 
     public async Task InitializeAsync()
     {

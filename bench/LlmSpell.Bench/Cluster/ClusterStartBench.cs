@@ -31,7 +31,7 @@ public static class ClusterStartBench
         ClusterNode.Join(node, nodeOptions);
         var appOptions = new ClusterNodeOptions().WithPort(0).WithRoles(["app"]).WithSeeds([Akka.Cluster.Cluster.Get(node).SelfAddress.ToString()]);
         var app = ActorSystem.Create(ClusterNodeOptions.SystemName, ConfigurationFactory.ParseString(
-            "akka.loglevel = WARNING\n" + WorkflowSerializer.Hocon + "\n" + appOptions.ToHocon()));
+            "akka.loglevel = WARNING\n" + appOptions.ToHocon()));
         try
         {
             ClusterNode.Join(app, appOptions);

@@ -27,7 +27,7 @@ internal sealed class ClusterCliOption
         }
         catch (ArgumentException ex)
         {
-            throw new CliException($"--cluster: {ex.Message.Split(" (Parameter", 2)[0]}");
+            throw CliException.ForOption("--cluster", ex);
         }
         return [address];
     }

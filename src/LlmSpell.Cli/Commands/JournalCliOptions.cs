@@ -51,7 +51,7 @@ internal sealed class JournalCliOptions
         catch (ArgumentException ex)
         {
             var option = ex.ParamName == "schema" ? "--schema" : "--postgres";
-            throw new CliException($"{option}: {ex.Message.Split(" (Parameter", 2)[0]}");
+            throw CliException.ForOption(option, ex);
         }
     }
 }

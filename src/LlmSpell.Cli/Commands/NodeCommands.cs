@@ -59,7 +59,7 @@ internal static class NodeCommands
             catch (ArgumentException ex)
             {
                 var option = ex.ParamName switch { nameof(ClusterNodeOptions.Host) => "--host", nameof(ClusterNodeOptions.Port) => "--port", _ => "--seed" };
-                throw new CliException($"{option}: {ex.Message.Split(" (Parameter", 2)[0]}");
+                throw CliException.ForOption(option, ex);
             }
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
             await session.CreateNodeEngineAsync(options, session.CreateTools(roots), roots, ct).ConfigureAwait(false);

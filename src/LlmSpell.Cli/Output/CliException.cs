@@ -8,4 +8,8 @@ public sealed class CliException(string message, int exitCode = ExitCodes.Usage,
 
     /// <summary>The message lists several problems, one per line, each already made one line (<c>ErrorText.Capped</c>).</summary>
     public bool IsList { get; init; }
+
+    /// <summary>A usage error for <paramref name="option"/> with <paramref name="invalid"/>'s message, without .NET's "(Parameter '…')" suffix.</summary>
+    public static CliException ForOption(string option, ArgumentException invalid) =>
+        new($"{option}: {invalid.Message.Split(" (Parameter", 2)[0]}", ExitCodes.Usage, invalid);
 }

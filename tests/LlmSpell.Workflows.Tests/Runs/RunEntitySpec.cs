@@ -156,15 +156,4 @@ public sealed class RunEntitySpec : DurableSpec
         follower.ExpectMsg<SubscribedToRun>(RunLimit).RunId.Should().Be("kept");
         heard.OfType<WorkflowEvent>().Should().Contain(e => e is StepCompleted);
     }
-
-    [Fact]
-    public async Task A_cancel_of_an_id_never_started_is_refused_and_the_entity_lets_go()
-    {
-        var (engine, _, events) = PlacedEngine(new ScriptedTools(), "never");
-
-        var cancel = () => engine.CancelAsync("never");
-
-        (await cancel.Should().ThrowAsync<KeyNotFoundException>()).Which.Message.Should().Contain("no run with id 'never'");
-        events.FishForMessage(m => m is "passivating never", RunLimit);
-    }
 }

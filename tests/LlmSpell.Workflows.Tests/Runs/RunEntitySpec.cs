@@ -20,11 +20,15 @@ public sealed class RunEntitySpec : DurableSpec
 
     private sealed record HandOffAll;
 
-    /// <summary>The shard region's part: routes by run id, passivates on request, restarts handed-off entities.</summary>
+    /// <summary>
+    /// The shard region's part, as Akka's Shard does it: routes by run id, passivates on request — buffering the messages that
+    /// arrive for a passivating entity and starting it again for them once it has stopped — and restarts handed-off entities.
+    /// </summary>
     private sealed class Shard : ReceiveActor
     {
         private readonly Dictionary<string, IActorRef> _entities = new(StringComparer.Ordinal);
         private readonly HashSet<string> _handedOff = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _passivating = new(StringComparer.Ordinal);
 
         public Shard(RunEntities entities, IActorRef events)
         {
@@ -36,11 +40,18 @@ public sealed class RunEntitySpec : DurableSpec
                 return _entities[id] = entity;
             }
 
-            Receive<StartRun>(start => Entity(start.RunId!).Forward(start));
-            Receive<IRunMessage>(message => Entity(message.RunId).Forward(message));
+            void Deliver(string id, object message)
+            {
+                if (_passivating.TryGetValue(id, out var buffered)) buffered.Add((message, Sender));
+                else Entity(id).Forward(message);
+            }
+
+            Receive<StartRun>(start => Deliver(start.RunId!, start));
+            Receive<IRunMessage>(message => Deliver(message.RunId, message));
             Receive<Passivate>(p =>
             {
                 events.Tell($"passivating {p.RunId}");
+                _passivating[p.RunId] = [];
                 Sender.Tell(RunEntities.StopWhenIdle);
             });
             Receive<HandOffAll>(_ =>
@@ -58,6 +69,9 @@ public sealed class RunEntitySpec : DurableSpec
                 events.Tell($"stopped {id}");
                 // Remembered: its next node starts it again at once.
                 if (_handedOff.Remove(id)) Entity(id);
+                // Messages that came while it was passivating start it again.
+                if (_passivating.Remove(id, out var buffered) && buffered.Count > 0)
+                    foreach (var (message, sender) in buffered) Entity(id).Tell(message, sender);
             });
         }
     }
@@ -155,5 +169,16 @@ public sealed class RunEntitySpec : DurableSpec
         // The requester hears the subscription is in place once the subscriber has been sent what there is.
         follower.ExpectMsg<SubscribedToRun>(RunLimit).RunId.Should().Be("kept");
         heard.OfType<WorkflowEvent>().Should().Contain(e => e is StepCompleted);
+    }
+
+    [Fact]
+    public async Task A_cancel_of_an_id_never_started_is_refused_and_the_entity_lets_go()
+    {
+        var (engine, _, events) = PlacedEngine(new ScriptedTools(), "never");
+
+        var cancel = () => engine.CancelAsync("never");
+
+        (await cancel.Should().ThrowAsync<KeyNotFoundException>()).Which.Message.Should().Contain("no run with id 'never'");
+        events.FishForMessage(m => m is "passivating never", RunLimit);
     }
 }

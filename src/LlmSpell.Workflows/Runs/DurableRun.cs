@@ -32,6 +32,18 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
     /// <summary>Continue an unfinished run; its completed steps are not run again.</summary>
     public sealed record Resume : Intent;
 
+    /// <summary>
+    /// A run's entity starting: continue the run if it is unfinished (as <see cref="Resume"/>); for an id the journal does not hold,
+    /// answer <see cref="Vacant"/> and wait for <see cref="StartHere"/>, so that a new run's start reads the journal once.
+    /// </summary>
+    public sealed record Adopt : Intent;
+
+    /// <summary>The journal holds no run of this id: the actor waits for <see cref="StartHere"/> (or a stop).</summary>
+    public sealed record Vacant(string RunId);
+
+    /// <summary>Starts a new run in an actor that answered <see cref="Vacant"/>; it answers <paramref name="ReplyTo"/> as a begin does.</summary>
+    public sealed record StartHere(Begin Begin, IActorRef ReplyTo, IActorRef? Subscriber);
+
     /// <summary>Record that an interrupted run is cancelled, so that it is never resumed; replies <see cref="RunCancelling"/>.</summary>
     public sealed record RecordCancel(string Reason) : Intent;
 
@@ -55,8 +67,9 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
 
     private readonly RunContext _run;
     private readonly Intent _intent;
-    private readonly IActorRef _replyTo;
-    private readonly IActorRef? _subscriber;
+    // Set again when a vacant actor is told to start a run (StartHere).
+    private IActorRef _replyTo;
+    private IActorRef? _subscriber;
     private readonly DurableRunOptions _options;
     private readonly LiveRuns? _live;
     private readonly string _store;
@@ -186,18 +199,12 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
                     Refuse(RejectionKind.AlreadyActive, $"Run id '{RunId}' is taken: {_store} already holds a run with it. Give the new run another id.");
                     return;
                 }
-                var started = new WorkflowStarted(begin.Definition.Name, WorkflowJson.SerializeDefinition(begin.Definition), begin.Input?.DeepClone())
-                {
-                    RunId = RunId,
-                    Timestamp = now,
-                };
-                Persist(Tag(started), _ =>
-                {
-                    Apply(started);
-                    Launch(begin.Definition, begin.Input);
-                });
+                Start(begin);
                 break;
-            case Resume:
+            case Adopt when _started is null && LastSequenceNr == 0:
+                _replyTo.Tell(new Vacant(RunId), Self);
+                break;
+            case Resume or Adopt:
                 if (!Unfinished("resumed", out var definition)) return;
                 var resumed = new RunResumed(LastSequenceNr, _completed.Count) { RunId = RunId, Timestamp = now };
                 Persist(Tag(resumed), _ =>
@@ -227,6 +234,20 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
                 DeleteMessages(LastSequenceNr);
                 break;
         }
+    }
+
+    private void Start(Begin begin)
+    {
+        var started = new WorkflowStarted(begin.Definition.Name, WorkflowJson.SerializeDefinition(begin.Definition), begin.Input?.DeepClone())
+        {
+            RunId = RunId,
+            Timestamp = _run.Clock.GetUtcNow(),
+        };
+        Persist(Tag(started), _ =>
+        {
+            Apply(started);
+            Launch(begin.Definition, begin.Input);
+        });
     }
 
     /// <summary>The run exists and has not ended; else refuses (naming why) and stops.</summary>
@@ -291,6 +312,11 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
                 return true;
             case WriteLingeringNow:
                 WriteLingering();
+                return true;
+            case StartHere start when _intent is Adopt && _started is null && _coordinator is null:
+                _replyTo = start.ReplyTo;
+                _subscriber = start.Subscriber;
+                Start(start.Begin);
                 return true;
             case Drain:
                 _run.Drain();

@@ -71,6 +71,8 @@ internal sealed class RunsActor : ReceiveActor, IWithTimers
 
     // An entity's run actor reading the journal when the entity starts: requests wait until it has resumed the run or stopped.
     private (IActorRef Actor, RunContext Run)? _recovering;
+    // An entity's reader that found no run of its id and waits for a StartRun to start one.
+    private (IActorRef Actor, RunContext Run)? _vacant;
     // An entity's run that has ended, kept a while for late subscribers (RunObserver following a run that moved).
     private RunContext? _ended;
     private bool _passivating;
@@ -156,6 +158,7 @@ internal sealed class RunsActor : ReceiveActor, IWithTimers
             _chores.Remove(t.ActorRef);
             _stopping.Remove(t.ActorRef);
             if (_recovering?.Actor.Equals(t.ActorRef) == true) _recovering = null;
+            if (_vacant?.Actor.Equals(t.ActorRef) == true) _vacant = null;
             Release(t.ActorRef);
             // After the requests released above: they may start a run.
             if (_settings.Entity is not null) Self.Tell(CheckIdle.Instance);
@@ -166,7 +169,7 @@ internal sealed class RunsActor : ReceiveActor, IWithTimers
     {
         if (_settings.Entity is not { } entity) return;
         // Started for a request, or by a node taking over the run's shard: an unfinished run goes on here either way.
-        var (actor, run) = SpawnDurable(entity.RunId, new DurableRun.Resume(), Self, null, _settings.Durable!);
+        var (actor, run) = SpawnDurable(entity.RunId, new DurableRun.Adopt(), Self, null, _settings.Durable!);
         if (actor is null) return;
         Context.Watch(actor);
         _recovering = (actor, run);
@@ -182,10 +185,26 @@ internal sealed class RunsActor : ReceiveActor, IWithTimers
             Track(run.RunId, actor, run);
             Release(actor);
         }, _ => _recovering is not null && Sender.Equals(_recovering.Value.Actor));
-        // Nothing to resume (a new id, or an ended run): the reader stops, and its Terminated releases the requests.
+        // A new id: the reader waits to start the run (a StartRun adopts it) — or is stopped once nothing else is pending.
+        Receive<DurableRun.Vacant>(_ =>
+        {
+            _vacant = _recovering;
+            _recovering = null;
+            Release(_vacant!.Value.Actor);
+            Self.Tell(CheckIdle.Instance);
+        }, _ => _recovering is not null && Sender.Equals(_recovering.Value.Actor));
+        // Nothing to resume (an ended run): the reader stops, and its Terminated releases the requests.
         Receive<RunRejected>(_ => { }, _ => _recovering is not null && Sender.Equals(_recovering.Value.Actor));
         Receive<CheckIdle>(_ =>
         {
+            if (_vacant is { } vacant && Idle)
+            {
+                // No run came for the vacant reader: it stops, and requests wait for it to be gone.
+                _vacant = null;
+                _recovering = vacant;
+                Context.Stop(vacant.Actor);
+                return;
+            }
             if (!Idle) return;
             if (_stopWhenIdle) Context.Stop(Self);
             else if (!_passivating)
@@ -211,10 +230,12 @@ internal sealed class RunsActor : ReceiveActor, IWithTimers
             _ended = null;
             foreach (var (actor, _) in _runs.Values) actor.Tell(DurableRun.Drain.Instance);
             _recovering?.Actor.Tell(DurableRun.Drain.Instance);
+            _vacant?.Actor.Tell(DurableRun.Drain.Instance);
             Self.Tell(CheckIdle.Instance);
         });
     }
 
+    // Not counting a vacant reader: it is stopped when all else is idle.
     private bool Idle => _runs.Count == 0 && _chores.Count == 0 && _deferred.Count == 0 && _recovering is null && _ended is null;
 
     private void Defer(IActorRef until, object message)
@@ -238,6 +259,14 @@ internal sealed class RunsActor : ReceiveActor, IWithTimers
         {
             var invalid = new WorkflowValidationException(errors, source: null);
             Sender.Tell(new RunRejected(runId, RejectionKind.Invalid, invalid.Message) { Cause = invalid }, Self);
+            return;
+        }
+        if (_vacant is { } vacant && vacant.Run.RunId == runId)
+        {
+            // The entity's reader found the id new: it starts the run, without reading the journal again.
+            _vacant = null;
+            vacant.Actor.Tell(new DurableRun.StartHere(new DurableRun.Begin(start.Definition, start.Input), Sender, start.Subscriber));
+            Track(runId, vacant.Actor, vacant.Run);
             return;
         }
         if (Busy(runId, start)) return;
@@ -300,6 +329,15 @@ internal sealed class RunsActor : ReceiveActor, IWithTimers
     /// <summary>Refuses a second run (or chore) under an id that is active here; one whose actor is stopping waits for it.</summary>
     private bool Busy(string runId, object message)
     {
+        if (_vacant is { } vacant && vacant.Run.RunId == runId)
+        {
+            // A resume, cancel or purge of an id the entity's reader found new: it reads the journal afresh once the reader is gone.
+            _vacant = null;
+            _recovering = vacant;
+            Context.Stop(vacant.Actor);
+            Defer(vacant.Actor, message);
+            return true;
+        }
         IActorRef? leaving = null;
         if (_runs.TryGetValue(runId, out var active))
         {

@@ -101,6 +101,10 @@ public sealed record ClusterNodeOptions
                 heartbeat-interval = 500ms
                 acceptable-heartbeat-pause = 2s
               }
+              # The receptionist of console clients (and the pub-sub gossip under it) lives on the runs nodes only: an app node
+              # of another role neither hosts it nor is sent its gossip.
+              client.receptionist.role = {{Quote(RunsRole)}}
+              pub-sub.role = {{Quote(RunsRole)}}
               sharding {
                 # Unfinished runs restart on a surviving node: the entities to restart are kept in the journal.
                 remember-entities = on

@@ -227,6 +227,33 @@ public sealed class ClusterNodesSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_app_node_of_its_own_process_starts_a_run_through_its_proxy_approves_it_and_receives_its_result()
+    {
+        _ollama.OnPrompt("release note about sharding", ScriptedReply.Text("Runs now move between nodes."));
+        var node = await StartNodeAsync(null);
+
+        var app = Track(LlmSpellProcess.AppNode(_directory, _ollama.BaseUrl, node.Address!, "--topic", "sharding"));
+
+        (await app.ExitAsync(Limit)).Should().Be(0, app.Output);
+        var lines = app.Stdout.Split('\n');
+        var runId = lines.Single(l => l.StartsWith("accepted ", StringComparison.Ordinal)).Split(' ')[1];
+        lines.Should().ContainInOrder(
+            $"accepted {runId} on {node.Address}",
+            "event run_started",
+            "event step_completed",
+            "event signal_awaited editor-approved",
+            $"status: 1 step(s) done, waiting for editor-approved on {node.Address}",
+            "signal editor-approved accepted",
+            "event run_completed");
+        lines.Should().Contain(l => l.StartsWith("finished completed: ", StringComparison.Ordinal));
+        // The run ran on the node: its tool wrote in the node's workspace (under its data directory) what the model drafted and
+        // the app approved.
+        (await File.ReadAllTextAsync(Path.Combine(_directory, "workspace", "release-notes", "sharding.md")))
+            .Should().Be("Runs now move between nodes. (approved by the app node)");
+        node.Output.Should().Contain($"run {runId} started: workflow 'release-note'");
+    }
+
+    [Fact]
     public async Task A_client_run_with_no_live_node_at_its_address_says_so_in_one_line()
     {
         var file = Path.Combine(_directory, "three.json");

@@ -5,14 +5,14 @@ using System.Text;
 namespace LlmSpell.Cluster.Tests.Support;
 
 /// <summary>
-/// A real llmspell process — a node (<c>node start</c> on a free loopback port) or a client command — isolated from the machine
+/// A real llmspell process — a node (<c>node start</c> on a free loopback port), a client command, or the app-node sample — isolated from the machine
 /// (its own data directory, no config, Ollama where the test says). Its output lines can be awaited; it can be killed like a
 /// crash or stopped by SIGTERM.
 /// </summary>
 public sealed class LlmSpellProcess : IAsyncDisposable
 {
-    private static readonly string Dll = typeof(LlmSpellProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "LlmSpellCliDll").Value!;
+    private static readonly string CliDll = BuiltDll("LlmSpellCliDll");
+    private static readonly string AppNodeDll = BuiltDll("AppNodeSampleDll");
 
     private readonly Process _process;
     private readonly Task[] _pumps;
@@ -33,7 +33,16 @@ public sealed class LlmSpellProcess : IAsyncDisposable
         Start(dataDirectory, ollama, seed is null ? ["node", "start", "--port", "0"] : ["node", "start", "--port", "0", "--seed", seed]);
 
     /// <summary>Starts <c>llmspell ARGS</c>.</summary>
-    public static LlmSpellProcess Start(string dataDirectory, Uri ollama, params string[] args)
+    public static LlmSpellProcess Start(string dataDirectory, Uri ollama, params string[] args) => Launch(CliDll, dataDirectory, ollama, args);
+
+    /// <summary>Starts the app-node sample (samples/LlmSpell.Samples.AppNode): an Akka.NET node of the app's own that joins <paramref name="seed"/>.</summary>
+    public static LlmSpellProcess AppNode(string directory, Uri ollama, string seed, params string[] args) =>
+        Launch(AppNodeDll, directory, ollama, ["--seed", seed, .. args]);
+
+    private static string BuiltDll(string key) =>
+        typeof(LlmSpellProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+
+    private static LlmSpellProcess Launch(string dll, string dataDirectory, Uri ollama, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -43,7 +52,7 @@ public sealed class LlmSpellProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataDirectory,
         };
-        start.ArgumentList.Add(Dll);
+        start.ArgumentList.Add(dll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["LLMSPELL_DATA_DIR"] = dataDirectory;
         start.Environment["OLLAMA_HOST"] = ollama.ToString();

@@ -25,7 +25,7 @@ public sealed class ClusterClientRuns(IReadOnlyList<string> contacts) : IRunPlac
     /// </summary>
     public static Config ClientConfig(string host = "127.0.0.1") => ConfigurationFactory.ParseString($$"""
             akka.actor.provider = remote
-            akka.remote.dot-netty.tcp { hostname = "{{host}}", port = 0 }
+            akka.remote.dot-netty.tcp { hostname = "{{host}}", port = 0, {{ClusterNodeOptions.FrameSize}} }
             {{WorkflowSerializer.Hocon}}
             """)
             .WithFallback(ClusterClientReceptionist.DefaultConfig())

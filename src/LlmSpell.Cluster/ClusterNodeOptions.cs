@@ -45,6 +45,14 @@ public sealed record ClusterNodeOptions
     public ClusterNodeOptions WithSeeds(IReadOnlyList<string> seeds) => this with { Seeds = seeds };
     public ClusterNodeOptions WithRoles(IReadOnlyList<string> roles) => this with { Roles = roles };
 
+    /// <summary>
+    /// The largest message between nodes and clients (Akka's default is 128 kB): a run read for <c>workflow show --cluster</c>
+    /// carries all its events, and a start its whole definition.
+    /// </summary>
+    public const int MaximumFrameBytes = 16_000_000;
+
+    internal static string FrameSize => $"maximum-frame-size = {MaximumFrameBytes.ToString(CultureInfo.InvariantCulture)}b";
+
     /// <summary>Checks the options; throws <see cref="ArgumentException"/> saying which one is wrong and how.</summary>
     public ClusterNodeOptions Validate()
     {
@@ -88,6 +96,7 @@ public sealed record ClusterNodeOptions
               hostname = {{Quote(Host)}}
               port = {{Port.ToString(CultureInfo.InvariantCulture)}}
               {{publicHost}}
+              {{FrameSize}}
             }
             akka.cluster {
               roles = [{{roles}}]

@@ -254,6 +254,56 @@ public sealed class ClusterNodesSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Workflow_commands_from_other_processes_list_show_signal_and_cancel_runs_held_by_a_node_through_the_cluster()
+    {
+        var (first, second) = await StartTwoNodesAsync();
+        var file = Path.Combine(_directory, "approval.json");
+        await File.WriteAllTextAsync(file, """
+            {"name": "approval", "steps": [
+              {"name": "draft", "step_type": "agent", "description": "alpha task"},
+              {"name": "approve", "step_type": "wait", "signal": "go"},
+              {"name": "finish", "step_type": "agent", "description": "charlie task"}]}
+            """);
+        async Task<LlmSpellProcess> Cli(params string[] args)
+        {
+            var process = Track(LlmSpellProcess.Start(_directory, _ollama.BaseUrl, args));
+            (await process.ExitAsync(Limit)).Should().Be(0, process.Output);
+            return process;
+        }
+        // Two runs pause at their wait step on whichever node holds them; each client leaves them there.
+        var paused = new List<string>();
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var started = JsonNode.Parse((await Cli("run", file, "--cluster", first.Address!, "--output", "json")).Stdout)!;
+            started["run_status"]!.GetValue<string>().Should().Be("paused");
+            paused.Add(started["run_id"]!.GetValue<string>());
+        }
+
+        var listed = JsonNode.Parse((await Cli("workflow", "list", "--cluster", second.Address!, "--output", "json")).Stdout)!.AsArray();
+        listed.Select(r => r!["run_id"]!.GetValue<string>()).Should().BeEquivalentTo(paused);
+        listed.Select(r => r!["status"]!.GetValue<string>()).Should().AllBe("paused");
+        var holders = listed.ToDictionary(r => r!["run_id"]!.GetValue<string>(), r => r!["node"]!.GetValue<string>());
+        holders.Values.Should().BeSubsetOf([first.Address!, second.Address!]);
+
+        var shown = (await Cli("workflow", "show", paused[0], "--cluster", second.Address!)).Stdout;
+        shown.Should().Contain("Status:    paused (on " + holders[paused[0]] + ")")
+            .And.Contain("Waiting:   signal 'go' at step approve")
+            .And.Contain("Node:      " + holders[paused[0]] + " runs it now");
+
+        // A signal from a third process reaches the run on its node; the command follows the run there to its end.
+        var signalled = JsonNode.Parse((await Cli("workflow", "signal", paused[0], "go", "--data", "{\"ok\": true}", "--cluster", first.Address!, "--output", "json")).Stdout)!;
+        signalled["run_status"]!.GetValue<string>().Should().Be("completed");
+        var history = (await Cli("workflow", "history", paused[0], "--cluster", second.Address!)).Stdout;
+        history.Should().Contain("signal_received").And.Contain("run_completed");
+
+        // A cancel from a third process stops the other run on its node and is journaled.
+        var cancelled = (await Cli("workflow", "cancel", paused[1], "--cluster", second.Address!)).Stdout;
+        cancelled.Should().StartWith($"Cancelled run {paused[1]} (workflow 'approval', was paused on {holders[paused[1]]}, 1 step done)");
+        (await JournaledAsync(paused[1])).Should().EndWith("run_cancelled");
+        Requests("charlie task").Should().Be(1, "only the signalled run went on");
+    }
+
+    [Fact]
     public async Task A_client_run_with_no_live_node_at_its_address_says_so_in_one_line()
     {
         var file = Path.Combine(_directory, "three.json");

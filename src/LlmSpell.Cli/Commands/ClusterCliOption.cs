@@ -17,10 +17,12 @@ internal sealed class ClusterCliOption
         HelpName = "ADDR",
     };
 
-    /// <summary>The node to contact, or null; a malformed address is a usage error naming the expected form.</summary>
-    public IReadOnlyList<string>? Read(ParseResult parse)
+    /// <summary>The node to contact, or null; a malformed address, or one given with --postgres, is a usage error.</summary>
+    public IReadOnlyList<string>? Read(ParseResult parse, JournalCliOptions journal)
     {
         if (parse.GetValue(Cluster) is not { } address) return null;
+        if (parse.GetValue(journal.Postgres) is not null)
+            throw new CliException("--cluster works on the runs of the cluster through its nodes, which journal them in their own store: leave out --postgres");
         try
         {
             ClusterNodeOptions.SeedAddress(address);

@@ -24,7 +24,15 @@ internal sealed class CommandRunner(GlobalOptions globals)
             try
             {
                 await using var session = new CliSession(settings);
-                return await action(parse, session, ct).ConfigureAwait(false);
+                try
+                {
+                    return await action(parse, session, ct).ConfigureAwait(false);
+                }
+                catch (Akka.Actor.AskTimeoutException ex) when (session.ClusterContacts is { } contacts)
+                {
+                    // Through --cluster, silence means no node is there (a live one answers within the engine's timeout).
+                    throw ClusterCliOption.Unreachable(contacts, ex);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

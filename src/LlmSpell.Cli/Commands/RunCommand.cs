@@ -44,9 +44,7 @@ internal static class RunCommand
         runner.SetAction(command, async (parse, session, ct) =>
         {
             var path = parse.GetValue(file)!;
-            var contacts = cluster.Read(parse);
-            if (contacts is not null && parse.GetValue(journal.Postgres) is not null)
-                throw new CliException("--cluster runs the workflow on the cluster's nodes, which journal it in their own store: leave out --postgres");
+            var contacts = cluster.Read(parse, journal);
             session.UsePostgres(journal.Read(parse, session.Config));
             if (Path.GetExtension(path).Equals(".lua", StringComparison.OrdinalIgnoreCase))
             {
@@ -64,15 +62,7 @@ internal static class RunCommand
             var engine = contacts is null
                 ? await session.CreateEngineAsync(tools, roots, ct).ConfigureAwait(false)
                 : session.CreateClientEngine(contacts, tools, roots);
-            IWorkflowRun run;
-            try
-            {
-                run = await engine.StartAsync(definition, runInput, ct).ConfigureAwait(false);
-            }
-            catch (Akka.Actor.AskTimeoutException ex) when (contacts is not null)
-            {
-                throw ClusterCliOption.Unreachable(contacts, ex);
-            }
+            var run = await engine.StartAsync(definition, runInput, ct).ConfigureAwait(false);
             return await RunReporter.FollowAsync(engine, run, definition, new RunReportOptions
             {
                 Format = format,

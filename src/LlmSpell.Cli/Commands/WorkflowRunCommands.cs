@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using LlmSpell.Cli.Input;
 using LlmSpell.Cli.Output;
 using LlmSpell.Cli.Progress;
+using LlmSpell.Cli.Runtime;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Events;
@@ -45,10 +46,13 @@ internal static partial class WorkflowRunCommands
         var since = new Option<string?>("--since") { Description = "Only runs started at or after this date or time (ISO 8601; UTC unless it says otherwise)", HelpName = "DATE" };
         var output = OutputFormatOption.Create();
         var journal = new JournalCliOptions();
-        var command = new Command("list", "List the journaled runs, newest first: id, workflow, status, start time, steps done") { status, name, since, output, journal.Postgres, journal.Schema };
+        var cluster = new ClusterCliOption();
+        var command = new Command("list", "List the journaled runs, newest first: id, workflow, status, start time, steps done")
+        {
+            status, name, since, output, journal.Postgres, journal.Schema, cluster.Cluster,
+        };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UsePostgres(journal.Read(parse, session.Config));
             var wanted = parse.GetValue(status)?.Trim().ToLowerInvariant().Replace('-', '_');
             if (wanted is not null && !StatusNamesAccepted.Contains(wanted))
                 throw new CliException($"unknown status '{parse.GetValue(status)}'; use one of: {string.Join(", ", StatusNamesAccepted)}");
@@ -59,7 +63,7 @@ internal static partial class WorkflowRunCommands
                     throw new CliException($"--since: '{raw}' is not a date or time; use ISO 8601, e.g. 2026-11-21 or 2026-11-21T18:30:00Z");
                 from = parsed;
             }
-            var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
+            var engine = await ReadingEngineAsync(parse, session, journal, cluster, ct).ConfigureAwait(false);
             var unfinishedOnly = wanted is "unfinished" or "running" or "paused" or "interrupted";
             var query = new RunQuery
             {
@@ -109,8 +113,9 @@ internal static partial class WorkflowRunCommands
         : run.IsLive ? "running"
         : "interrupted";
 
-    /// <summary>The status with the process that runs it, e.g. <c>running (pid 4242)</c>.</summary>
-    private static string StatusText(RunSummary run) => run.OwnerPid is { } pid ? $"{StatusOf(run)} (pid {pid})" : StatusOf(run);
+    /// <summary>The status with the process or cluster node that runs it, e.g. <c>running (pid 4242)</c>.</summary>
+    private static string StatusText(RunSummary run) =>
+        run.OwnerPid is { } pid ? $"{StatusOf(run)} (pid {pid})" : run.Node is { } node ? $"{StatusOf(run)} (on {node})" : StatusOf(run);
 
     private static JsonObject SummaryJson(RunSummary run) => new()
     {
@@ -118,6 +123,7 @@ internal static partial class WorkflowRunCommands
         ["workflow"] = run.WorkflowName,
         ["status"] = StatusOf(run),
         ["pid"] = run.OwnerPid,
+        ["node"] = run.Node,
         ["started_at"] = run.StartedAt,
         ["ended_at"] = run.EndedAt,
         ["steps_done"] = run.StepsCompleted,
@@ -145,11 +151,14 @@ internal static partial class WorkflowRunCommands
         var id = RunIdArgument();
         var output = OutputFormatOption.Create();
         var journal = new JournalCliOptions();
-        var command = new Command("show", "Show a run: status, workflow, each step's status, attempts, duration and output, and the signal it waits for") { id, output, journal.Postgres, journal.Schema };
+        var cluster = new ClusterCliOption();
+        var command = new Command("show", "Show a run: status, workflow, each step's status, attempts, duration and output, the signal it waits for, and the node that runs it")
+        {
+            id, output, journal.Postgres, journal.Schema, cluster.Cluster,
+        };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UsePostgres(journal.Read(parse, session.Config));
-            var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
+            var engine = await ReadingEngineAsync(parse, session, journal, cluster, ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
             if (parse.GetValue(output) == OutputFormat.Json)
             {
@@ -167,6 +176,8 @@ internal static partial class WorkflowRunCommands
                 sb.Append("Waiting:   signal '").Append(w.Signal).Append("' at step ").Append(w.Key).Append(" (").Append(RunReporter.SignalCommand(view.RunId, w.Signal)).Append(")\n");
             if (view.Summary.OwnerPid is { } owner)
                 sb.Append("Process:   ").Append(owner.ToString(CultureInfo.InvariantCulture)).Append(" runs it now (llmspell workflow cancel ").Append(view.RunId).Append(" stops it)\n");
+            else if (view.Summary.Node is { } node)
+                sb.Append("Node:      ").Append(node).Append(" runs it now (llmspell workflow cancel ").Append(view.RunId).Append(" --cluster ").Append(node).Append(" stops it)\n");
             else if (view.Status == "interrupted")
                 sb.Append("Resume:    llmspell workflow resume ").Append(view.RunId).Append('\n');
             sb.Append("\nSteps:\n");
@@ -193,11 +204,14 @@ internal static partial class WorkflowRunCommands
         var id = RunIdArgument();
         var output = OutputFormatOption.Create();
         var journal = new JournalCliOptions();
-        var command = new Command("history", "List a run's journaled events in order, with sequence numbers and times") { id, output, journal.Postgres, journal.Schema };
+        var cluster = new ClusterCliOption();
+        var command = new Command("history", "List a run's journaled events in order, with sequence numbers and times")
+        {
+            id, output, journal.Postgres, journal.Schema, cluster.Cluster,
+        };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UsePostgres(journal.Read(parse, session.Config));
-            var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
+            var engine = await ReadingEngineAsync(parse, session, journal, cluster, ct).ConfigureAwait(false);
             var runId = parse.GetValue(id)!;
             await LoadAsync(engine, runId, ct).ConfigureAwait(false);
             if (parse.GetValue(output) == OutputFormat.Json)
@@ -234,16 +248,15 @@ internal static partial class WorkflowRunCommands
         var output = OutputFormatOption.Create();
         var workspace = SharedOptions.Workspace();
         var journal = new JournalCliOptions();
+        var cluster = new ClusterCliOption();
         var command = new Command("resume",
-            "Continue an unfinished run in this process (steps that completed are not run again); reports like 'run'. With --postgres, a live node of the cluster takes it up")
+            "Continue an unfinished run in this process (steps that completed are not run again); reports like 'run'. With --cluster, follow it on the node that runs it")
         {
-            id, output, workspace, journal.Postgres, journal.Schema,
+            id, output, workspace, journal.Postgres, journal.Schema, cluster.Cluster,
         };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UsePostgres(journal.Read(parse, session.Config));
-            var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
-            var engine = await session.CreateEngineAsync(session.CreateTools(roots), roots, ct).ConfigureAwait(false);
+            var (engine, roots) = await ContinuingEngineAsync(parse, session, journal, cluster, workspace, ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
             RequireUnfinished(view, "resumed");
             return await ContinueAsync(engine, view, new RunReportOptions
@@ -269,18 +282,17 @@ internal static partial class WorkflowRunCommands
         var output = OutputFormatOption.Create();
         var workspace = SharedOptions.Workspace();
         var journal = new JournalCliOptions();
+        var cluster = new ClusterCliOption();
         var command = new Command("signal",
-            "Deliver a signal to a run paused on a wait step, and continue the run in this process; reports like 'run'. With --postgres, the signal goes to the node that runs it")
+            "Deliver a signal to a run paused on a wait step, and continue the run in this process; reports like 'run'. With --cluster, the signal goes to the node that runs it")
         {
-            id, name, data, output, workspace, journal.Postgres, journal.Schema,
+            id, name, data, output, workspace, journal.Postgres, journal.Schema, cluster.Cluster,
         };
         runner.SetAction(command, async (parse, session, ct) =>
         {
             var signal = parse.GetValue(name)!;
             var payload = parse.GetValue(data) is { } raw ? ParamValues.Parse(raw, "--data") : null;
-            session.UsePostgres(journal.Read(parse, session.Config));
-            var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
-            var engine = await session.CreateEngineAsync(session.CreateTools(roots), roots, ct).ConfigureAwait(false);
+            var (engine, roots) = await ContinuingEngineAsync(parse, session, journal, cluster, workspace, ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
             RequireWaitingFor(view, signal);
             return await ContinueAsync(engine, view, new RunReportOptions
@@ -313,12 +325,30 @@ internal static partial class WorkflowRunCommands
             throw new CliException($"run {view.RunId} is {view.Status} in process {pid}, which alone writes it; wait for it to end, or stop it with 'llmspell workflow cancel {view.RunId}'");
     }
 
+    /// <summary>
+    /// The engine that continues a run: one on this machine's journal that runs it here, or with --cluster a client that follows it on
+    /// the node that runs it (asking for an unfinished run there continues it).
+    /// </summary>
+    private static async Task<(WorkflowEngine Engine, ToolRoots Roots)> ContinuingEngineAsync(ParseResult parse, CliSession session, JournalCliOptions journal,
+        ClusterCliOption cluster, Option<string?> workspace, CancellationToken ct)
+    {
+        var contacts = cluster.Read(parse, journal);
+        if (contacts is null) session.UsePostgres(journal.Read(parse, session.Config));
+        var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
+        var engine = contacts is null
+            ? await session.CreateEngineAsync(session.CreateTools(roots), roots, ct).ConfigureAwait(false)
+            : session.CreateClientEngine(contacts, session.CreateTools(roots), roots);
+        return (engine, roots);
+    }
+
     private static async Task<int> ContinueAsync(WorkflowEngine engine, RunView view, RunReportOptions options, CancellationToken ct)
     {
         IWorkflowRun run;
         try
         {
-            run = await engine.ResumeAsync(view.RunId, ct).ConfigureAwait(false);
+            run = view.Summary.Node is not null
+                ? await engine.AttachAsync(view.RunId, ct).ConfigureAwait(false)
+                : await engine.ResumeAsync(view.RunId, ct).ConfigureAwait(false);
         }
         catch (RunJournalException ex)
         {
@@ -334,15 +364,15 @@ internal static partial class WorkflowRunCommands
         var id = RunIdArgument();
         var reason = new Option<string?>("--reason") { Description = "Why (kept in the journal)", HelpName = "TEXT" };
         var journal = new JournalCliOptions();
+        var cluster = new ClusterCliOption();
         var command = new Command("cancel",
-            "Cancel an unfinished run: one running in another process is stopped by that process; the cancel is recorded in its journal, so it is never resumed")
+            "Cancel an unfinished run: one running in another process (or on a cluster node, --cluster) is stopped there; the cancel is recorded in its journal, so it is never resumed")
         {
-            id, reason, journal.Postgres, journal.Schema,
+            id, reason, journal.Postgres, journal.Schema, cluster.Cluster,
         };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UsePostgres(journal.Read(parse, session.Config));
-            var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
+            var engine = await ReadingEngineAsync(parse, session, journal, cluster, ct).ConfigureAwait(false);
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
             if (view.Summary.State != RunState.Unfinished)
                 throw new CliException($"run {view.RunId} has already finished ({view.Status}); only unfinished runs can be cancelled");
@@ -350,8 +380,9 @@ internal static partial class WorkflowRunCommands
             try
             {
                 // A run live in another process is cancelled by that process (asked through the data directory); an
-                // interrupted one gets its cancel recorded in its journal.
-                await engine.CancelAsync(view.RunId, why, ct).ConfigureAwait(false);
+                // interrupted one gets its cancel recorded in its journal; a cluster's run is cancelled on its node.
+                if (view.Summary.Node is not null) await CancelOnItsNodeAsync(engine, view.RunId, why, ct).ConfigureAwait(false);
+                else await engine.CancelAsync(view.RunId, why, ct).ConfigureAwait(false);
             }
             catch (KeyNotFoundException ex)
             {
@@ -367,7 +398,9 @@ internal static partial class WorkflowRunCommands
             }
             // Told only what the journal now says: the run may have ended otherwise just before the cancel reached it.
             var after = (await engine.GetRunAsync(view.RunId, ct).ConfigureAwait(false)).Summary;
-            var was = view.Summary.OwnerPid is { } pid ? $"{view.Status} in process {pid}" : view.Status;
+            var was = view.Summary.OwnerPid is { } pid ? $"{view.Status} in process {pid}"
+                : view.Summary.Node is { } node ? $"{view.Status} on {node}"
+                : view.Status;
             if (after.State != RunState.Cancelled)
             {
                 Console.Out.WriteLine($"Run {view.RunId} was not cancelled: it ended {NameOf(after.State)} before the cancel reached it.");
@@ -377,6 +410,23 @@ internal static partial class WorkflowRunCommands
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Cancels a cluster's run on the node that runs it, and waits until its end is journaled.</summary>
+    private static async Task CancelOnItsNodeAsync(WorkflowEngine engine, string runId, string reason, CancellationToken ct)
+    {
+        IWorkflowRun run;
+        try
+        {
+            run = await engine.AttachAsync(runId, ct).ConfigureAwait(false);
+        }
+        catch (KeyNotFoundException)
+        {
+            // It ended meanwhile: the journal says how.
+            return;
+        }
+        await run.CancelAsync(reason).ConfigureAwait(false);
+        await run.Completion.WaitAsync(ct).ConfigureAwait(false);
     }
 
     private static Command Purge(CommandRunner runner)
@@ -410,11 +460,14 @@ internal static partial class WorkflowRunCommands
     {
         var id = RunIdArgument();
         var journal = new JournalCliOptions();
-        var command = new Command("export", "Print a run as one JSON document: summary, definition, input and every event") { id, journal.Postgres, journal.Schema };
+        var cluster = new ClusterCliOption();
+        var command = new Command("export", "Print a run as one JSON document: summary, definition, input and every event")
+        {
+            id, journal.Postgres, journal.Schema, cluster.Cluster,
+        };
         runner.SetAction(command, async (parse, session, ct) =>
         {
-            session.UsePostgres(journal.Read(parse, session.Config));
-            var engine = await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
+            var engine = await ReadingEngineAsync(parse, session, journal, cluster, ct).ConfigureAwait(false);
             var runId = parse.GetValue(id)!;
             await LoadAsync(engine, runId, ct).ConfigureAwait(false);
             Console.Out.WriteLine(Json.Format(await engine.ExportAsync(runId, ct).ConfigureAwait(false)));
@@ -424,6 +477,14 @@ internal static partial class WorkflowRunCommands
     }
 
     // ---- reading runs --------------------------------------------------------------------------
+
+    /// <summary>The engine the run commands work through: this machine's journal (the data directory's, or --postgres), or with --cluster the cluster's runs and journal, through a node.</summary>
+    private static async Task<WorkflowEngine> ReadingEngineAsync(ParseResult parse, CliSession session, JournalCliOptions journal, ClusterCliOption cluster, CancellationToken ct)
+    {
+        if (cluster.Read(parse, journal) is { } contacts) return session.CreateClientOperationsEngine(contacts);
+        session.UsePostgres(journal.Read(parse, session.Config));
+        return await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
+    }
 
     private static async Task<RunView> LoadAsync(WorkflowEngine engine, string runId, CancellationToken ct)
     {

@@ -151,7 +151,10 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     }
 
     /// <summary>Where the runs are journaled, for messages: the SQLite file, or the server, database and schema (never a password).</summary>
-    public string JournalDescription => Store.Description;
+    public string JournalDescription => ClusterContacts is { } contacts ? $"the journal of the cluster at {string.Join(", ", contacts)}" : Store.Description;
+
+    /// <summary>The cluster nodes this session's engine works through (<c>--cluster</c>), or null.</summary>
+    public IReadOnlyList<string>? ClusterContacts { get; private set; }
 
     /// <summary>
     /// A durable workflow engine on this session's actor system (created on first use), with the configured agents and
@@ -194,8 +197,13 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
         // A live node answers a start in milliseconds, but a cluster that has just formed on a loaded machine (shard allocation,
         // the journal's first use) took over 5 s in CI: only half a minute of silence means no node is there.
         var options = WorkflowEngineOptions.Default.WithPlacement(new ClusterClientRuns(contacts)) with { ControlTimeout = TimeSpan.FromSeconds(30) };
+        ClusterContacts = contacts;
         return new WorkflowEngine(_system, CreateServices(tools, roots), options);
     }
+
+    /// <summary>A client engine for commands that read, cancel or signal the cluster's runs (no run starts in this process's workspace).</summary>
+    public WorkflowEngine CreateClientOperationsEngine(IReadOnlyList<string> contacts) =>
+        CreateClientEngine(contacts, CreateToolsForListing(), new ToolRoots(Directory.GetCurrentDirectory(), DataDirectory.Workspace(DataDir)));
 
     private async Task PrepareStoreAsync(CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace LlmSpell.Workflows.Durability;
 /// Reads runs through Akka.Persistence.Query: one run by its persistence id (only its own events), all runs by their lifecycle
 /// tag (start, resume, steps done, waits, end — never every event).
 /// </summary>
-internal sealed class RunQueries(ActorSystem system, LiveRuns? live, string store)
+internal sealed class RunQueries(ActorSystem system, LiveRuns? live, string store) : IRunReader
 {
     private readonly SqlReadJournal _journal = Open(system, store);
     private readonly IMaterializer _materializer = system.Materializer(namePrefix: "llmspell-queries");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Events;
@@ -36,8 +37,11 @@ public sealed record RunSummary(string RunId, string WorkflowName, RunState Stat
     /// <summary>The process running this unfinished run now, if any (else it is interrupted and can be resumed).</summary>
     public int? OwnerPid { get; init; }
 
-    /// <summary>Whether a process runs it now.</summary>
-    public bool IsLive => OwnerPid is not null;
+    /// <summary>The cluster node that runs this unfinished run now (<c>akka.tcp://llmspell@HOST:PORT</c>), when read through a cluster.</summary>
+    public string? Node { get; init; }
+
+    /// <summary>Whether a process or a cluster node runs it now.</summary>
+    public bool IsLive => OwnerPid is not null || Node is not null;
 }
 
 /// <summary>Filters of <see cref="IWorkflowOperations.ListRunsAsync"/>; null matches everything.</summary>
@@ -114,6 +118,22 @@ internal sealed class RunSummaryBuilder(string runId)
 /// <summary>One run read from its journal: its summary, its start (definition and input) and every event.</summary>
 public sealed record RunRecord(RunSummary Summary, WorkflowStarted Started, IReadOnlyList<RunHistoryEntry> History)
 {
+    /// <summary>The run as a message (<see cref="RunRead"/>): each event as JSON under its manifest.</summary>
+    internal RunRead ToMessage() => new(Summary, History
+        .Select(h => new JournaledEvent(h.SequenceNr, h.Timestamp, h.Manifest, JsonSerializer.SerializeToNode(h.Event, h.Event.GetType(), WorkflowJson.Options)!))
+        .ToArray());
+
+    /// <summary>The run a <see cref="RunRead"/> carries; throws <see cref="RunJournalException"/> if it has no start event.</summary>
+    internal static RunRecord FromMessage(RunRead read)
+    {
+        var history = read.Events.Select(e => new RunHistoryEntry(e.SequenceNr, e.Timestamp, e.Manifest,
+            (WorkflowEvent)(e.Event.Deserialize(WorkflowSerializer.TypeOf(e.Manifest), WorkflowJson.Options)
+                ?? throw new RunJournalException($"Run '{read.RunId}': its event #{e.SequenceNr} ({e.Manifest}) is JSON null.")))).ToArray();
+        var started = history.Select(h => h.Event).OfType<WorkflowStarted>().FirstOrDefault()
+            ?? throw new RunJournalException($"Run '{read.RunId}' has no start event; it cannot be shown or resumed.");
+        return new RunRecord(read.Summary, started, history);
+    }
+
     public WorkflowDefinition Definition => WorkflowJson.DeserializeDefinition(Started.Definition);
 
     /// <summary>The run as one JSON document: summary, definition, input and every event with its sequence number.</summary>

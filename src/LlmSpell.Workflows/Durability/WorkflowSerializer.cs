@@ -58,6 +58,16 @@ public sealed class WorkflowSerializer : SerializerWithStringManifest
         (typeof(SubscribeToRun), "subscribe-to-run.v1"),
         (typeof(SubscribedToRun), "subscribed-to-run.v1"),
         (typeof(RunFinished), "run-finished.v1"),
+        (typeof(RunMoved), "run-moved.v1"),
+        (typeof(RunHandingOver), "run-handing-over.v1"),
+        (typeof(ListRuns), "list-runs.v1"),
+        (typeof(RunsListed), "runs-listed.v1"),
+        (typeof(ReadRun), "read-run.v1"),
+        (typeof(RunRead), "run-read.v1"),
+        // Sent by an engine to the runs of its cluster, wherever the run's entity lives.
+        (typeof(RunsActor.CancelInterrupted), "cancel-interrupted-run.v1"),
+        (typeof(RunsActor.PurgeRun), "purge-run.v1"),
+        (typeof(DurableRun.Purged), "run-purged.v1"),
     ];
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(m => m.Type, m => m.Manifest);
@@ -87,11 +97,15 @@ public sealed class WorkflowSerializer : SerializerWithStringManifest
 
     public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), _options);
 
+    /// <summary>The type written under <paramref name="manifest"/>; throws <see cref="SerializationException"/> naming an unknown one.</summary>
+    public static Type TypeOf(string manifest) => TypeByManifest.TryGetValue(manifest, out var type)
+        ? type
+        : throw new SerializationException(
+            $"'{manifest}' is not a manifest this version of llmspell reads (it may have been written by a newer one); known: {string.Join(", ", TypeByManifest.Keys)}.");
+
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (!TypeByManifest.TryGetValue(manifest, out var type))
-            throw new SerializationException(
-                $"'{manifest}' is not a manifest this version of llmspell reads (it may have been written by a newer one); known: {string.Join(", ", TypeByManifest.Keys)}.");
+        var type = TypeOf(manifest);
         try
         {
             return JsonSerializer.Deserialize(bytes, type, _options) ?? throw new SerializationException($"The '{manifest}' payload is JSON null.");
@@ -108,7 +122,7 @@ public sealed class WorkflowSerializer : SerializerWithStringManifest
             .AppendLine("akka.actor {")
             .AppendLine($"  serializers.llmspell = \"{typeof(WorkflowSerializer).AssemblyQualifiedNameShort()}\"")
             .AppendLine("  serialization-bindings {");
-        foreach (var type in new[] { typeof(WorkflowEvent), typeof(RunSnapshot), typeof(IRunMessage), typeof(StartRun) })
+        foreach (var type in new[] { typeof(WorkflowEvent), typeof(RunSnapshot), typeof(IRunMessage), typeof(StartRun), typeof(ListRuns), typeof(RunsListed) })
             hocon.AppendLine($"    \"{type.AssemblyQualifiedNameShort()}\" = llmspell");
         return hocon.AppendLine("  }").AppendLine("}").ToString();
     }

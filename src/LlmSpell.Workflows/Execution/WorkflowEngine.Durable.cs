@@ -8,7 +8,7 @@ namespace LlmSpell.Workflows.Execution;
 // Durable runs: resume, cancel of interrupted runs, purge, and the queries over the journal.
 public sealed partial class WorkflowEngine : IWorkflowOperations
 {
-    private Lazy<RunQueries>? _queries;
+    private Lazy<IRunReader>? _reader;
     private IDisposable? _cancelRequests;
 
     /// <summary>The runs resumed when the engine started (empty unless durable with resume on start).</summary>
@@ -20,7 +20,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     /// <summary>Where runs are journaled, for messages (null in memory).</summary>
     public string? Store { get; }
 
-    private RunQueries Queries => _queries?.Value
+    private IRunReader Reader => _reader?.Value
         ?? throw new InvalidOperationException("This workflow engine is not durable: give WorkflowEngineOptions.Durability (and the actor system a journal, RunStoreOptions) to use run operations.");
 
     private void StartDurability(DurableRunOptions durable, string store)
@@ -28,7 +28,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
         var live = LiveRuns;
         // Made on first use: a command that only runs workflows never pays for the read side.
         // PublicationOnly: a read side that failed to start (a journal still initializing under load) is tried again next time.
-        _queries = new Lazy<RunQueries>(() => new RunQueries(_system, live, store), LazyThreadSafetyMode.PublicationOnly);
+        _reader = new Lazy<IRunReader>(() => new RunQueries(_system, live, store), LazyThreadSafetyMode.PublicationOnly);
         // Other processes on the same journal ask for a cancel through the live-runs folder; a run live here takes it.
         _cancelRequests = live?.WatchCancelRequests((runId, reason) =>
         {
@@ -47,7 +47,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     public async Task<IReadOnlyList<IWorkflowRun>> ResumeUnfinishedAsync(CancellationToken cancellationToken = default)
     {
         var resumed = new List<IWorkflowRun>();
-        foreach (var run in await Queries.SummariesAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var run in await Reader.SummariesAsync(cancellationToken).ConfigureAwait(false))
         {
             if (run.State != RunState.Unfinished || run.IsLive) continue;
             try
@@ -65,7 +65,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     public async Task<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= RunQuery.All;
-        return (await Queries.SummariesAsync(cancellationToken).ConfigureAwait(false))
+        return (await Reader.SummariesAsync(cancellationToken).ConfigureAwait(false))
             .Where(s => query.State is null || s.State == query.State)
             .Where(s => query.WorkflowName is null || string.Equals(s.WorkflowName, query.WorkflowName, StringComparison.OrdinalIgnoreCase))
             .Where(s => query.Since is null || s.StartedAt >= query.Since)
@@ -87,7 +87,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
         var cutoff = _services.Clock.GetUtcNow() - olderThan;
         var purged = new List<string>();
         var live = new List<RunSummary>();
-        foreach (var run in await Queries.SummariesAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var run in await Reader.SummariesAsync(cancellationToken).ConfigureAwait(false))
         {
             if (run.State == RunState.Unfinished)
             {
@@ -133,8 +133,8 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     public Task<RunRecord> GetRunAsync(string runId, CancellationToken cancellationToken = default) => ReadRecordAsync(runId, cancellationToken);
 
     private async Task<RunRecord> ReadRecordAsync(string runId, CancellationToken cancellationToken) =>
-        await Queries.ReadAsync(runId, cancellationToken).ConfigureAwait(false)
-        ?? throw new KeyNotFoundException($"{Store} has no run with id '{runId}' (it never started, or it was purged).");
+        await Reader.ReadAsync(runId, cancellationToken).ConfigureAwait(false)
+        ?? throw new KeyNotFoundException($"{Store ?? "The cluster's journal"} has no run with id '{runId}' (it never started, or it was purged).");
 }
 
 /// <summary>What a purge did: the runs it deleted, and the live runs it left alone.</summary>

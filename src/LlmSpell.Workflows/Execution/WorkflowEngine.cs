@@ -100,10 +100,14 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
         {
             // The placement keeps one actor per run: live-run marks of this process would only stop another node resuming a run.
             if (LiveRuns is not null) throw new ArgumentException("Placed runs have one writer by placement: leave DurableRunOptions.LiveRunsDirectory unset.", nameof(options));
-            _runs = system.ActorOf(RunsFront.Props(placement.Start(system, new RunEntities(settings)), _options.RunIdGenerator), runsActorName);
+            // A node with the journal answers the queries of engines outside the cluster (RunReaderClient).
+            _runs = system.ActorOf(RunsFront.Props(placement.Start(system, new RunEntities(settings)), _options.RunIdGenerator,
+                durable is null ? null : () => Reader), runsActorName);
         }
         else _runs = system.ActorOf(RunsActor.Props(settings), runsActorName);
         if (durable is not null) StartDurability(durable, Store!);
+        // Runs placed on other nodes, and no journal here: the runs' nodes read it for this engine.
+        else if (_options.Placement is not null) _reader = new Lazy<IRunReader>(() => new RunReaderClient(_runs, _options.ControlTimeout));
     }
 
     /// <summary>The runs actor: send it <see cref="StartRun"/>, <see cref="CancelRun"/>, <see cref="SignalRun"/>, <see cref="GetRunStatus"/>, <see cref="SubscribeToRun"/>.</summary>
@@ -185,6 +189,36 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
             return;
         }
         throw Refusal(reply);
+    }
+
+    /// <summary>
+    /// Follows a run that is active — here, or on the nodes of a cluster, where asking for it continues it if it is unfinished —:
+    /// its events from the first, live, then its result. Throws <see cref="KeyNotFoundException"/> when no run of that id is active.
+    /// </summary>
+    public async Task<IWorkflowRun> AttachAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        var timeout = _options.Durability is null ? _options.ControlTimeout : _options.JournalTimeout;
+        var status = await _runs.Ask<IRunMessage>(new GetRunStatus(runId), timeout, cancellationToken).ConfigureAwait(false);
+        if (status is not RunStatusReport report) throw Refusal(status);
+        var observer = new RunObserver(_system);
+        IRunMessage reply;
+        try
+        {
+            reply = await _runs.Ask<IRunMessage>(new SubscribeToRun(runId, observer), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            observer.Unregister();
+            throw;
+        }
+        if (reply is not SubscribedToRun)
+        {
+            observer.Unregister();
+            throw Refusal(reply);
+        }
+        if (_options.Placement is not null) observer.Follow(runId, report.Node, _runs, _options.ControlTimeout);
+        return new WorkflowRun(this, runId, observer);
     }
 
     /// <summary>Throws when <paramref name="definition"/> is not valid here, the tools it names included.</summary>

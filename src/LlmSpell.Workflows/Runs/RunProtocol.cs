@@ -124,3 +124,23 @@ public sealed record RunFinished(WorkflowResult Result) : IRunMessage
 {
     public string RunId => Result.RunId;
 }
+
+// Journal queries: answered by any node of a cluster from the journal all its nodes share (a console client reads runs this way).
+
+/// <summary>Lists every run of the journal. Replies <see cref="RunsListed"/> or <see cref="RunRejected"/> (<see cref="RejectionKind.Journal"/>).</summary>
+public sealed record ListRuns;
+
+/// <summary>The journal's runs, from their lifecycle events.</summary>
+public sealed record RunsListed(IReadOnlyList<Durability.RunSummary> Runs);
+
+/// <summary>Reads one run from the journal: its summary and every event. Replies <see cref="RunRead"/> or <see cref="RunRejected"/>.</summary>
+public sealed record ReadRun(string RunId) : IRunMessage;
+
+/// <summary>A run as its journal holds it; each event travels as JSON under its journal manifest.</summary>
+public sealed record RunRead(Durability.RunSummary Summary, IReadOnlyList<JournaledEvent> Events) : IRunMessage
+{
+    public string RunId => Summary.RunId;
+}
+
+/// <summary>One journaled event: sequence number, time, manifest (<see cref="Durability.WorkflowSerializer"/>) and the event's JSON.</summary>
+public sealed record JournaledEvent(long SequenceNr, DateTimeOffset Timestamp, string Manifest, JsonNode Event);

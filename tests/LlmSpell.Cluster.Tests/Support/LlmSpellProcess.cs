@@ -33,10 +33,7 @@ public sealed class LlmSpellProcess : IAsyncDisposable
         Start(dataDirectory, ollama, seed is null ? ["node", "start", "--port", "0"] : ["node", "start", "--port", "0", "--seed", seed]);
 
     /// <summary>Starts <c>llmspell ARGS</c>.</summary>
-    public static LlmSpellProcess Start(string dataDirectory, Uri ollama, params string[] args) => Start(dataDirectory, ollama, args, publicHost: null);
-
-    /// <summary>Starts <c>llmspell ARGS</c> with <c>$LLMSPELL_PUBLIC_HOST</c> set to <paramref name="publicHost"/> (null: unset).</summary>
-    public static LlmSpellProcess Start(string dataDirectory, Uri ollama, string[] args, string? publicHost)
+    public static LlmSpellProcess Start(string dataDirectory, Uri ollama, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -53,9 +50,8 @@ public sealed class LlmSpellProcess : IAsyncDisposable
         start.Environment.Remove("LLMSPELL_CONFIG");
         start.Environment.Remove("LLMSPELL_POSTGRES");
         start.Environment.Remove("LLMSPELL_SEEDS");
+        start.Environment.Remove("LLMSPELL_PUBLIC_HOST");
         start.Environment.Remove("LLMSPELL_PROGRESS");
-        if (publicHost is null) start.Environment.Remove("LLMSPELL_PUBLIC_HOST");
-        else start.Environment["LLMSPELL_PUBLIC_HOST"] = publicHost;
         return new LlmSpellProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
     }
 

@@ -12,7 +12,7 @@ namespace LlmSpell.Cluster;
 /// The runs of a cluster, reached from a process that is no node of it (the console client): Akka's ClusterClient sends every run
 /// message to a node's runs actor (<c>/user/llmspell-runs</c>, registered with the node's receptionist), which passes it to the
 /// run's shard. The client joins no cluster, so a short-lived command does not disturb the nodes' membership or downing. The
-/// nodes tell a run's subscriber its events directly: they must reach the client's remoting address (127.0.0.1 by default).
+/// nodes tell a run's subscriber its events directly: they must reach the client's remoting address (127.0.0.1 unless given a public host).
 /// </summary>
 public sealed class ClusterClientRuns(IReadOnlyList<string> contacts) : IRunPlacement
 {
@@ -20,17 +20,24 @@ public sealed class ClusterClientRuns(IReadOnlyList<string> contacts) : IRunPlac
     public static readonly string RunsPath = "/user/" + WorkflowEngine.DefaultRunsActorName;
 
     /// <summary>
-    /// The client's actor system configuration: remoting on <paramref name="host"/> (a free port), no cluster, ClusterClient's
-    /// settings, our serializer.
+    /// The client's actor system configuration: remoting on a free port of 127.0.0.1, or, given <paramref name="publicHost"/> (the
+    /// name the nodes reach this machine or container by, checked by <see cref="ClusterNodeOptions.CheckPublicHost"/>), of every
+    /// address, known to the nodes by that name; no cluster, ClusterClient's settings, our serializer.
     /// </summary>
-    public static Config ClientConfig(string host = "127.0.0.1") => ConfigurationFactory.ParseString($$"""
+    public static Config ClientConfig(string? publicHost = null)
+    {
+        var bind = publicHost is null
+            ? "hostname = \"127.0.0.1\""
+            : $"hostname = \"0.0.0.0\", public-hostname = \"{ClusterNodeOptions.CheckPublicHost(publicHost)}\"";
+        return ConfigurationFactory.ParseString($$"""
             akka.actor.provider = remote
-            akka.remote.dot-netty.tcp { hostname = "{{host}}", port = 0, {{ClusterNodeOptions.FrameSize}} }
+            akka.remote.dot-netty.tcp { {{bind}}, port = 0, {{ClusterNodeOptions.FrameSize}} }
             {{WorkflowSerializer.Hocon}}
             """)
             .WithFallback(ClusterClientReceptionist.DefaultConfig())
             // ClusterClient's Send travels as DistributedPubSub's: without its serializer binding it would go through Newtonsoft.
             .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig());
+    }
 
     public IActorRef Start(ActorSystem system, RunEntities entities)
     {

@@ -42,6 +42,7 @@ public sealed record ClusterNodeOptions
 
     public ClusterNodeOptions WithHost(string host) => this with { Host = host };
     public ClusterNodeOptions WithPort(int port) => this with { Port = port };
+    public ClusterNodeOptions WithPublicHost(string? publicHost) => this with { PublicHost = publicHost };
     public ClusterNodeOptions WithSeeds(IReadOnlyList<string> seeds) => this with { Seeds = seeds };
     public ClusterNodeOptions WithRoles(IReadOnlyList<string> roles) => this with { Roles = roles };
 
@@ -58,8 +59,20 @@ public sealed record ClusterNodeOptions
     {
         if (string.IsNullOrWhiteSpace(Host)) throw new ArgumentException("the host to bind must not be empty (e.g. 127.0.0.1)", nameof(Host));
         if (Port is < 0 or > 65535) throw new ArgumentException($"the port must be 0–65535, not {Port}", nameof(Port));
+        if (PublicHost is not null) CheckPublicHost(PublicHost);
         foreach (var seed in Seeds) SeedAddress(seed);
         return this;
+    }
+
+    /// <summary>
+    /// Checks a name other processes reach this one by (a node's, a console client's); throws <see cref="ArgumentException"/> when it
+    /// is no host name: they dial it, so an address with a scheme or port, or a bind-all address, would leave them unable to.
+    /// </summary>
+    public static string CheckPublicHost(string publicHost)
+    {
+        if (Uri.CheckHostName(publicHost) == UriHostNameType.Unknown || publicHost is "0.0.0.0" or "::")
+            throw new ArgumentException($"'{publicHost}' is not a host name other nodes can reach this one by; give a name or IP alone, without port (e.g. node1)", nameof(PublicHost));
+        return publicHost;
     }
 
     /// <summary>A node's address (a seed, a contact); throws <see cref="ArgumentException"/> naming it and the expected form.</summary>

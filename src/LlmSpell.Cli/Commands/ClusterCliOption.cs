@@ -34,6 +34,23 @@ internal sealed class ClusterCliOption
         return [address];
     }
 
+    /// <summary>
+    /// <c>$LLMSPELL_PUBLIC_HOST</c>, the name the nodes reach this machine or container by (a node's own, when the client runs in a
+    /// node's container): the nodes send a run's events to the client there. Null: the client listens on 127.0.0.1 only.
+    /// </summary>
+    public static string? PublicHost()
+    {
+        if (Environment.GetEnvironmentVariable(NodeCommands.PublicHostVariable) is not { Length: > 0 } publicHost) return null;
+        try
+        {
+            return ClusterNodeOptions.CheckPublicHost(publicHost);
+        }
+        catch (ArgumentException ex)
+        {
+            throw CliException.ForOption("$" + NodeCommands.PublicHostVariable, ex);
+        }
+    }
+
     /// <summary>What a command says when no node answered at <paramref name="contacts"/>.</summary>
     public static CliException Unreachable(IReadOnlyList<string> contacts, AskTimeoutException ex) => new(
         $"no llmspell node answered at {string.Join(", ", contacts)}; start one there with 'llmspell node start', or give the address of a running node with --cluster",

@@ -14,6 +14,9 @@ internal static class NodeCommands
     /// <summary>Seeds when no --seed is given: comma-separated node addresses.</summary>
     public const string SeedsVariable = "LLMSPELL_SEEDS";
 
+    /// <summary>The public host when no --public-host is given.</summary>
+    public const string PublicHostVariable = "LLMSPELL_PUBLIC_HOST";
+
     public static Command Create(CommandRunner runner)
     {
         var node = new Command("node", "Run workflows on a cluster of llmspell nodes (Akka.Cluster; docs/cluster.md)");
@@ -34,6 +37,11 @@ internal static class NodeCommands
             HelpName = "HOST",
             DefaultValueFactory = _ => new ClusterNodeOptions().Host,
         };
+        var publicHost = new Option<string?>("--public-host")
+        {
+            Description = $"The host name other nodes and clients reach this node by, when it is not --host: a container binds 0.0.0.0 and is reached by its service name (default: ${PublicHostVariable}, else --host)",
+            HelpName = "NAME",
+        };
         var port = new Option<int>("--port")
         {
             Description = $"The port to listen on (default {ClusterNodeOptions.DefaultPort}; 0: a free one, printed when the node is up)",
@@ -44,21 +52,23 @@ internal static class NodeCommands
         var journal = new JournalCliOptions();
         var command = new Command("start", "Start a node: join the cluster (or start one) and run workflows until SIGTERM/Ctrl+C, then leave gracefully")
         {
-            seeds, host, port, workspace, journal.Postgres, journal.Schema,
+            seeds, host, publicHost, port, workspace, journal.Postgres, journal.Schema,
         };
         runner.SetAction(command, async (parse, session, ct) =>
         {
             session.UsePostgres(journal.Read(parse, session.Config));
             var given = parse.GetValue(seeds) is { Length: > 0 } listed ? listed
                 : Environment.GetEnvironmentVariable(SeedsVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+            var advertised = parse.GetValue(publicHost) ?? (Environment.GetEnvironmentVariable(PublicHostVariable) is { Length: > 0 } env ? env : null);
             ClusterNodeOptions options;
             try
             {
-                options = new ClusterNodeOptions().WithHost(parse.GetValue(host)!).WithPort(parse.GetValue(port)).WithSeeds(given).Validate();
+                options = new ClusterNodeOptions().WithHost(parse.GetValue(host)!).WithPublicHost(advertised).WithPort(parse.GetValue(port)).WithSeeds(given).Validate();
             }
             catch (ArgumentException ex)
             {
-                var option = ex.ParamName switch { nameof(ClusterNodeOptions.Host) => "--host", nameof(ClusterNodeOptions.Port) => "--port", _ => "--seed" };
+                var option = ex.ParamName switch { nameof(ClusterNodeOptions.Host) => "--host", nameof(ClusterNodeOptions.Port) => "--port",
+                    nameof(ClusterNodeOptions.PublicHost) => "--public-host", _ => "--seed" };
                 throw CliException.ForOption(option, ex);
             }
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());

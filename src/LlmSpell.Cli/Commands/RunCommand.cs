@@ -61,7 +61,7 @@ internal static class RunCommand
             var tools = session.CreateTools(roots);
             var engine = contacts is null
                 ? await session.CreateEngineAsync(tools, roots, ct).ConfigureAwait(false)
-                : session.CreateClientEngine(contacts, tools, roots);
+                : session.CreateClientEngine(contacts, ClusterCliOption.PublicHost(), tools, roots);
             var run = await engine.StartAsync(definition, runInput, ct).ConfigureAwait(false);
             return await RunReporter.FollowAsync(engine, run, definition, new RunReportOptions
             {

@@ -337,7 +337,7 @@ internal static partial class WorkflowRunCommands
         var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
         var engine = contacts is null
             ? await session.CreateEngineAsync(session.CreateTools(roots), roots, ct).ConfigureAwait(false)
-            : session.CreateClientEngine(contacts, session.CreateTools(roots), roots);
+            : session.CreateClientEngine(contacts, ClusterCliOption.PublicHost(), session.CreateTools(roots), roots);
         return (engine, roots);
     }
 
@@ -481,7 +481,7 @@ internal static partial class WorkflowRunCommands
     /// <summary>The engine the run commands work through: this machine's journal (the data directory's, or --postgres), or with --cluster the cluster's runs and journal, through a node.</summary>
     private static async Task<WorkflowEngine> ReadingEngineAsync(ParseResult parse, CliSession session, JournalCliOptions journal, ClusterCliOption cluster, CancellationToken ct)
     {
-        if (cluster.Read(parse, journal) is { } contacts) return session.CreateClientOperationsEngine(contacts);
+        if (cluster.Read(parse, journal) is { } contacts) return session.CreateClientOperationsEngine(contacts, ClusterCliOption.PublicHost());
         session.UsePostgres(journal.Read(parse, session.Config));
         return await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
     }

@@ -17,9 +17,10 @@ internal static class CliActorSystem
     public static ActorSystem Create(string name, Serilog.ILogger? serilog, RunStoreOptions store, string? node = null) =>
         store.CreateSystem(name, Logging(serilog, warnings: node is not null).WithFallback(ConfigurationFactory.ParseString(node ?? "")));
 
-    /// <summary>The actor system of a command that reaches a cluster's runs from outside it (<see cref="ClusterClientRuns"/>).</summary>
-    public static ActorSystem CreateClient(Serilog.ILogger? serilog) =>
-        ActorSystem.Create(ClusterNodeOptions.SystemName + "-client", Logging(serilog, warnings: false).WithFallback(ClusterClientRuns.ClientConfig()));
+    /// <summary>The actor system of a command that reaches a cluster's runs from outside it (<see cref="ClusterClientRuns"/>); the
+    /// nodes reach it at <paramref name="publicHost"/>, else on 127.0.0.1.</summary>
+    public static ActorSystem CreateClient(Serilog.ILogger? serilog, string? publicHost) =>
+        ActorSystem.Create(ClusterNodeOptions.SystemName + "-client", Logging(serilog, warnings: false).WithFallback(ClusterClientRuns.ClientConfig(publicHost)));
 
     // warnings: a node's operator needs to see the cluster's warnings (unreachable members, downing) even without --verbose.
     private static Config Logging(Serilog.ILogger? serilog, bool warnings)

@@ -187,13 +187,14 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
 
     /// <summary>
     /// An engine whose runs run on the cluster of the nodes at <paramref name="contacts"/> (ClusterClient): this process validates and
-    /// follows them; the node that holds a run calls its agents and tools, in its own workspace.
+    /// follows them; the node that holds a run calls its agents and tools, in its own workspace. The nodes send a run's events to
+    /// <paramref name="publicHost"/> (see <see cref="ClusterClientRuns.ClientConfig"/>), else to 127.0.0.1.
     /// </summary>
-    public WorkflowEngine CreateClientEngine(IReadOnlyList<string> contacts, IToolRegistry tools, ToolRoots roots)
+    public WorkflowEngine CreateClientEngine(IReadOnlyList<string> contacts, string? publicHost, IToolRegistry tools, ToolRoots roots)
     {
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
         _ = Loggers; // sets up Serilog when --verbose
-        _system = CliActorSystem.CreateClient(_serilog);
+        _system = CliActorSystem.CreateClient(_serilog, publicHost);
         // A live node answers a start in milliseconds, but a cluster that has just formed on a loaded machine (shard allocation,
         // the journal's first use) took over 5 s in CI: only half a minute of silence means no node is there.
         var options = WorkflowEngineOptions.Default.WithPlacement(new ClusterClientRuns(contacts)) with { ControlTimeout = TimeSpan.FromSeconds(30) };
@@ -202,8 +203,8 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     }
 
     /// <summary>A client engine for commands that read, cancel or signal the cluster's runs (no run starts in this process's workspace).</summary>
-    public WorkflowEngine CreateClientOperationsEngine(IReadOnlyList<string> contacts) =>
-        CreateClientEngine(contacts, CreateToolsForListing(), new ToolRoots(Directory.GetCurrentDirectory(), DataDirectory.Workspace(DataDir)));
+    public WorkflowEngine CreateClientOperationsEngine(IReadOnlyList<string> contacts, string? publicHost) =>
+        CreateClientEngine(contacts, publicHost, CreateToolsForListing(), new ToolRoots(Directory.GetCurrentDirectory(), DataDirectory.Workspace(DataDir)));
 
     private async Task PrepareStoreAsync(CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ using LlmSpell.TestServers;
 
 namespace LlmSpell.Cli.Tests.Commands;
 
-/// <summary><c>llmspell run FILE</c> on the examples in config/examples and on broken definitions.</summary>
+/// <summary><c>llmspell run FILE</c> on the examples in config/examples, on broken definitions, and its <c>--cluster</c> settings.</summary>
 public sealed class RunCommandSpec(OllamaFixture ollama) : CliSpec(ollama)
 {
     private static string Example(string name) => Path.Combine("config", "examples", name);
@@ -175,5 +175,15 @@ public sealed class RunCommandSpec(OllamaFixture ollama) : CliSpec(ollama)
         File.Exists(Path.Combine(dir.Path, "out.txt")).Should().BeFalse();
         shared.ExitCode.Should().Be(0, shared.ToString());
         File.ReadAllText(Path.Combine(elsewhere.Path, "out.txt")).Should().Be("in the workspace");
+    }
+
+    [Fact]
+    public async Task A_cluster_run_with_a_public_host_that_is_no_host_name_says_so_before_it_contacts_a_node()
+    {
+        var run = await Cli.With("LLMSPELL_PUBLIC_HOST", "akka.tcp://llmspell@node1:4053")
+            .RunAsync("run", Example("sales-report.json"), "--cluster", "akka.tcp://llmspell@127.0.0.1:9");
+
+        run.ExitCode.Should().Be(2, run.ToString());
+        run.Stderr.Should().StartWith("error: $LLMSPELL_PUBLIC_HOST: 'akka.tcp://llmspell@node1:4053' is not a host name other nodes can reach this one by");
     }
 }

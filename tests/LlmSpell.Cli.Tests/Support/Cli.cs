@@ -33,6 +33,10 @@ public sealed class Cli
         _environment["LLMSPELL_PROGRESS"] = null;
         _environment["OPENAI_API_KEY"] = null;
         _environment["OPENAI_BASE_URL"] = null;
+        // A node started by a spec forms a cluster of its own on the data directory's journal, whatever this machine is set up for.
+        _environment["LLMSPELL_POSTGRES"] = null;
+        _environment["LLMSPELL_SEEDS"] = null;
+        _environment["LLMSPELL_PUBLIC_HOST"] = null;
         // Nothing listens on port 9 of the loopback: an unreachable Ollama unless a test server is given.
         _environment["OLLAMA_HOST"] = (ollama ?? new Uri("http://127.0.0.1:9/")).ToString();
     }

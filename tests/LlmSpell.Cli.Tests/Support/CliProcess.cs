@@ -3,64 +3,32 @@ using System.Text;
 
 namespace LlmSpell.Cli.Tests.Support;
 
-/// <summary>A running llmspell process: its stderr lines can be awaited as they come, and it can be killed like a crash.</summary>
+/// <summary>A running llmspell process: its output lines can be awaited as they come, and it can be killed like a crash.</summary>
 public sealed class CliProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string[] _args;
-    private readonly Task<string> _stdout;
-    private readonly StringBuilder _stderr = new();
-    private readonly List<(Func<string, bool> When, TaskCompletionSource<string> Seen)> _waiters = [];
-    private readonly Lock _gate = new();
-    private readonly Task _stderrPump;
+    private readonly Lines _stdout;
+    private readonly Lines _stderr;
 
     internal CliProcess(Process process, string[] args)
     {
         _process = process;
         _args = args;
         _process.StandardInput.Close();
-        _stdout = _process.StandardOutput.ReadToEndAsync();
-        _stderrPump = PumpAsync();
-    }
-
-    private async Task PumpAsync()
-    {
-        while (await _process.StandardError.ReadLineAsync() is { } line)
-        {
-            lock (_gate)
-            {
-                _stderr.Append(line).Append('\n');
-                for (var i = _waiters.Count - 1; i >= 0; i--)
-                {
-                    if (!_waiters[i].When(line)) continue;
-                    _waiters[i].Seen.TrySetResult(line);
-                    _waiters.RemoveAt(i);
-                }
-            }
-        }
-        lock (_gate)
-        {
-            foreach (var (_, seen) in _waiters) seen.TrySetException(new InvalidOperationException($"llmspell {string.Join(' ', _args)} closed stderr first:\n{_stderr}"));
-            _waiters.Clear();
-        }
+        var command = $"llmspell {string.Join(' ', args)}";
+        _stdout = new Lines(_process.StandardOutput, command, "stdout");
+        _stderr = new Lines(_process.StandardError, command, "stderr");
     }
 
     /// <summary>The process id, as other llmspell processes report the runs it holds.</summary>
     public int Pid => _process.Id;
 
     /// <summary>The first stderr line (from now on, or already seen) that contains <paramref name="text"/>.</summary>
-    public async Task<string> StderrLineAsync(string text)
-    {
-        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            var already = _stderr.ToString().Split('\n').FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
-            if (already is not null) return already;
-            if (_stderrPump.IsCompleted) throw new InvalidOperationException($"llmspell {string.Join(' ', _args)} ended without printing '{text}':\n{_stderr}");
-            _waiters.Add((l => l.Contains(text, StringComparison.Ordinal), seen));
-        }
-        return await seen.Task.WaitAsync(TimeSpan.FromSeconds(30));
-    }
+    public Task<string> StderrLineAsync(string text) => _stderr.LineAsync(text);
+
+    /// <summary>The first stdout line (from now on, or already seen) that contains <paramref name="text"/>.</summary>
+    public Task<string> StdoutLineAsync(string text) => _stdout.LineAsync(text);
 
     /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
     public async Task InterruptAsync()
@@ -85,11 +53,10 @@ public sealed class CliProcess : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            lock (_gate) throw new TimeoutException($"llmspell {string.Join(' ', _args)} did not exit within 60 s; its stderr so far:\n{_stderr}");
+            throw new TimeoutException($"llmspell {string.Join(' ', _args)} did not exit within 60 s; its stderr so far:\n{_stderr.Text}");
         }
-        await _stderrPump;
-        var stdout = await _stdout;
-        lock (_gate) return new CliRun(_process.ExitCode, stdout, _stderr.ToString());
+        await Task.WhenAll(_stdout.Pumped, _stderr.Pumped);
+        return new CliRun(_process.ExitCode, _stdout.Text, _stderr.Text);
     }
 
     public async ValueTask DisposeAsync()
@@ -100,5 +67,67 @@ public sealed class CliProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+    }
+
+    /// <summary>One output stream, read line by line as it comes; awaiting a line that never comes fails once the stream ends.</summary>
+    private sealed class Lines
+    {
+        private readonly StringBuilder _text = new();
+        private readonly List<(Func<string, bool> When, TaskCompletionSource<string> Seen)> _waiters = [];
+        private readonly Lock _gate = new();
+        private readonly string _command;
+        private readonly string _name;
+
+        public Lines(StreamReader reader, string command, string name)
+        {
+            _command = command;
+            _name = name;
+            Pumped = PumpAsync(reader);
+        }
+
+        public Task Pumped { get; }
+
+        public string Text
+        {
+            get
+            {
+                lock (_gate) return _text.ToString();
+            }
+        }
+
+        public async Task<string> LineAsync(string text)
+        {
+            var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                var already = _text.ToString().Split('\n').FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+                if (already is not null) return already;
+                if (Pumped.IsCompleted) throw new InvalidOperationException($"{_command} ended without printing '{text}' on {_name}:\n{_text}");
+                _waiters.Add((l => l.Contains(text, StringComparison.Ordinal), seen));
+            }
+            return await seen.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        private async Task PumpAsync(StreamReader reader)
+        {
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                lock (_gate)
+                {
+                    _text.Append(line).Append('\n');
+                    for (var i = _waiters.Count - 1; i >= 0; i--)
+                    {
+                        if (!_waiters[i].When(line)) continue;
+                        _waiters[i].Seen.TrySetResult(line);
+                        _waiters.RemoveAt(i);
+                    }
+                }
+            }
+            lock (_gate)
+            {
+                foreach (var (_, seen) in _waiters) seen.TrySetException(new InvalidOperationException($"{_command} closed {_name} first:\n{_text}"));
+                _waiters.Clear();
+            }
+        }
     }
 }

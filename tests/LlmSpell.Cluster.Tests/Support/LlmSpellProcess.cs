@@ -59,6 +59,7 @@ public sealed class LlmSpellProcess : IAsyncDisposable
         start.Environment.Remove("LLMSPELL_CONFIG");
         start.Environment.Remove("LLMSPELL_POSTGRES");
         start.Environment.Remove("LLMSPELL_SEEDS");
+        start.Environment.Remove("LLMSPELL_PUBLIC_HOST");
         start.Environment.Remove("LLMSPELL_PROGRESS");
         return new LlmSpellProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
     }

@@ -12,20 +12,23 @@ namespace LlmSpell.Cluster;
 /// The runs of a cluster, reached from a process that is no node of it (the console client): Akka's ClusterClient sends every run
 /// message to a node's runs actor (<c>/user/llmspell-runs</c>, registered with the node's receptionist), which passes it to the
 /// run's shard. The client joins no cluster, so a short-lived command does not disturb the nodes' membership or downing. The
-/// nodes tell a run's subscriber its events directly: they must reach the client's remoting address (127.0.0.1 by default).
+/// nodes tell a run's subscriber its events directly: they must reach the client's remoting address (127.0.0.1 by default). With
+/// <paramref name="tls"/> the client speaks TLS with the cluster's certificate, as the nodes do (<see cref="RemotingTls"/>).
 /// </summary>
-public sealed class ClusterClientRuns(IReadOnlyList<string> contacts) : IRunPlacement
+public sealed class ClusterClientRuns(IReadOnlyList<string> contacts, RemotingTls? tls = null) : IRunPlacement
 {
     /// <summary>Where a node's runs actor is, as registered with its receptionist.</summary>
     public static readonly string RunsPath = "/user/" + WorkflowEngine.DefaultRunsActorName;
 
     /// <summary>
-    /// The client's actor system configuration: remoting on <paramref name="host"/> (a free port), no cluster, ClusterClient's
-    /// settings, our serializer.
+    /// The client's actor system configuration: remoting on <paramref name="host"/> (a free port), with TLS or without, no cluster,
+    /// ClusterClient's settings, our serializer. With <paramref name="tls"/>, create the system with its
+    /// <see cref="RemotingTls.ToSetup"/> too.
     /// </summary>
-    public static Config ClientConfig(string host = "127.0.0.1") => ConfigurationFactory.ParseString($$"""
+    public static Config ClientConfig(string host = "127.0.0.1", RemotingTls? tls = null) => ConfigurationFactory.ParseString($$"""
             akka.actor.provider = remote
             akka.remote.dot-netty.tcp { hostname = "{{host}}", port = 0 }
+            {{(tls is null ? "" : RemotingTls.Hocon)}}
             {{WorkflowSerializer.Hocon}}
             """)
             .WithFallback(ClusterClientReceptionist.DefaultConfig())
@@ -34,7 +37,7 @@ public sealed class ClusterClientRuns(IReadOnlyList<string> contacts) : IRunPlac
 
     public IActorRef Start(ActorSystem system, RunEntities entities)
     {
-        var receptionists = contacts.Select(c => ActorPath.Parse(ClusterNodeOptions.SeedAddress(c) + "/system/receptionist")).ToImmutableHashSet();
+        var receptionists = contacts.Select(c => ActorPath.Parse(ClusterNodeOptions.SeedAddress(c, tls is not null) + "/system/receptionist")).ToImmutableHashSet();
         var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(receptionists)), "llmspell-cluster-client");
         return system.ActorOf(Props.Create(() => new Forwarder(client)), "llmspell-cluster-runs");
     }

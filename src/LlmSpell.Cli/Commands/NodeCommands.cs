@@ -25,7 +25,7 @@ internal static class NodeCommands
     {
         var seeds = new Option<string[]>("--seed")
         {
-            Description = $"A node to join, akka.tcp://{ClusterNodeOptions.SystemName}@HOST:PORT; repeat for several (default: ${SeedsVariable}, comma-separated; none: this node starts a cluster)",
+            Description = $"A node to join, akka.tcp://{ClusterNodeOptions.SystemName}@HOST:PORT (akka.ssl.tcp:// with TLS); repeat for several (default: ${SeedsVariable}, comma-separated; none: this node starts a cluster)",
             HelpName = "ADDR",
         };
         var host = new Option<string>("--host")
@@ -40,21 +40,23 @@ internal static class NodeCommands
             HelpName = "PORT",
             DefaultValueFactory = _ => ClusterNodeOptions.DefaultPort,
         };
+        var tls = new ClusterTlsOptions();
         var workspace = SharedOptions.Workspace();
         var journal = new JournalCliOptions();
         var command = new Command("start", "Start a node: join the cluster (or start one) and run workflows until SIGTERM/Ctrl+C, then leave gracefully")
         {
-            seeds, host, port, workspace, journal.Postgres, journal.Schema,
+            seeds, host, port, tls.Certificate, workspace, journal.Postgres, journal.Schema,
         };
         runner.SetAction(command, async (parse, session, ct) =>
         {
             session.UsePostgres(journal.Read(parse, session.Config));
             var given = parse.GetValue(seeds) is { Length: > 0 } listed ? listed
                 : Environment.GetEnvironmentVariable(SeedsVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+            var certificate = ClusterTlsOptions.Read(parse.GetValue(tls.Certificate), session.Config);
             ClusterNodeOptions options;
             try
             {
-                options = new ClusterNodeOptions().WithHost(parse.GetValue(host)!).WithPort(parse.GetValue(port)).WithSeeds(given).Validate();
+                options = new ClusterNodeOptions().WithHost(parse.GetValue(host)!).WithPort(parse.GetValue(port)).WithSeeds(given).WithTls(certificate).Validate();
             }
             catch (ArgumentException ex)
             {

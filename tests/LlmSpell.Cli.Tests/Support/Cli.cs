@@ -31,6 +31,8 @@ public sealed class Cli
         _environment["LLMSPELL_DATA_DIR"] = dataDirectory;
         _environment["LLMSPELL_CONFIG"] = null;
         _environment["LLMSPELL_PROGRESS"] = null;
+        _environment["LLMSPELL_TLS_CERTIFICATE"] = null;
+        _environment["LLMSPELL_TLS_PASSWORD"] = null;
         _environment["OPENAI_API_KEY"] = null;
         _environment["OPENAI_BASE_URL"] = null;
         // Nothing listens on port 9 of the loopback: an unreachable Ollama unless a test server is given.

@@ -20,7 +20,7 @@ namespace LlmSpell.Cluster.Tests;
 /// <summary>
 /// Remoting over TLS with the cluster's certificate (a self-signed PKCS#12 file made here, as an operator makes one), on 127.0.0.1:
 /// a runs node in this process (engine on SQLite) and, per spec, an app node, a console client process, or a peer that must be
-/// refused — one speaking plaintext, one presenting a certificate of its own.
+/// refused — one speaking plaintext, one presenting a certificate of its own; and a real <c>node start</c> process with TLS.
 /// </summary>
 public sealed class RemotingTlsSpec() : TestKit(TestTime.AkkaConfig), IAsyncLifetime
 {
@@ -136,6 +136,21 @@ public sealed class RemotingTlsSpec() : TestKit(TestTime.AkkaConfig), IAsyncLife
 
         ExpectNodeWarning(warnings, "not the cluster's certificate");
         Akka.Cluster.Cluster.Get(_node).State.Members.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_node_process_given_the_certificate_listens_with_tls_and_an_app_node_holding_it_joins()
+    {
+        var data = Path.Combine(_directory, "node-process");
+        Directory.CreateDirectory(data);
+        var environment = new Dictionary<string, string> { ["LLMSPELL_TLS_PASSWORD"] = Password };
+        await using var node = LlmSpellProcess.Start(data, new Uri("http://127.0.0.1:9/"), environment,
+            "node", "start", "--port", "0", "--tls-certificate", _certificatePath);
+
+        var address = await node.UpAsync(TestTime.Dilated(TimeSpan.FromSeconds(60)));
+        address.Should().StartWith("akka.ssl.tcp://llmspell@127.0.0.1:");
+        var app = JoinPeer(Address.Parse(address), AppNode().WithTls(_tls));
+        await AwaitUpAsync(app, 2);
     }
 
     [Fact]

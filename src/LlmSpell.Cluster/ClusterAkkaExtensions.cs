@@ -15,7 +15,7 @@ public static class ClusterAkkaExtensions
 {
     /// <summary>
     /// Makes this actor system a member of an llmspell cluster with <paramref name="options"/> (e.g. role <c>app</c>, the runs
-    /// nodes as seeds): its remoting, our serializer for run messages, and the cluster's split-brain resolver and failure
+    /// nodes as seeds): its remoting (with the cluster's TLS, if any), our serializer for run messages, and the cluster's split-brain resolver and failure
     /// detection — every member must share these, since any member may be the leader that downs a lost node.
     /// </summary>
     public static AkkaConfigurationBuilder WithLlmSpellCluster(this AkkaConfigurationBuilder builder, ClusterNodeOptions options)
@@ -25,6 +25,8 @@ public static class ClusterAkkaExtensions
             throw new ArgumentException("a node that runs no workflows would form a cluster of its own: give it the address of a " +
                 $"running llmspell node as a seed (akka.tcp://{ClusterNodeOptions.SystemName}@HOST:PORT)", nameof(options));
         builder.AddHocon(options.ToHocon(), HoconAddMode.Prepend);
+        // TLS's certificate and its check are no configuration: they travel as setups.
+        foreach (var setup in options.ToSetups()) builder.AddSetup(setup);
         return builder.AddStartup((system, _) =>
         {
             // Members of one cluster share the actor system's name: a node of another name would never be let in.

@@ -12,9 +12,10 @@ namespace LlmSpell.Cluster;
 /// The runs of a cluster, reached from a process that is no node of it (the console client): Akka's ClusterClient sends every run
 /// message to a node's runs actor (<c>/user/llmspell-runs</c>, registered with the node's receptionist), which passes it to the
 /// run's shard. The client joins no cluster, so a short-lived command does not disturb the nodes' membership or downing. The
-/// nodes tell a run's subscriber its events directly: they must reach the client's remoting address (127.0.0.1 unless given a public host).
+/// nodes tell a run's subscriber its events directly: they must reach the client's remoting address (127.0.0.1 unless given a public
+/// host). With <paramref name="tls"/> the client speaks TLS with the cluster's certificate, as the nodes do (<see cref="RemotingTls"/>).
 /// </summary>
-public sealed class ClusterClientRuns(IReadOnlyList<string> contacts) : IRunPlacement
+public sealed class ClusterClientRuns(IReadOnlyList<string> contacts, RemotingTls? tls = null) : IRunPlacement
 {
     /// <summary>Where a node's runs actor is, as registered with its receptionist.</summary>
     public static readonly string RunsPath = "/user/" + WorkflowEngine.DefaultRunsActorName;
@@ -22,9 +23,10 @@ public sealed class ClusterClientRuns(IReadOnlyList<string> contacts) : IRunPlac
     /// <summary>
     /// The client's actor system configuration: remoting on a free port of 127.0.0.1, or, given <paramref name="publicHost"/> (the
     /// name the nodes reach this machine or container by, checked by <see cref="ClusterNodeOptions.CheckPublicHost"/>), of every
-    /// address, known to the nodes by that name; no cluster, ClusterClient's settings, our serializer.
+    /// address, known to the nodes by that name; with TLS or without; no cluster, ClusterClient's settings, our serializer. With
+    /// <paramref name="tls"/>, create the system with its <see cref="RemotingTls.ToSetup"/> too.
     /// </summary>
-    public static Config ClientConfig(string? publicHost = null)
+    public static Config ClientConfig(string? publicHost = null, RemotingTls? tls = null)
     {
         var bind = publicHost is null
             ? "hostname = \"127.0.0.1\""
@@ -32,6 +34,7 @@ public sealed class ClusterClientRuns(IReadOnlyList<string> contacts) : IRunPlac
         return ConfigurationFactory.ParseString($$"""
             akka.actor.provider = remote
             akka.remote.dot-netty.tcp { {{bind}}, port = 0, {{ClusterNodeOptions.FrameSize}} }
+            {{(tls is null ? "" : RemotingTls.Hocon)}}
             {{WorkflowSerializer.Hocon}}
             """)
             .WithFallback(ClusterClientReceptionist.DefaultConfig())
@@ -41,7 +44,7 @@ public sealed class ClusterClientRuns(IReadOnlyList<string> contacts) : IRunPlac
 
     public IActorRef Start(ActorSystem system, RunEntities entities)
     {
-        var receptionists = contacts.Select(c => ActorPath.Parse(ClusterNodeOptions.SeedAddress(c) + "/system/receptionist")).ToImmutableHashSet();
+        var receptionists = contacts.Select(c => ActorPath.Parse(ClusterNodeOptions.SeedAddress(c, tls is not null) + "/system/receptionist")).ToImmutableHashSet();
         var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(receptionists)), "llmspell-cluster-client");
         return system.ActorOf(Props.Create(() => new Forwarder(client)), "llmspell-cluster-runs");
     }

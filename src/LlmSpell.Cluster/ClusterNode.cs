@@ -10,7 +10,7 @@ public static class ClusterNode
     public static void Join(ActorSystem system, ClusterNodeOptions options)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
-        var seeds = options.Seeds.Count == 0 ? [cluster.SelfAddress] : options.Seeds.Select(ClusterNodeOptions.SeedAddress).ToList();
+        var seeds = options.Seeds.Count == 0 ? [cluster.SelfAddress] : options.Seeds.Select(s => ClusterNodeOptions.SeedAddress(s, options.Tls is not null)).ToList();
         cluster.JoinSeedNodes(seeds);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using LlmSpell.Workflows.Durability;
 
 namespace LlmSpell.Cluster;
@@ -10,7 +11,7 @@ namespace LlmSpell.Cluster;
 /// </summary>
 public sealed record ClusterNodeOptions
 {
-    /// <summary>Every node's actor system name: seed addresses are <c>akka.tcp://llmspell@HOST:PORT</c>.</summary>
+    /// <summary>Every node's actor system name: seed addresses are <c>akka.tcp://llmspell@HOST:PORT</c> (<c>akka.ssl.tcp://</c> with TLS).</summary>
     public const string SystemName = "llmspell";
 
     /// <summary>The role of nodes that run workflows (hold the shards of runs).</summary>
@@ -28,11 +29,14 @@ public sealed record ClusterNodeOptions
     /// <summary>The host name other nodes reach this one by, when it is not <see cref="Host"/> (e.g. binding 0.0.0.0 in a container).</summary>
     public string? PublicHost { get; init; }
 
-    /// <summary>The nodes to join (<c>akka.tcp://llmspell@HOST:PORT</c>); none: this node starts a cluster of its own.</summary>
+    /// <summary>The nodes to join (<c>akka.tcp://llmspell@HOST:PORT</c>, with TLS <c>akka.ssl.tcp://…</c>); none: this node starts a cluster of its own.</summary>
     public IReadOnlyList<string> Seeds { get; init; } = [];
 
     /// <summary>This node's roles; nodes of <see cref="RunsRole"/> run workflows.</summary>
     public IReadOnlyList<string> Roles { get; init; } = [RunsRole];
+
+    /// <summary>TLS with the cluster's certificate (every node and client needs it); null: plaintext remoting.</summary>
+    public RemotingTls? Tls { get; init; }
 
     /// <summary>
     /// How long a leaving node waits for its runs' running steps to end before it stops them (they then run again on the next
@@ -45,6 +49,10 @@ public sealed record ClusterNodeOptions
     public ClusterNodeOptions WithPublicHost(string? publicHost) => this with { PublicHost = publicHost };
     public ClusterNodeOptions WithSeeds(IReadOnlyList<string> seeds) => this with { Seeds = seeds };
     public ClusterNodeOptions WithRoles(IReadOnlyList<string> roles) => this with { Roles = roles };
+    public ClusterNodeOptions WithTls(RemotingTls? tls) => this with { Tls = tls };
+
+    /// <summary>The protocol of node addresses: with TLS Akka names its transport <c>ssl.tcp</c>, so a plaintext address cannot be dialled by mistake.</summary>
+    public static string Protocol(bool tls) => tls ? "akka.ssl.tcp" : "akka.tcp";
 
     /// <summary>
     /// The largest message between nodes and clients (Akka's default is 128 kB): a run read for <c>workflow show --cluster</c>
@@ -60,7 +68,7 @@ public sealed record ClusterNodeOptions
         if (string.IsNullOrWhiteSpace(Host)) throw new ArgumentException("the host to bind must not be empty (e.g. 127.0.0.1)", nameof(Host));
         if (Port is < 0 or > 65535) throw new ArgumentException($"the port must be 0–65535, not {Port}", nameof(Port));
         if (PublicHost is not null) CheckPublicHost(PublicHost);
-        foreach (var seed in Seeds) SeedAddress(seed);
+        foreach (var seed in Seeds) SeedAddress(seed, Tls is not null);
         return this;
     }
 
@@ -75,10 +83,14 @@ public sealed record ClusterNodeOptions
         return publicHost;
     }
 
-    /// <summary>A node's address (a seed, a contact); throws <see cref="ArgumentException"/> naming it and the expected form.</summary>
-    public static Address SeedAddress(string seed)
+    /// <summary>
+    /// A node's address (a seed, a contact) for a process with TLS or without; throws <see cref="ArgumentException"/> naming it and
+    /// the expected form, or saying that it is a node of the other kind (TLS nodes and plaintext ones never talk to each other).
+    /// </summary>
+    public static Address SeedAddress(string seed, bool tls = false)
     {
-        var wrong = $"'{seed}' is not a node address; write it as akka.tcp://{SystemName}@HOST:PORT";
+        var protocol = Protocol(tls);
+        var wrong = $"'{seed}' is not a node address; write it as {protocol}://{SystemName}@HOST:PORT";
         Address address;
         try
         {
@@ -89,19 +101,26 @@ public sealed record ClusterNodeOptions
             throw new ArgumentException(wrong, nameof(Seeds), ex);
         }
         if (address.System != SystemName || address.Host is null || address.Port is null) throw new ArgumentException(wrong, nameof(Seeds));
-        return address;
+        if (address.Protocol == protocol) return address;
+        if (address.Protocol != Protocol(!tls)) throw new ArgumentException(wrong, nameof(Seeds));
+        throw new ArgumentException(tls
+            ? $"'{seed}' is a plaintext address, but this process uses TLS: write it as {protocol}://{SystemName}@HOST:PORT (as a node with TLS prints it)"
+            : $"'{seed}' is the address of a node with TLS: this process needs the cluster's TLS certificate too (docs/cluster.md, Security)",
+            nameof(Seeds));
     }
 
     /// <summary>
     /// The node's Akka configuration: cluster provider, remoting, our serializer for every run message and event (never Akka's
     /// default Newtonsoft), the split-brain resolver (keep-majority) and failure detection tuned so that a lost node's runs
-    /// continue elsewhere within about 10 s (Akka's defaults take about 15 s).
+    /// continue elsewhere within about 10 s (Akka's defaults take about 15 s). With <see cref="Tls"/>, create the actor system with
+    /// <see cref="ToSetups"/> too: the certificate and its validation are no configuration.
     /// </summary>
     public string ToHocon()
     {
         static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
         var roles = string.Join(", ", Roles.Select(Quote));
         var publicHost = PublicHost is null ? "" : $"public-hostname = {Quote(PublicHost)}";
+        var tls = Tls is null ? "" : RemotingTls.Hocon;
         return $$"""
             {{WorkflowSerializer.Hocon}}
             akka.actor.provider = cluster
@@ -111,6 +130,7 @@ public sealed record ClusterNodeOptions
               {{publicHost}}
               {{FrameSize}}
             }
+            {{tls}}
             akka.cluster {
               roles = [{{roles}}]
               # Keep-majority: the side with more nodes goes on, the other downs itself (run 3+ nodes, or use a lease).
@@ -140,4 +160,7 @@ public sealed record ClusterNodeOptions
             akka.cluster.sharding.hand-off-timeout = {{(int)HandOffLimit.TotalSeconds}}s
             """;
     }
+
+    /// <summary>What the node's actor system needs besides <see cref="ToHocon"/>: TLS's certificate and validation, if any.</summary>
+    public Setup[] ToSetups() => Tls is null ? [] : [Tls.ToSetup()];
 }

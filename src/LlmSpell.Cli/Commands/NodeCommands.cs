@@ -28,7 +28,7 @@ internal static class NodeCommands
     {
         var seeds = new Option<string[]>("--seed")
         {
-            Description = $"A node to join, akka.tcp://{ClusterNodeOptions.SystemName}@HOST:PORT; repeat for several (default: ${SeedsVariable}, comma-separated; none: this node starts a cluster)",
+            Description = $"A node to join, akka.tcp://{ClusterNodeOptions.SystemName}@HOST:PORT (akka.ssl.tcp:// with TLS); repeat for several (default: ${SeedsVariable}, comma-separated; none: this node starts a cluster)",
             HelpName = "ADDR",
         };
         var host = new Option<string>("--host")
@@ -48,11 +48,12 @@ internal static class NodeCommands
             HelpName = "PORT",
             DefaultValueFactory = _ => ClusterNodeOptions.DefaultPort,
         };
+        var tls = new ClusterTlsOptions();
         var workspace = SharedOptions.Workspace();
         var journal = new JournalCliOptions();
         var command = new Command("start", "Start a node: join the cluster (or start one) and run workflows until SIGTERM/Ctrl+C, then leave gracefully")
         {
-            seeds, host, publicHost, port, workspace, journal.Postgres, journal.Schema,
+            seeds, host, publicHost, port, tls.Certificate, workspace, journal.Postgres, journal.Schema,
         };
         runner.SetAction(command, async (parse, session, ct) =>
         {
@@ -60,10 +61,12 @@ internal static class NodeCommands
             var given = parse.GetValue(seeds) is { Length: > 0 } listed ? listed
                 : Environment.GetEnvironmentVariable(SeedsVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
             var advertised = parse.GetValue(publicHost) ?? (Environment.GetEnvironmentVariable(PublicHostVariable) is { Length: > 0 } env ? env : null);
+            var certificate = ClusterTlsOptions.Read(parse.GetValue(tls.Certificate), session.Config);
             ClusterNodeOptions options;
             try
             {
-                options = new ClusterNodeOptions().WithHost(parse.GetValue(host)!).WithPublicHost(advertised).WithPort(parse.GetValue(port)).WithSeeds(given).Validate();
+                options = new ClusterNodeOptions().WithHost(parse.GetValue(host)!).WithPublicHost(advertised).WithPort(parse.GetValue(port))
+                    .WithSeeds(given).WithTls(certificate).Validate();
             }
             catch (ArgumentException ex)
             {

@@ -44,11 +44,11 @@ internal static class RunCommand
         runner.SetAction(command, async (parse, session, ct) =>
         {
             var path = parse.GetValue(file)!;
-            var contacts = cluster.Read(parse, journal);
+            var target = cluster.Read(parse, journal, session.Config);
             session.UsePostgres(journal.Read(parse, session.Config));
             if (Path.GetExtension(path).Equals(".lua", StringComparison.OrdinalIgnoreCase))
             {
-                if (contacts is not null) throw new CliException("--cluster runs workflow definitions (.json, .yaml); a Lua script runs in this process: leave out --cluster");
+                if (target is not null) throw new CliException("--cluster runs workflow definitions (.json, .yaml); a Lua script runs in this process: leave out --cluster");
                 if (parse.GetValue(input) is not null) throw new CliException("--input is for workflow definitions; give a Lua script its values with --arg NAME=VALUE (ARGS.NAME)");
                 return await LuaScriptRun.RunAsync(session, new LuaScriptRequest(path, parse.GetValue(args) ?? [], parse.GetValue(output),
                     parse.GetValue(workspace), parse.GetValue(maxInstructions), parse.GetValue(maxMemory), parse.GetValue(outputDir)), ct).ConfigureAwait(false);
@@ -59,9 +59,9 @@ internal static class RunCommand
             var format = parse.GetValue(output);
             var roots = session.ResolveToolRoots(parse.GetValue(workspace), Path.GetDirectoryName(Path.GetFullPath(path))!);
             var tools = session.CreateTools(roots);
-            var engine = contacts is null
+            var engine = target is null
                 ? await session.CreateEngineAsync(tools, roots, ct).ConfigureAwait(false)
-                : session.CreateClientEngine(contacts, ClusterCliOption.PublicHost(), tools, roots);
+                : session.CreateClientEngine(target, tools, roots);
             var run = await engine.StartAsync(definition, runInput, ct).ConfigureAwait(false);
             return await RunReporter.FollowAsync(engine, run, definition, new RunReportOptions
             {

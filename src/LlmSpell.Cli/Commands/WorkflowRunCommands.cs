@@ -332,12 +332,12 @@ internal static partial class WorkflowRunCommands
     private static async Task<(WorkflowEngine Engine, ToolRoots Roots)> ContinuingEngineAsync(ParseResult parse, CliSession session, JournalCliOptions journal,
         ClusterCliOption cluster, Option<string?> workspace, CancellationToken ct)
     {
-        var contacts = cluster.Read(parse, journal);
-        if (contacts is null) session.UsePostgres(journal.Read(parse, session.Config));
+        var target = cluster.Read(parse, journal, session.Config);
+        if (target is null) session.UsePostgres(journal.Read(parse, session.Config));
         var roots = session.ResolveToolRoots(parse.GetValue(workspace), Directory.GetCurrentDirectory());
-        var engine = contacts is null
+        var engine = target is null
             ? await session.CreateEngineAsync(session.CreateTools(roots), roots, ct).ConfigureAwait(false)
-            : session.CreateClientEngine(contacts, ClusterCliOption.PublicHost(), session.CreateTools(roots), roots);
+            : session.CreateClientEngine(target, session.CreateTools(roots), roots);
         return (engine, roots);
     }
 
@@ -481,7 +481,7 @@ internal static partial class WorkflowRunCommands
     /// <summary>The engine the run commands work through: this machine's journal (the data directory's, or --postgres), or with --cluster the cluster's runs and journal, through a node.</summary>
     private static async Task<WorkflowEngine> ReadingEngineAsync(ParseResult parse, CliSession session, JournalCliOptions journal, ClusterCliOption cluster, CancellationToken ct)
     {
-        if (cluster.Read(parse, journal) is { } contacts) return session.CreateClientOperationsEngine(contacts, ClusterCliOption.PublicHost());
+        if (cluster.Read(parse, journal, session.Config) is { } target) return session.CreateClientOperationsEngine(target);
         session.UsePostgres(journal.Read(parse, session.Config));
         return await session.CreateOperationsEngineAsync(ct).ConfigureAwait(false);
     }

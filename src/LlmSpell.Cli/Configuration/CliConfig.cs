@@ -26,6 +26,9 @@ public sealed record CliConfig
     /// </summary>
     public string? Postgres { get; init; }
 
+    /// <summary>The cluster's TLS certificate (<c>tls</c>); <c>--tls-certificate</c> and <c>LLMSPELL_TLS_*</c> win over it. Null: none.</summary>
+    public TlsConfig? Tls { get; init; }
+
     /// <summary>
     /// Silence from a model server after which an agent step shows "waiting for … — no tokens for N s" (<c>stall_warning_s</c>);
     /// an endpoint's own <c>stall_warning_s</c> wins.
@@ -35,4 +38,11 @@ public sealed record CliConfig
     public LlmProviderOptions Llm { get; init; } = LlmProviderOptions.Default;
     public IReadOnlyList<AgentProfile> Agents { get; init; } = [];
     public ToolsOptions Tools { get; init; } = ToolsOptions.Default;
+}
+
+/// <summary>The config's <c>tls</c>: the cluster's certificate (a PKCS#12 file) and its password.</summary>
+public sealed record TlsConfig(string? CertificatePath, string? Password)
+{
+    // A record prints every property: the password must not reach a log or a message that prints the config.
+    public override string ToString() => $"TlsConfig {{ CertificatePath = {CertificatePath} }}";
 }

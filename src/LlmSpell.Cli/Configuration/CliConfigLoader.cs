@@ -19,9 +19,10 @@ public static class CliConfigLoader
 {
     public const string EnvironmentVariable = "LLMSPELL_CONFIG";
 
-    private static readonly string[] RootKeys = ["default_model", "data_dir", "models_dir", "stall_warning_s", "endpoints", "agents", "tools", "postgres"];
+    private static readonly string[] RootKeys = ["default_model", "data_dir", "models_dir", "stall_warning_s", "endpoints", "agents", "tools", "postgres", "tls"];
     private static readonly string[] EndpointKeys =
         ["kind", "base_url", "api_key", "api_key_env", "max_concurrency", "request_timeout_s", "connect_timeout_s", "max_retries", "keep_alive", "stall_warning_s"];
+    private static readonly string[] TlsKeys = ["certificate", "password", "password_env"];
     private static readonly string[] AgentKeys = ["model", "system_prompt", "temperature", "max_tokens"];
     private static readonly string[] ToolKeys =
         ["workspace", "max_file_bytes", "max_response_bytes", "http_timeout_s", "allowed_hosts", "allow_private_networks", "allow_loopback", "max_redirects", "max_results"];
@@ -95,6 +96,7 @@ public static class CliConfigLoader
                 DefaultModel = model ?? CliConfig.DefaultModelSpec,
                 DataDirectory = dataDir is null ? null : Resolve(baseDir, dataDir),
                 Postgres = String(obj, "$", "postgres"),
+                Tls = Tls(obj, baseDir),
                 StallWarning = Seconds(obj, "$", "stall_warning_s") ?? ChatAgentExecutor.DefaultStallWarning,
                 Llm = Endpoints(obj).WithModelsDirectory(modelsDir is null ? null : Resolve(baseDir, modelsDir)),
                 Agents = Agents(obj),
@@ -190,6 +192,19 @@ public static class CliConfigLoader
                 });
             }
             return agents;
+        }
+
+        private TlsConfig? Tls(JsonObject root, string baseDir)
+        {
+            if (Object(root, "$", "tls") is not { } t) return null;
+            const string path = "$.tls";
+            Unknown(t, path, TlsKeys);
+            var certificate = String(t, path, "certificate");
+            var password = String(t, path, "password");
+            var passwordEnv = String(t, path, "password_env");
+            if (password is not null && passwordEnv is not null) errors.Add($"{path}: set password or password_env, not both (password_env is safer: the password stays out of the file)");
+            return new TlsConfig(certificate is null ? null : Resolve(baseDir, certificate),
+                passwordEnv is not null ? Environment.GetEnvironmentVariable(passwordEnv) : password);
         }
 
         private ToolsOptions Tools(JsonObject root, string baseDir)

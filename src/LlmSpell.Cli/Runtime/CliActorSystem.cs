@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using LlmSpell.Cluster;
 using LlmSpell.Workflows.Durability;
@@ -13,14 +14,19 @@ namespace LlmSpell.Cli.Runtime;
 internal static class CliActorSystem
 {
     /// <summary>The actor system of a command journaling to <paramref name="store"/>; <paramref name="node"/>: a cluster node's
-    /// configuration (ClusterNodeOptions.ToHocon), else local actors only.</summary>
-    public static ActorSystem Create(string name, Serilog.ILogger? serilog, RunStoreOptions store, string? node = null) =>
-        store.CreateSystem(name, Logging(serilog, warnings: node is not null).WithFallback(ConfigurationFactory.ParseString(node ?? "")));
+    /// configuration (ClusterNodeOptions.ToHocon, with its <paramref name="setups"/>), else local actors only.</summary>
+    public static ActorSystem Create(string name, Serilog.ILogger? serilog, RunStoreOptions store, string? node = null, params Setup[] setups) =>
+        store.CreateSystem(name, Logging(serilog, warnings: node is not null).WithFallback(ConfigurationFactory.ParseString(node ?? "")), setups);
 
-    /// <summary>The actor system of a command that reaches a cluster's runs from outside it (<see cref="ClusterClientRuns"/>); the
-    /// nodes reach it at <paramref name="publicHost"/>, else on 127.0.0.1.</summary>
-    public static ActorSystem CreateClient(Serilog.ILogger? serilog, string? publicHost) =>
-        ActorSystem.Create(ClusterNodeOptions.SystemName + "-client", Logging(serilog, warnings: false).WithFallback(ClusterClientRuns.ClientConfig(publicHost)));
+    /// <summary>
+    /// The actor system of a command that reaches a cluster's runs from outside it (<see cref="ClusterClientRuns"/>), with TLS or
+    /// without; the nodes reach it at <paramref name="publicHost"/>, else on 127.0.0.1.
+    /// </summary>
+    public static ActorSystem CreateClient(Serilog.ILogger? serilog, string? publicHost, RemotingTls? tls)
+    {
+        var bootstrap = BootstrapSetup.Create().WithConfig(Logging(serilog, warnings: false).WithFallback(ClusterClientRuns.ClientConfig(publicHost, tls)));
+        return ActorSystem.Create(ClusterNodeOptions.SystemName + "-client", tls is null ? ActorSystemSetup.Create(bootstrap) : bootstrap.And(tls.ToSetup()));
+    }
 
     // warnings: a node's operator needs to see the cluster's warnings (unreachable members, downing) even without --verbose.
     private static Config Logging(Serilog.ILogger? serilog, bool warnings)

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using LlmSpell.Workflows.Durability;
+using LlmSpell.Cli.Commands;
 using LlmSpell.Cli.Configuration;
 using LlmSpell.Cli.Output;
 using LlmSpell.Cluster;
@@ -176,7 +177,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     public async Task<WorkflowEngine> CreateNodeEngineAsync(ClusterNodeOptions node, IToolRegistry tools, ToolRoots roots, CancellationToken cancellationToken = default)
     {
         await PrepareStoreAsync(cancellationToken).ConfigureAwait(false);
-        var system = CreateSystem(node.ToHocon());
+        var system = CreateSystem(node.ToHocon(), node.ToSetups());
         var durable = new DurableRunOptions { ResumeOnStart = false };
         var engine = new WorkflowEngine(system, CreateServices(tools, roots),
             WorkflowEngineOptions.Default.WithDurability(durable).WithPlacement(new ShardedRuns()));
@@ -186,25 +187,26 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     }
 
     /// <summary>
-    /// An engine whose runs run on the cluster of the nodes at <paramref name="contacts"/> (ClusterClient): this process validates and
-    /// follows them; the node that holds a run calls its agents and tools, in its own workspace. The nodes send a run's events to
-    /// <paramref name="publicHost"/> (see <see cref="ClusterClientRuns.ClientConfig"/>), else to 127.0.0.1.
+    /// An engine whose runs run on the cluster of the nodes at <paramref name="cluster"/>'s contacts (ClusterClient, with the cluster's
+    /// TLS if any): this process validates and follows them; the node that holds a run calls its agents and tools, in its own
+    /// workspace. The nodes send a run's events to the target's public host (see <see cref="ClusterClientRuns.ClientConfig"/>), else
+    /// to 127.0.0.1.
     /// </summary>
-    public WorkflowEngine CreateClientEngine(IReadOnlyList<string> contacts, string? publicHost, IToolRegistry tools, ToolRoots roots)
+    internal WorkflowEngine CreateClientEngine(ClusterTarget cluster, IToolRegistry tools, ToolRoots roots)
     {
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
         _ = Loggers; // sets up Serilog when --verbose
-        _system = CliActorSystem.CreateClient(_serilog, publicHost);
+        _system = CliActorSystem.CreateClient(_serilog, cluster.PublicHost, cluster.Tls);
         // A live node answers a start in milliseconds, but a cluster that has just formed on a loaded machine (shard allocation,
         // the journal's first use) took over 5 s in CI: only half a minute of silence means no node is there.
-        var options = WorkflowEngineOptions.Default.WithPlacement(new ClusterClientRuns(contacts)) with { ControlTimeout = TimeSpan.FromSeconds(30) };
-        ClusterContacts = contacts;
+        var options = WorkflowEngineOptions.Default.WithPlacement(new ClusterClientRuns(cluster.Contacts, cluster.Tls)) with { ControlTimeout = TimeSpan.FromSeconds(30) };
+        ClusterContacts = cluster.Contacts;
         return new WorkflowEngine(_system, CreateServices(tools, roots), options);
     }
 
     /// <summary>A client engine for commands that read, cancel or signal the cluster's runs (no run starts in this process's workspace).</summary>
-    public WorkflowEngine CreateClientOperationsEngine(IReadOnlyList<string> contacts, string? publicHost) =>
-        CreateClientEngine(contacts, publicHost, CreateToolsForListing(), new ToolRoots(Directory.GetCurrentDirectory(), DataDirectory.Workspace(DataDir)));
+    internal WorkflowEngine CreateClientOperationsEngine(ClusterTarget cluster) =>
+        CreateClientEngine(cluster, CreateToolsForListing(), new ToolRoots(Directory.GetCurrentDirectory(), DataDirectory.Workspace(DataDir)));
 
     private async Task PrepareStoreAsync(CancellationToken cancellationToken)
     {
@@ -224,12 +226,15 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
         }
     }
 
-    /// <summary>The session's actor system; <paramref name="node"/>: a cluster node's configuration (else local actors only).</summary>
-    private ActorSystem CreateSystem(string? node = null)
+    /// <summary>
+    /// The session's actor system; <paramref name="node"/>: a cluster node's configuration (else local actors only), with the
+    /// <paramref name="setups"/> configuration cannot carry (TLS).
+    /// </summary>
+    private ActorSystem CreateSystem(string? node = null, params Akka.Actor.Setup.Setup[] setups)
     {
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
         _ = Loggers; // sets up Serilog when --verbose
-        return _system = CliActorSystem.Create(ClusterNodeOptions.SystemName, _serilog, Store, node);
+        return _system = CliActorSystem.Create(ClusterNodeOptions.SystemName, _serilog, Store, node, setups);
     }
 
     /// <summary>The session's actor system, once an engine has been created.</summary>

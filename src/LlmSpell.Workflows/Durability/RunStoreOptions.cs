@@ -170,12 +170,12 @@ public sealed record RunStoreOptions
 
     /// <summary>
     /// An actor system journaling here: <paramref name="config"/> over <see cref="ToConfig"/>, with the store's linq2db options
-    /// (which configuration cannot carry) for the journal, its queries and the snapshot store.
+    /// (which configuration cannot carry) for the journal, its queries and the snapshot store, and the caller's
+    /// <paramref name="setups"/> (e.g. remoting's TLS).
     /// </summary>
-    public ActorSystem CreateSystem(string name, Config? config = null) =>
+    public ActorSystem CreateSystem(string name, Config? config = null, params Setup[] setups) =>
         ActorSystem.Create(name, ActorSystemSetup.Create(
-            BootstrapSetup.Create().WithConfig((config ?? Config.Empty).WithFallback(ToConfig())),
-            new DataOptionsSetup(DataOptions())));
+            [BootstrapSetup.Create().WithConfig((config ?? Config.Empty).WithFallback(ToConfig())), new DataOptionsSetup(DataOptions()), .. setups]));
 
     /// <summary>
     /// Prepares the store before an actor system opens it: creates the SQLite file's folder (and turns on write-ahead logging, so

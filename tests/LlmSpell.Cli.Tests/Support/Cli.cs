@@ -31,6 +31,8 @@ public sealed class Cli
         _environment["LLMSPELL_DATA_DIR"] = dataDirectory;
         _environment["LLMSPELL_CONFIG"] = null;
         _environment["LLMSPELL_PROGRESS"] = null;
+        _environment["LLMSPELL_TLS_CERTIFICATE"] = null;
+        _environment["LLMSPELL_TLS_PASSWORD"] = null;
         _environment["OPENAI_API_KEY"] = null;
         _environment["OPENAI_BASE_URL"] = null;
         // A node started by a spec forms a cluster of its own on the data directory's journal, whatever this machine is set up for.

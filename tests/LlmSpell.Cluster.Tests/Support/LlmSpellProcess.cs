@@ -33,16 +33,21 @@ public sealed class LlmSpellProcess : IAsyncDisposable
         Start(dataDirectory, ollama, seed is null ? ["node", "start", "--port", "0"] : ["node", "start", "--port", "0", "--seed", seed]);
 
     /// <summary>Starts <c>llmspell ARGS</c>.</summary>
-    public static LlmSpellProcess Start(string dataDirectory, Uri ollama, params string[] args) => Launch(CliDll, dataDirectory, ollama, args);
+    public static LlmSpellProcess Start(string dataDirectory, Uri ollama, params string[] args) =>
+        Start(dataDirectory, ollama, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts <c>llmspell ARGS</c> with <paramref name="environment"/> set (e.g. the cluster's TLS certificate).</summary>
+    public static LlmSpellProcess Start(string dataDirectory, Uri ollama, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Launch(CliDll, dataDirectory, ollama, environment, args);
 
     /// <summary>Starts the app-node sample (samples/LlmSpell.Samples.AppNode): an Akka.NET node of the app's own that joins <paramref name="seed"/>.</summary>
     public static LlmSpellProcess AppNode(string directory, Uri ollama, string seed, params string[] args) =>
-        Launch(AppNodeDll, directory, ollama, ["--seed", seed, .. args]);
+        Launch(AppNodeDll, directory, ollama, new Dictionary<string, string>(), ["--seed", seed, .. args]);
 
     private static string BuiltDll(string key) =>
         typeof(LlmSpellProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
-    private static LlmSpellProcess Launch(string dll, string dataDirectory, Uri ollama, string[] args)
+    private static LlmSpellProcess Launch(string dll, string dataDirectory, Uri ollama, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -61,10 +66,13 @@ public sealed class LlmSpellProcess : IAsyncDisposable
         start.Environment.Remove("LLMSPELL_SEEDS");
         start.Environment.Remove("LLMSPELL_PUBLIC_HOST");
         start.Environment.Remove("LLMSPELL_PROGRESS");
+        start.Environment.Remove("LLMSPELL_TLS_CERTIFICATE");
+        start.Environment.Remove("LLMSPELL_TLS_PASSWORD");
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         return new LlmSpellProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
     }
 
-    /// <summary>The node's address once it is up (<c>akka.tcp://llmspell@127.0.0.1:PORT</c>).</summary>
+    /// <summary>The node's address once it is up (<c>akka.tcp://llmspell@127.0.0.1:PORT</c>, with TLS <c>akka.ssl.tcp://…</c>).</summary>
     public async Task<string> UpAsync(TimeSpan within)
     {
         var line = await LineAsync(l => l.Contains(" is up ", StringComparison.Ordinal)).WaitAsync(within);

@@ -42,10 +42,23 @@ public sealed class ClusterClientRuns(IReadOnlyList<string> contacts, RemotingTl
             .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig());
     }
 
+    /// <summary>The cluster's nodes and the runs each holds, as the contacted node sees them (<c>llmspell node list</c>).</summary>
+    public static async Task<NodesListed> ListNodesAsync(ActorSystem system, TimeSpan timeout) =>
+        await system.ActorSelection("/user/" + ClientName)
+            .Ask<NodesListed>(new ClusterClient.Send("/user/" + ClusterMembers.Name, new ListNodes(), localAffinity: false), timeout).ConfigureAwait(false);
+
+    private const string ClientName = "llmspell-cluster-client";
+
+    /// <summary>
+    /// How long a client waits for a node's answer: a live node answers in milliseconds, but a cluster that has just formed on a
+    /// loaded machine (shard allocation, the journal's first use) took over 5 s in CI; only half a minute of silence means no node.
+    /// </summary>
+    public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
+
     public IActorRef Start(ActorSystem system, RunEntities entities)
     {
         var receptionists = contacts.Select(c => ActorPath.Parse(ClusterNodeOptions.SeedAddress(c, tls is not null) + "/system/receptionist")).ToImmutableHashSet();
-        var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(receptionists)), "llmspell-cluster-client");
+        var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(receptionists)), ClientName);
         return system.ActorOf(Props.Create(() => new Forwarder(client)), "llmspell-cluster-runs");
     }
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.Client;
+using LlmSpell.Workflows.Runs;
 
 namespace LlmSpell.Cluster;
 
@@ -14,6 +15,14 @@ public static class ClusterNode
         cluster.JoinSeedNodes(seeds);
     }
 
-    /// <summary>Lets console clients (<see cref="ClusterClientRuns"/>) reach <paramref name="runs"/>, the node's runs actor, through its receptionist.</summary>
-    public static void ServeClients(ActorSystem system, IActorRef runs) => ClusterClientReceptionist.Get(system).RegisterService(runs);
+    /// <summary>
+    /// Lets console clients (<see cref="ClusterClientRuns"/>) reach <paramref name="runs"/>, the node's runs actor, and the node's
+    /// view of the cluster (<see cref="ListNodes"/>) through its receptionist.
+    /// </summary>
+    public static void ServeClients(ActorSystem system, IActorRef runs)
+    {
+        var receptionist = ClusterClientReceptionist.Get(system);
+        receptionist.RegisterService(runs);
+        receptionist.RegisterService(system.ActorOf(Props.Create(() => new ClusterMembers()), ClusterMembers.Name));
+    }
 }

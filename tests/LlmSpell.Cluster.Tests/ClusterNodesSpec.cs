@@ -254,7 +254,7 @@ public sealed class ClusterNodesSpec : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Workflow_commands_from_other_processes_list_show_signal_and_cancel_runs_held_by_a_node_through_the_cluster()
+    public async Task Commands_from_other_processes_list_nodes_and_runs_show_signal_and_cancel_runs_held_by_a_node_through_the_cluster()
     {
         var (first, second) = await StartTwoNodesAsync();
         var file = Path.Combine(_directory, "approval.json");
@@ -284,6 +284,20 @@ public sealed class ClusterNodesSpec : IAsyncLifetime
         listed.Select(r => r!["status"]!.GetValue<string>()).Should().AllBe("paused");
         var holders = listed.ToDictionary(r => r!["run_id"]!.GetValue<string>(), r => r!["node"]!.GetValue<string>());
         holders.Values.Should().BeSubsetOf([first.Address!, second.Address!]);
+
+        // Each node, with the runs it holds, as the contacted node sees them.
+        var nodes = JsonNode.Parse((await Cli("node", "list", "--cluster", first.Address!, "--output", "json")).Stdout)!["nodes"]!.AsArray();
+        nodes.Select(n => n!["address"]!.GetValue<string>()).Should().BeEquivalentTo([first.Address!, second.Address!]);
+        nodes.Should().AllSatisfy(n =>
+        {
+            n!["status"]!.GetValue<string>().Should().Be("up");
+            n["reachable"]!.GetValue<bool>().Should().BeTrue();
+            n["roles"]!.AsArray().Select(r => r!.GetValue<string>()).Should().Equal("llmspell");
+            var held = n["runs"]!.AsArray().Select(r => r!.GetValue<string>());
+            held.Should().BeEquivalentTo(paused.Where(id => holders[id] == n["address"]!.GetValue<string>()));
+        });
+        var table = (await Cli("node", "list", "--cluster", second.Address!)).Stdout;
+        table.Should().StartWith("NODE").And.Contain(first.Address!).And.Contain(second.Address!).And.Contain("up");
 
         var shown = (await Cli("workflow", "show", paused[0], "--cluster", second.Address!)).Stdout;
         shown.Should().Contain("Status:    paused (on " + holders[paused[0]] + ")")

@@ -24,10 +24,10 @@ internal sealed class ClusterCliOption
     /// The nodes to contact, the cluster's TLS and this client's public host, or null; a malformed address (or one of the other
     /// kind than the TLS settings), or one given with --postgres, is a usage error naming the expected form.
     /// </summary>
-    public ClusterTarget? Read(ParseResult parse, JournalCliOptions journal, CliConfig config)
+    public ClusterTarget? Read(ParseResult parse, JournalCliOptions? journal, CliConfig config)
     {
         if (parse.GetValue(Cluster) is not { } address) return null;
-        if (parse.GetValue(journal.Postgres) is not null)
+        if (journal is not null && parse.GetValue(journal.Postgres) is not null)
             throw new CliException("--cluster works on the runs of the cluster through its nodes, which journal them in their own store: leave out --postgres");
         var tls = ClusterTlsOptions.Read(given: null, config);
         try

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Akka.Actor;
 using LlmSpell.Cli.Output;
 using LlmSpell.Cluster;
@@ -7,7 +8,8 @@ namespace LlmSpell.Cli.Commands;
 
 /// <summary>
 /// <c>llmspell node start</c>: this process becomes a node of an llmspell cluster (Akka.Cluster) that runs workflows as sharded
-/// entities until SIGTERM or Ctrl+C, then leaves gracefully, handing its runs to the other nodes.
+/// entities until SIGTERM or Ctrl+C, then leaves gracefully, handing its runs to the other nodes. <c>llmspell node list</c>: the
+/// cluster's nodes and the runs each holds, from outside it.
 /// </summary>
 internal static class NodeCommands
 {
@@ -21,7 +23,52 @@ internal static class NodeCommands
     {
         var node = new Command("node", "Run workflows on a cluster of llmspell nodes (Akka.Cluster; docs/cluster.md)");
         node.Add(Start(runner));
+        node.Add(List(runner));
         return node;
+    }
+
+    private static Command List(CommandRunner runner)
+    {
+        var cluster = new ClusterCliOption();
+        var output = OutputFormatOption.Create();
+        var command = new Command("list", "List the cluster's nodes as one of them sees them: address, roles, status, and the runs each holds")
+        {
+            cluster.Cluster, output,
+        };
+        runner.SetAction(command, async (parse, session, ct) =>
+        {
+            var target = cluster.Read(parse, journal: null, session.Config)
+                ?? throw new CliException($"give the address of a running node: --cluster akka.tcp://{ClusterNodeOptions.SystemName}@HOST:PORT (as 'llmspell node start' prints it)");
+            session.CreateClientOperationsEngine(target);
+            var listed = await ClusterClientRuns.ListNodesAsync(session.ActorSystem, ClusterClientRuns.AnswerTimeout).WaitAsync(ct).ConfigureAwait(false);
+            if (parse.GetValue(output) == OutputFormat.Json)
+            {
+                Console.Out.WriteLine(Json.Format(new JsonObject
+                {
+                    ["leader"] = listed.Leader,
+                    ["nodes"] = new JsonArray(listed.Nodes.Select(n => (JsonNode)new JsonObject
+                    {
+                        ["address"] = n.Address,
+                        ["roles"] = new JsonArray(n.Roles.Select(r => (JsonNode)r).ToArray()),
+                        ["status"] = n.Status,
+                        ["reachable"] = n.Reachable,
+                        ["leader"] = n.Address == listed.Leader,
+                        ["runs"] = n.Runs is null ? null : new JsonArray(n.Runs.Select(r => (JsonNode)r).ToArray()),
+                    }).ToArray()),
+                }));
+                return ExitCodes.Ok;
+            }
+            var table = new TextTable("NODE", "ROLES", "STATUS", "RUNS");
+            foreach (var n in listed.Nodes)
+            {
+                var status = n.Status + (n.Reachable ? "" : ", unreachable") + (n.Address == listed.Leader ? ", leader" : "");
+                var runs = n.Runs is not { } held ? "-" : held.Count == 0 ? "0" : $"{held.Count}: {string.Join(", ", held)}";
+                table.Add(n.Address, string.Join(",", n.Roles), status, runs);
+            }
+            Console.Out.Write(table.ToString());
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 
     private static Command Start(CommandRunner runner)

@@ -197,9 +197,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
         _ = Loggers; // sets up Serilog when --verbose
         _system = CliActorSystem.CreateClient(_serilog, cluster.PublicHost, cluster.Tls);
-        // A live node answers a start in milliseconds, but a cluster that has just formed on a loaded machine (shard allocation,
-        // the journal's first use) took over 5 s in CI: only half a minute of silence means no node is there.
-        var options = WorkflowEngineOptions.Default.WithPlacement(new ClusterClientRuns(cluster.Contacts, cluster.Tls)) with { ControlTimeout = TimeSpan.FromSeconds(30) };
+        var options = WorkflowEngineOptions.Default.WithPlacement(new ClusterClientRuns(cluster.Contacts, cluster.Tls)) with { ControlTimeout = ClusterClientRuns.AnswerTimeout };
         ClusterContacts = cluster.Contacts;
         return new WorkflowEngine(_system, CreateServices(tools, roots), options);
     }

@@ -64,6 +64,8 @@ public sealed class WorkflowSerializer : SerializerWithStringManifest
         (typeof(RunsListed), "runs-listed.v1"),
         (typeof(ReadRun), "read-run.v1"),
         (typeof(RunRead), "run-read.v1"),
+        (typeof(ListNodes), "list-nodes.v1"),
+        (typeof(NodesListed), "nodes-listed.v1"),
         // Sent by an engine to the runs of its cluster, wherever the run's entity lives.
         (typeof(RunsActor.CancelInterrupted), "cancel-interrupted-run.v1"),
         (typeof(RunsActor.PurgeRun), "purge-run.v1"),
@@ -122,7 +124,7 @@ public sealed class WorkflowSerializer : SerializerWithStringManifest
             .AppendLine("akka.actor {")
             .AppendLine($"  serializers.llmspell = \"{typeof(WorkflowSerializer).AssemblyQualifiedNameShort()}\"")
             .AppendLine("  serialization-bindings {");
-        foreach (var type in new[] { typeof(WorkflowEvent), typeof(RunSnapshot), typeof(IRunMessage), typeof(StartRun), typeof(ListRuns), typeof(RunsListed) })
+        foreach (var type in new[] { typeof(WorkflowEvent), typeof(RunSnapshot), typeof(IRunMessage), typeof(StartRun), typeof(ListRuns), typeof(RunsListed), typeof(ListNodes), typeof(NodesListed) })
             hocon.AppendLine($"    \"{type.AssemblyQualifiedNameShort()}\" = llmspell");
         return hocon.AppendLine("  }").AppendLine("}").ToString();
     }

@@ -144,3 +144,15 @@ public sealed record RunRead(Durability.RunSummary Summary, IReadOnlyList<Journa
 
 /// <summary>One journaled event: sequence number, time, manifest (<see cref="Durability.WorkflowSerializer"/>) and the event's JSON.</summary>
 public sealed record JournaledEvent(long SequenceNr, DateTimeOffset Timestamp, string Manifest, JsonNode Event);
+
+/// <summary>Asks a cluster node for the cluster's nodes and the runs each holds. Replies <see cref="NodesListed"/>.</summary>
+public sealed record ListNodes;
+
+/// <summary>The cluster's members as the node asked sees them, and its leader.</summary>
+public sealed record NodesListed(IReadOnlyList<NodeReport> Nodes, string? Leader);
+
+/// <summary>
+/// One member: its address, roles, membership status (<c>up</c>, <c>joining</c>, <c>leaving</c>, …), whether the node asked reaches
+/// it, and the ids of the runs it holds (null when it runs none, or did not answer).
+/// </summary>
+public sealed record NodeReport(string Address, IReadOnlyList<string> Roles, string Status, bool Reachable, IReadOnlyList<string>? Runs);

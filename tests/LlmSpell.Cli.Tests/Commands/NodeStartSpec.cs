@@ -2,7 +2,7 @@ using LlmSpell.Cli.Tests.Support;
 
 namespace LlmSpell.Cli.Tests.Commands;
 
-/// <summary><c>llmspell node start</c>'s options: where the node listens and the address it gives other nodes.</summary>
+/// <summary><c>llmspell node start</c>'s options (where the node listens and the address it gives other nodes), and <c>node list</c>'s.</summary>
 public sealed class NodeStartSpec(OllamaFixture ollama) : CliSpec(ollama)
 {
     [Fact]
@@ -41,5 +41,17 @@ public sealed class NodeStartSpec(OllamaFixture ollama) : CliSpec(ollama)
 
         help.ExitCode.Should().Be(0);
         help.Stdout.Should().Contain("--public-host").And.Contain("binds 0.0.0.0").And.Contain("$LLMSPELL_PUBLIC_HOST");
+    }
+
+    [Fact]
+    public async Task Node_list_without_a_node_to_ask_says_how_to_give_one()
+    {
+        var missing = await Cli.RunAsync("node", "list");
+        var malformed = await Cli.RunAsync("node", "list", "--cluster", "127.0.0.1:4053");
+
+        missing.ExitCode.Should().Be(2);
+        missing.Stderr.Should().Be("error: give the address of a running node: --cluster akka.tcp://llmspell@HOST:PORT (as 'llmspell node start' prints it)\n");
+        malformed.ExitCode.Should().Be(2);
+        malformed.Stderr.Should().StartWith("error: --cluster: '127.0.0.1:4053' is not a node address; write it as akka.tcp://llmspell@HOST:PORT");
     }
 }

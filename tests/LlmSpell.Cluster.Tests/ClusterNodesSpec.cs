@@ -4,6 +4,7 @@ using Akka.Configuration;
 using LlmSpell.Cluster.Tests.Support;
 using LlmSpell.Testing;
 using LlmSpell.TestServers;
+using LlmSpell.Tests.Postgres;
 using LlmSpell.Workflows.Definitions;
 using LlmSpell.Workflows.Durability;
 using LlmSpell.Workflows.Execution;
@@ -12,10 +13,12 @@ using LlmSpell.Workflows.Runs;
 namespace LlmSpell.Cluster.Tests;
 
 /// <summary>
-/// Real <c>llmspell node start</c> processes on one journal, a loopback Ollama whose answers the test holds, and either this test
-/// process as an app node of its own role (a shard-region proxy) or a real <c>llmspell run --cluster</c> client process.
+/// Real <c>llmspell node start</c> processes on one journal in a real PostgreSQL, a loopback Ollama whose answers the test holds,
+/// and either this test process as an app node of its own role (a shard-region proxy), the app-node sample, or real
+/// <c>llmspell</c> client processes (<c>--cluster</c>).
 /// </summary>
-public sealed class ClusterNodesSpec : IAsyncLifetime
+[Collection(PostgresCollection.Name)]
+public sealed class ClusterNodesSpec(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly TimeSpan Limit = TestTime.Dilated(TimeSpan.FromSeconds(60));
 
@@ -27,6 +30,9 @@ public sealed class ClusterNodesSpec : IAsyncLifetime
         """;
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "llmspell-nodes-" + Guid.NewGuid().ToString("N"));
+
+    // Each spec's nodes journal in a schema of their own.
+    private string Schema => postgres.SchemaFor(_directory);
     private readonly List<LlmSpellProcess> _processes = [];
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private OllamaTestServer _ollama = null!;
@@ -64,7 +70,7 @@ public sealed class ClusterNodesSpec : IAsyncLifetime
 
     private async Task<LlmSpellProcess> StartNodeAsync(string? seed)
     {
-        var node = Track(LlmSpellProcess.Node(_directory, _ollama.BaseUrl, seed));
+        var node = Track(LlmSpellProcess.Node(_directory, _ollama.BaseUrl, seed, "--postgres", postgres.ConnectionString, "--schema", Schema));
         try
         {
             await node.UpAsync(Limit);
@@ -130,7 +136,7 @@ public sealed class ClusterNodesSpec : IAsyncLifetime
     /// <summary>The kinds of the run's journaled events, read through a workflow engine's queries.</summary>
     private async Task<IReadOnlyList<string>> JournaledAsync(string runId)
     {
-        var store = RunStoreOptions.Sqlite(Path.Combine(_directory, "llmspell.db"));
+        var store = postgres.Store(_directory);
         var system = store.CreateSystem("reader", ConfigurationFactory.ParseString(TestTime.AkkaConfig));
         try
         {
@@ -195,6 +201,40 @@ public sealed class ClusterNodesSpec : IAsyncLifetime
         Requests("alpha task").Should().Be(1);
         Requests("bravo task").Should().Be(1, "the leaving node let the running step finish and journaled it");
         Requests("charlie task").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_node_paused_past_its_downing_stops_when_it_wakes_and_nothing_it_writes_lands_in_the_journal_after_the_survivor()
+    {
+        // Three runs nodes and this app node: the paused one is the minority, so keep-majority downs it and the others go on.
+        var (first, second) = await StartTwoNodesAsync();
+        var third = await StartNodeAsync(first.Address);
+        var runs = await JoinAsAppAsync(first.Address!, members: 4);
+        var accepted = await runs.Ask<IRunMessage>(new StartRun(WorkflowParser.ParseJson(Definition)) { RunId = "paused-1" }, Limit);
+        var holder = _processes.Single(n => n.Address == ((RunAccepted)accepted).Node);
+        await PollAsync(runs, new GetRunStatus("paused-1"), r => r is RunStatusReport { RunningSteps: ["bravo"] });
+        await AwaitRequestAsync("bravo task");
+
+        holder.Pause();
+
+        // Downed while frozen: a survivor continues the run from the journal and finishes it (bravo's answer there is not held).
+        var survivors = new[] { first, second, third }.Where(n => n != holder).ToArray();
+        await (await Task.WhenAny(survivors.Select(n => n.LineAsync(l => l.StartsWith("run paused-1 resumed here", StringComparison.Ordinal)))))
+            .WaitAsync(Limit);
+        await PollAsync(runs, new GetRunStatus("paused-1"), r => r is RunRejected { Kind: RejectionKind.NotFound });
+        var finished = await JournaledAsync("paused-1");
+
+        // It wakes with its step's answer waiting: whatever it tries to journal, the survivor's writes took those sequence numbers.
+        _release.SetResult();
+        holder.Continue();
+
+        (await holder.ExitAsync(Limit)).Should().Be(1, holder.Output);
+        holder.Output.Should().Contain("was removed from the cluster");
+        var journaled = await JournaledAsync("paused-1");
+        journaled.Should().Equal(finished, "not one event of the woken node landed after the survivor's");
+        journaled.Where(k => k == "step_completed").Should().HaveCount(3);
+        journaled.Last().Should().Be("run_completed");
+        journaled.Should().ContainInOrder("workflow_started", "step_completed", "run_resumed", "step_completed", "step_completed", "run_completed");
     }
 
     [Fact]

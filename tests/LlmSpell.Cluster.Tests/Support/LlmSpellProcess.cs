@@ -28,9 +28,12 @@ public sealed class LlmSpellProcess : IAsyncDisposable
         _pumps = [PumpAsync(_process.StandardOutput, _stdout), PumpAsync(_process.StandardError, null)];
     }
 
-    /// <summary>Starts a node on <paramref name="dataDirectory"/>'s journal, joining <paramref name="seed"/> (none: a new cluster).</summary>
-    public static LlmSpellProcess Node(string dataDirectory, Uri ollama, string? seed = null) =>
-        Start(dataDirectory, ollama, seed is null ? ["node", "start", "--port", "0"] : ["node", "start", "--port", "0", "--seed", seed]);
+    /// <summary>
+    /// Starts a node on <paramref name="dataDirectory"/>'s journal (or the one <paramref name="options"/> name, e.g. --postgres), joining
+    /// <paramref name="seed"/> (none: a new cluster).
+    /// </summary>
+    public static LlmSpellProcess Node(string dataDirectory, Uri ollama, string? seed = null, params string[] options) =>
+        Start(dataDirectory, ollama, [.. "node start --port 0".Split(' '), .. seed is null ? [] : new[] { "--seed", seed }, .. options]);
 
     /// <summary>Starts <c>llmspell ARGS</c>.</summary>
     public static LlmSpellProcess Start(string dataDirectory, Uri ollama, params string[] args) =>
@@ -116,10 +119,19 @@ public sealed class LlmSpellProcess : IAsyncDisposable
     /// <summary>SIGKILL: the node dies mid-work, as in a crash.</summary>
     public void Kill() => _process.Kill();
 
+    /// <summary>SIGSTOP: the process freezes (a long GC pause, a suspended VM) until <see cref="Continue"/>.</summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>SIGCONT: a paused process goes on where it was.</summary>
+    public void Continue() => Signal("-CONT");
+
+    private void Signal(string signal) =>
+        Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
     /// <summary>SIGTERM, then the exit code once the process has ended (a node: once it has left the cluster).</summary>
     public async Task<int> StopAsync(TimeSpan within)
     {
-        Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        Signal("-TERM");
         return await ExitAsync(within);
     }
 

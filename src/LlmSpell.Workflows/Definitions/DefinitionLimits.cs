@@ -33,6 +33,13 @@ public static class DefinitionLimits
     /// </summary>
     public const int MaxWrittenDepth = 2 * MaxDocumentDepth;
 
+    /// <summary>
+    /// Characters of a definition document (bytes of a definition file): a definition carries steps, not data — larger ones are
+    /// refused before they are read, so that a hostile file cannot take the process's memory (it is also the largest message
+    /// between cluster nodes).
+    /// </summary>
+    public const int MaxDocumentChars = 16_000_000;
+
     /// <summary>YAML aliases in one document.</summary>
     public const int MaxYamlAliases = 10_000;
 

@@ -44,6 +44,7 @@ public static class WorkflowParser
 
     public static WorkflowDefinition ParseJson(string json, string? source = null)
     {
+        EnsureSize(json.Length, "characters", source);
         var node = JsonText.Parse(json, out var error);
         if (error is not null) throw new WorkflowValidationException([error], source);
         return Parse(node!, source);
@@ -59,6 +60,7 @@ public static class WorkflowParser
     /// <summary>Parses YAML of the same structure as the JSON format.</summary>
     public static WorkflowDefinition ParseYaml(string yaml, string? source = null)
     {
+        EnsureSize(yaml.Length, "characters", source);
         var node = YamlText.Parse(yaml, out var error);
         if (error is not null) throw new WorkflowValidationException([error], source);
         return Parse(node!, source);
@@ -68,7 +70,7 @@ public static class WorkflowParser
     public static WorkflowDefinition ParseFile(string path)
     {
         var parse = ParserFor(path);
-        if (!File.Exists(path)) throw FileNotFound(path);
+        EnsureFileSize(path);
         return parse(File.ReadAllText(path), path);
     }
 
@@ -76,7 +78,7 @@ public static class WorkflowParser
     public static async Task<WorkflowDefinition> ParseFileAsync(string path, CancellationToken cancellationToken = default)
     {
         var parse = ParserFor(path);
-        if (!File.Exists(path)) throw FileNotFound(path);
+        EnsureFileSize(path);
         return parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
     }
 
@@ -90,6 +92,24 @@ public static class WorkflowParser
                 new ValidationError(JsonPaths.Root, $"cannot tell the format of a '{(other.Length == 0 ? "(no extension)" : other)}' file; name it .json, .yaml or .yml"),
             ], path),
         };
+
+    /// <summary>Refuses a missing file, and one past <see cref="DefinitionLimits.MaxDocumentChars"/> before reading it.</summary>
+    private static void EnsureFileSize(string path)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists) throw FileNotFound(path);
+        EnsureSize(file.Length, "bytes", path);
+    }
+
+    private static void EnsureSize(long size, string unit, string? source)
+    {
+        if (size <= DefinitionLimits.MaxDocumentChars) return;
+        throw new WorkflowValidationException(
+        [
+            new ValidationError(JsonPaths.Root, $"the definition is {size:N0} {unit}, more than the {DefinitionLimits.MaxDocumentChars:N0} allowed; " +
+                "a definition carries steps, not data: give large data as the run's input, or in files its tools read"),
+        ], source);
+    }
 
     private static WorkflowValidationException FileNotFound(string path) =>
         new([new ValidationError(JsonPaths.Root, $"file not found (looked for {Path.GetFullPath(path)})")], path);

@@ -20,6 +20,8 @@ public sealed class LlmSpellProcess : IAsyncDisposable
     private readonly StringBuilder _stdout = new();
     private readonly Lock _gate = new();
     private readonly List<(Func<string, bool> When, TaskCompletionSource<string> Seen)> _waiters = [];
+    private int _openStreams = 2;
+    private bool _ended;
 
     private LlmSpellProcess(Process process)
     {
@@ -111,6 +113,7 @@ public sealed class LlmSpellProcess : IAsyncDisposable
         {
             var already = _output.ToString().Split('\n').FirstOrDefault(when);
             if (already is not null) return Task.FromResult(already);
+            if (_ended) return Task.FromException<string>(new InvalidOperationException($"llmspell ended without printing the line awaited; its output:\n{_output}"));
             _waiters.Add((when, seen));
         }
         return seen.Task;
@@ -152,6 +155,20 @@ public sealed class LlmSpellProcess : IAsyncDisposable
     }
 
     private async Task PumpAsync(StreamReader reader, StringBuilder? stream)
+    {
+        await ReadLinesAsync(reader, stream);
+        // Both streams ended with the process: a line still awaited will never come; say so now rather than at the spec's limit.
+        if (Interlocked.Decrement(ref _openStreams) > 0) return;
+        lock (_gate)
+        {
+            foreach (var (_, seen) in _waiters)
+                seen.TrySetException(new InvalidOperationException($"llmspell ended without printing the line awaited; its output:\n{_output}"));
+            _waiters.Clear();
+            _ended = true;
+        }
+    }
+
+    private async Task ReadLinesAsync(StreamReader reader, StringBuilder? stream)
     {
         while (await reader.ReadLineAsync() is { } line)
         {

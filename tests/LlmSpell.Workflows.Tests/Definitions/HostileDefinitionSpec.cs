@@ -188,6 +188,31 @@ public sealed class HostileDefinitionSpec
     }
 
     [Fact]
+    public void A_definition_past_the_size_limit_is_refused_before_it_is_read_and_one_at_the_limit_parses()
+    {
+        var directory = Directory.CreateTempSubdirectory("llmspell-size-").FullName;
+        try
+        {
+            var head = "{\"name\": \"big\", \"steps\": [{\"name\": \"a\", \"step_type\": \"tool\", \"tool\": \"echo\", \"description\": \"";
+            var tail = "\"}]}";
+            string Document(int size) => head + new string('x', size - head.Length - tail.Length) + tail;
+            var file = Path.Combine(directory, "big.json");
+            File.WriteAllText(file, Document(DefinitionLimits.MaxDocumentChars + 1));
+
+            var error = FluentActions.Invoking(() => WorkflowParser.ParseFile(file)).Should().Throw<WorkflowValidationException>().Which;
+            error.Message.Should().Be($"{file}: $: the definition is {DefinitionLimits.MaxDocumentChars + 1:N0} bytes, more than the " +
+                $"{DefinitionLimits.MaxDocumentChars:N0} allowed; a definition carries steps, not data: give large data as the run's input, or in files its tools read");
+            FluentActions.Invoking(() => WorkflowParser.ParseYaml(Document(DefinitionLimits.MaxDocumentChars + 1))).Should().Throw<WorkflowValidationException>()
+                .Which.Errors.Should().ContainSingle().Which.Message.Should().StartWith($"the definition is {DefinitionLimits.MaxDocumentChars + 1:N0} characters");
+            WorkflowParser.ParseJson(Document(DefinitionLimits.MaxDocumentChars)).Steps.Should().ContainSingle();
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Many_small_aliases_are_bounded_by_their_count()
     {
         var yaml = "x: &x 1\nsteps:\n  - name: s\n    step_type: tool\n    parameters:\n      v: [" + string.Join(", ", Enumerable.Repeat("*x", DefinitionLimits.MaxYamlAliases + 1)) + "]\n";
@@ -213,9 +238,10 @@ public sealed class HostileDefinitionSpec
     }
 
     [Fact]
-    public void A_ten_megabyte_name_is_quoted_cut_short_in_every_error()
+    public void A_seven_megabyte_name_is_quoted_cut_short_in_every_error()
     {
-        var name = new string('x', 10 << 20) + " y";
+        // Twice in the document, which stays under the size limit (DefinitionLimits.MaxDocumentChars).
+        var name = new string('x', 7 << 20) + " y";
         var exception = FluentActions.Invoking(() => WorkflowParser.ParseJson($$"""{"steps": [{"name": "{{name}}", "step_type": "tool", "{{name}}": 1}]}"""))
             .Should().Throw<WorkflowValidationException>().Which;
 

@@ -124,7 +124,9 @@ public sealed partial class DefinitionFuzzer(IReadOnlyList<(string Name, JsonNod
             case 6 when node["steps"] is JsonArray { Count: > 0 } steps:
                 // An earlier mutation may have made the first step null: its copies are nulls too.
                 var template = steps[0];
-                var copies = _random.Next(1, 2_000);
+                // Up to just past the size limit (which refuses the document unread): beyond it a case only costs the harness memory.
+                var room = DefinitionLimits.MaxDocumentChars + 1_000_000 - node.ToJsonString(WorkflowJson.Options).Length;
+                var copies = Math.Min(_random.Next(1, 2_000), Math.Max(0, room) / Math.Max(1, template?.ToJsonString(WorkflowJson.Options).Length ?? 4));
                 for (var i = 0; i < copies; i++)
                 {
                     var copy = template?.DeepClone();

@@ -55,9 +55,14 @@ public sealed class BenchCluster : IAsyncDisposable
             // The others join the first at once: each process's start (~2 s of JIT on a small machine) overlaps the others'.
             await Task.WhenAll(Enumerable.Range(1, nodes - 1).Select(_ => cluster.AddNodeAsync(first.Address)));
             var options = new ClusterNodeOptions().WithPort(0).WithRoles(["app"]).WithSeeds([first.Address!]);
-            // ERROR only: Akka logs to stdout, where the bench's JSON goes, and a killed node makes it warn at length.
-            cluster._app = ActorSystem.Create(ClusterNodeOptions.SystemName, ConfigurationFactory.ParseString(
-                "akka.loglevel = ERROR\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off\n" + options.ToHocon()));
+            // Akka's log to stderr, errors only: stdout is the bench's JSON, and a killed node's lost association is logged at length.
+            cluster._app = ActorSystem.Create(ClusterNodeOptions.SystemName, ConfigurationFactory.ParseString($$"""
+                akka.loglevel = ERROR
+                akka.stdout-loglevel = OFF
+                akka.loggers = ["{{typeof(StderrLogger).AssemblyQualifiedName}}"]
+                akka.remote.log-remote-lifecycle-events = off
+                akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+                """ + "\n" + options.ToHocon()));
             ClusterNode.Join(cluster.App, options);
             await cluster.AwaitMembersAsync();
             cluster.Runs = ShardedRuns.StartProxy(cluster.App);
@@ -122,6 +127,16 @@ public sealed class BenchCluster : IAsyncDisposable
 
     /// <summary>Every node's output, for a failure's message.</summary>
     public string Outputs() => string.Join("\n", Nodes.Select(n => $"--- {n.Address}\n{n.Output}"));
+
+    /// <summary>Akka's logger for the app node: every log event as a line on stderr.</summary>
+    private sealed class StderrLogger : ReceiveActor
+    {
+        public StderrLogger()
+        {
+            Receive<Akka.Event.InitializeLogger>(_ => Sender.Tell(new Akka.Event.LoggerInitialized()));
+            Receive<Akka.Event.LogEvent>(e => Console.Error.WriteLine(e.ToString()));
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

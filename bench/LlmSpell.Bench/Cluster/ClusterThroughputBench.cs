@@ -44,6 +44,8 @@ public static class ClusterThroughputBench
             failed = tally.Failed,
             unfinished = runs - tally.Completed - tally.Failed,
             runs_per_node = tally.PerNode.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToArray(),
+            // The model's bound: each node calls it at most MaxConcurrency (4) at a time.
+            model_max_in_flight = ollama.MaxInFlight,
         });
     }
 

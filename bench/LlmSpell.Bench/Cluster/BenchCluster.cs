@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Configuration;
 using LlmSpell.Bench.Persistence;
@@ -28,6 +29,7 @@ public sealed class BenchCluster : IAsyncDisposable
     private readonly Uri _ollama;
     private readonly string[] _journal;
     private readonly List<NodeProcess> _started = [];
+    private readonly PosixSignalRegistration[] _signals;
     private ActorSystem? _app;
 
     private BenchCluster(string dll, BenchStore store, Uri ollama)
@@ -36,6 +38,19 @@ public sealed class BenchCluster : IAsyncDisposable
         _store = store;
         _ollama = ollama;
         _journal = store.Kind == "postgres" ? ["--postgres", store.Options.ConnectionString, "--schema", store.Options.Schema!] : [];
+        // A signal ends the bench without its finally blocks (and the loopback server's host would take SIGINT/SIGTERM as its own
+        // stop, leaving the bench waiting on a dead cluster): kill the nodes and exit at once.
+        _signals = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupted), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupted)];
+    }
+
+    private void Interrupted(PosixSignalContext context)
+    {
+        lock (Nodes)
+        {
+            foreach (var node in _started) node.Kill();
+        }
+        // The shell's convention: 128 + the signal's number.
+        Environment.Exit(context.Signal == PosixSignal.SIGINT ? 130 : 143);
     }
 
     /// <summary>The runs nodes alive, oldest first.</summary>
@@ -150,6 +165,7 @@ public sealed class BenchCluster : IAsyncDisposable
         }
         finally
         {
+            foreach (var signal in _signals) signal.Dispose();
             foreach (var node in _started) await node.DisposeAsync();
         }
     }

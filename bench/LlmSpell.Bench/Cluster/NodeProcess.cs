@@ -80,8 +80,18 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGKILL: the node dies mid-work, as in a crash.</summary>
-    public void Kill() => _process.Kill();
+    /// <summary>SIGKILL: the node dies mid-work, as in a crash (nothing when it has ended already).</summary>
+    public void Kill()
+    {
+        try
+        {
+            _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already ended (or disposed).
+        }
+    }
 
     private void Pump(string? line)
     {

@@ -53,7 +53,7 @@ public sealed class BenchCluster : IAsyncDisposable
         Environment.Exit(context.Signal == PosixSignal.SIGINT ? 130 : 143);
     }
 
-    /// <summary>The runs nodes alive, oldest first.</summary>
+    /// <summary>The runs nodes alive, in the order they were started.</summary>
     public List<NodeProcess> Nodes { get; } = [];
 
     public ActorSystem App => _app ?? throw new InvalidOperationException("the app node has not joined yet");

@@ -34,6 +34,8 @@ public static class BenchRunner
         ["kill9-host"] = ("(used by kill9) the process it kills: runs or resumes --run ID of --steps tool steps on --dir DIR/llmspell.db", Kill9Bench.HostAsync),
         ["workflow-list"] = ("--n 1000 finished runs: engine.ListRunsAsync and the llmspell workflow list process (target <= 300 ms): p50_ms", QueryBench.ListAsync),
         ["cluster-start"] = ("StartRun -> RunAccepted from an app node to a runs node through a shard-region proxy, --n starts (--store sqlite|postgres; target p50 <= 2 ms): p50_ms, p90_ms", ClusterStartBench.RunAsync),
+        ["cluster-throughput"] = ("--nodes 1|3 real node processes, --runs 300 runs of 3 agent steps at once from an app node, model answering in 50 ms (--store sqlite|postgres, --repeat R batches; target 3 nodes >= 2x the runs/s of 1): seconds, runs_per_s", ClusterThroughputBench.RunAsync),
+        ["cluster-failover"] = ("--n rounds of SIGKILL to the node of a run mid-step among 3 node processes, until the survivor sends that step's request again (--store sqlite|postgres; target p50 <= 10 s): p50_s, p90_s, max_s", ClusterFailoverBench.RunAsync),
         ["validate"] = ("parse and validate a JSON definition of --n steps (default 100000; target <= 2 s): best_ms", Definitions.DefinitionBench.ValidateAsync),
         ["render"] = ("render a templated string of --kb KB (default 1024; target <= 100 ms): best_ms per case", Definitions.DefinitionBench.RenderAsync),
         ["fuzz"] = ("--n hostile definitions (default 10000, --seed S): internal_errors, hangs, peak_rss_mb (target 0, 0, <= 512)", Definitions.FuzzBench.RunAsync),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using LlmSpell.Bench.Cli;
 using LlmSpell.Bench.Actors;
@@ -62,6 +63,10 @@ public static class BenchRunner
         await bench.Run(parsed);
         return 0;
     }
+
+    /// <summary>The built CLI of the bench's configuration (<c>--dll PATH</c> overrides it, e.g. a published one).</summary>
+    public static string CliDllPath(BenchArgs args) => args.String("dll", typeof(BenchRunner).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "LlmSpellCliDll").Value!);
 
     /// <summary>Prints one measurement as a JSON line.</summary>
     public static void Emit(object measurement) => Console.WriteLine(JsonSerializer.Serialize(measurement));

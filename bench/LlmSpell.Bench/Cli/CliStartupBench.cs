@@ -20,8 +20,7 @@ public static class CliStartupBench
     public static async Task RunAsync(BenchArgs args)
     {
         var runs = args.Int("runs", 20);
-        var dll = args.String("dll", typeof(CliStartupBench).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "LlmSpellCliDll").Value!);
+        var dll = BenchRunner.CliDllPath(args);
         if (!File.Exists(dll))
         {
             Console.Error.WriteLine($"error: {dll} not found; build src/LlmSpell.Cli in the same configuration first (or pass --dll PATH)");

@@ -27,8 +27,7 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>The built CLI of the bench's configuration (<c>--dll PATH</c> overrides it).</summary>
     public static string CliDll(BenchArgs args)
     {
-        var dll = args.String("dll", typeof(NodeProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "LlmSpellCliDll").Value!);
+        var dll = BenchRunner.CliDllPath(args);
         return File.Exists(dll) ? dll
             : throw new FileNotFoundException($"{dll} not found; build src/LlmSpell.Cli in the same configuration first (or pass --dll PATH)");
     }

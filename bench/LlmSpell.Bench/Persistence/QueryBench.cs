@@ -105,8 +105,7 @@ public static class QueryBench
             BenchRunner.Emit(new { bench, store = store.Kind, mode = "cli", skipped = "the CLI process is measured on SQLite (--data-dir) only" });
             return;
         }
-        var dll = args.String("dll", typeof(QueryBench).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "LlmSpellCliDll").Value!);
+        var dll = BenchRunner.CliDllPath(args);
         if (!File.Exists(dll))
         {
             BenchRunner.Emit(new { bench, store = store.Kind, mode = "cli", skipped = $"{Path.GetFullPath(dll)} not found: build src/LlmSpell.Cli (or pass --dll PUBLISHED)" });

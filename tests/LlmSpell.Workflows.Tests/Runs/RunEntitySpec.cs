@@ -21,14 +21,15 @@ public sealed class RunEntitySpec : DurableSpec
     private sealed record HandOffAll;
 
     /// <summary>
-    /// The shard region's part, as Akka's Shard does it: routes by run id, passivates on request — buffering the messages that
-    /// arrive for a passivating entity and starting it again for them once it has stopped — and restarts handed-off entities.
+    /// The shard region's part, as Akka's Shard and ShardRegion do it: routes by run id; passivates on request and hands entities
+    /// off (their next node starts them again at once, as remember-entities does), buffering the messages that arrive for an entity
+    /// on its way out and delivering them to its next incarnation once it has stopped.
     /// </summary>
     private sealed class Shard : ReceiveActor
     {
         private readonly Dictionary<string, IActorRef> _entities = new(StringComparer.Ordinal);
         private readonly HashSet<string> _handedOff = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _passivating = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _leaving = new(StringComparer.Ordinal);
 
         public Shard(RunEntities entities, IActorRef events)
         {
@@ -42,7 +43,7 @@ public sealed class RunEntitySpec : DurableSpec
 
             void Deliver(string id, object message)
             {
-                if (_passivating.TryGetValue(id, out var buffered)) buffered.Add((message, Sender));
+                if (_leaving.TryGetValue(id, out var buffered)) buffered.Add((message, Sender));
                 else Entity(id).Forward(message);
             }
 
@@ -51,7 +52,7 @@ public sealed class RunEntitySpec : DurableSpec
             Receive<Passivate>(p =>
             {
                 events.Tell($"passivating {p.RunId}");
-                _passivating[p.RunId] = [];
+                _leaving[p.RunId] = [];
                 Sender.Tell(RunEntities.StopWhenIdle);
             });
             Receive<HandOffAll>(_ =>
@@ -59,6 +60,7 @@ public sealed class RunEntitySpec : DurableSpec
                 foreach (var (id, entity) in _entities)
                 {
                     _handedOff.Add(id);
+                    _leaving[id] = [];
                     entity.Tell(RunEntities.HandOff);
                 }
             });
@@ -69,8 +71,8 @@ public sealed class RunEntitySpec : DurableSpec
                 events.Tell($"stopped {id}");
                 // Remembered: its next node starts it again at once.
                 if (_handedOff.Remove(id)) Entity(id);
-                // Messages that came while it was passivating start it again.
-                if (_passivating.Remove(id, out var buffered) && buffered.Count > 0)
+                // Messages that came while it was on its way out go to its next incarnation (started for them if passivated).
+                if (_leaving.Remove(id, out var buffered) && buffered.Count > 0)
                     foreach (var (message, sender) in buffered) Entity(id).Tell(message, sender);
             });
         }
@@ -113,7 +115,12 @@ public sealed class RunEntitySpec : DurableSpec
         var run = await engine.StartAsync(ThreeSteps);
         await tools.WhenCalled("work").WaitAsync(RunLimit);
 
+        var handingOver = new Akka.TestKit.Xunit2.TestKit(placement.System!).CreateTestProbe();
+        placement.System!.EventStream.Subscribe(handingOver.Ref, typeof(RunHandingOver));
+
         placement.Shard!.Tell(new HandOffAll());
+        // The run has taken the hand-off (it starts nothing more) before its running step may end.
+        handingOver.ExpectMsg<RunHandingOver>(RunLimit).RunId.Should().Be("moving");
         gate.SetResult();
 
         events.FishForMessage(m => m is "stopped moving", RunLimit);

@@ -27,6 +27,8 @@ public static class FuzzBench
         var hangs = 0;
         var slowest = (Ms: 0.0, Index: -1, Kind: "");
         var total = Stopwatch.StartNew();
+        using var self = Process.GetCurrentProcess();
+        var peakSeen = 0L;
         for (var i = 0; i < n; i++)
         {
             var c = fuzzer.Next(i);
@@ -57,9 +59,14 @@ public static class FuzzBench
                 BenchRunner.Emit(new { bench = "fuzz", @case = i, kind = c.Kind, problem });
             }
             if (ms > slowest.Ms) slowest = (ms, i, c.Kind);
+            // The cases that raise the peak past the target, to find what costs the memory.
+            self.Refresh();
+            if (self.PeakWorkingSet64 > peakSeen && self.PeakWorkingSet64 > 512L << 20)
+                BenchRunner.Emit(new { bench = "fuzz", @case = i, kind = c.Kind, chars = c.Text.Length, peak_rss_mb = self.PeakWorkingSet64 >> 20 });
+            peakSeen = Math.Max(peakSeen, self.PeakWorkingSet64);
             if (ms > 2_000 && verdict != "long-by-design") BenchRunner.Emit(new { bench = "fuzz", @case = i, kind = c.Kind, slow_ms = Math.Round(ms) });
         }
-        using var self = Process.GetCurrentProcess();
+        self.Refresh();
         var peakMb = self.PeakWorkingSet64 / (1024.0 * 1024.0);
         BenchRunner.Emit(new
         {

@@ -204,7 +204,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
 
     /// <summary>A client engine for commands that read, cancel or signal the cluster's runs (no run starts in this process's workspace).</summary>
     internal WorkflowEngine CreateClientOperationsEngine(ClusterTarget cluster) =>
-        CreateClientEngine(cluster, CreateToolsForListing(), new ToolRoots(Directory.GetCurrentDirectory(), DataDirectory.Workspace(DataDir)));
+        CreateClientEngine(cluster, CreateToolsForListing(), OperationsRoots);
 
     private async Task PrepareStoreAsync(CancellationToken cancellationToken)
     {
@@ -251,7 +251,10 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
 
     /// <summary>An engine for run operations (list, show, history, cancel, purge, export): nothing runs on it.</summary>
     public Task<WorkflowEngine> CreateOperationsEngineAsync(CancellationToken cancellationToken = default) =>
-        CreateEngineAsync(CreateToolsForListing(), new ToolRoots(Directory.GetCurrentDirectory(), DataDirectory.Workspace(DataDir)), cancellationToken);
+        CreateEngineAsync(CreateToolsForListing(), OperationsRoots, cancellationToken);
+
+    // Commands that read, cancel or signal runs start none here: the default roots, for the tools' listing only.
+    private ToolRoots OperationsRoots => new(Directory.GetCurrentDirectory(), DataDirectory.Workspace(DataDir));
 
     public async ValueTask DisposeAsync()
     {

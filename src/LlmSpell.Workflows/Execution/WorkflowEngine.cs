@@ -125,8 +125,11 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
         return SendAsync(observer => new StartRun(definition, input?.DeepClone()) { RunId = runId, Subscriber = observer, Validated = true }, cancellationToken);
     }
 
-    /// <summary>Sends a start or resume with a fresh observer as its subscriber; the observer is the run's handle.</summary>
-    private async Task<IWorkflowRun> SendAsync(Func<IActorRef, object> message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a start, resume or subscription with a fresh observer as its subscriber; the observer is the run's handle. A placed
+    /// run is followed from the node its acceptance names, else from <paramref name="node"/>.
+    /// </summary>
+    private async Task<IWorkflowRun> SendAsync(Func<IActorRef, object> message, CancellationToken cancellationToken, string? node = null)
     {
         var observer = new RunObserver(_system);
         var timeout = _options.Durability is null ? _options.ControlTimeout : _options.JournalTimeout;
@@ -139,14 +142,14 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
         {
             observer.Unregister();
             if (ex is AskTimeoutException && _options.Durability is not null)
-                throw new RunJournalException($"The run journal ({Store}) did not start the run within {timeout.TotalSeconds:0} s; it may be locked by another process or unreachable. Try again, or check the store.", ex);
+                throw new RunJournalException($"The run journal ({Store}) did not answer within {timeout.TotalSeconds:0} s; it may be locked by another process or unreachable. Try again, or check the store.", ex);
             throw;
         }
-        if (reply is RunAccepted accepted)
+        if (reply is RunAccepted or SubscribedToRun)
         {
             // A placed run may move to another node (its node leaves or is lost): the observer follows it.
-            if (_options.Placement is not null) observer.Follow(accepted.RunId, accepted.Node, _runs, _options.ControlTimeout);
-            return new WorkflowRun(this, accepted.RunId, observer);
+            if (_options.Placement is not null) observer.Follow(reply.RunId, (reply as RunAccepted)?.Node ?? node, _runs, _options.ControlTimeout);
+            return new WorkflowRun(this, reply.RunId, observer);
         }
         // No run will report to the observer.
         observer.Unregister();
@@ -201,24 +204,7 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
         var timeout = _options.Durability is null ? _options.ControlTimeout : _options.JournalTimeout;
         var status = await _runs.Ask<IRunMessage>(new GetRunStatus(runId), timeout, cancellationToken).ConfigureAwait(false);
         if (status is not RunStatusReport report) throw Refusal(status);
-        var observer = new RunObserver(_system);
-        IRunMessage reply;
-        try
-        {
-            reply = await _runs.Ask<IRunMessage>(new SubscribeToRun(runId, observer), _options.ControlTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            observer.Unregister();
-            throw;
-        }
-        if (reply is not SubscribedToRun)
-        {
-            observer.Unregister();
-            throw Refusal(reply);
-        }
-        if (_options.Placement is not null) observer.Follow(runId, report.Node, _runs, _options.ControlTimeout);
-        return new WorkflowRun(this, runId, observer);
+        return await SendAsync(observer => new SubscribeToRun(runId, observer), cancellationToken, report.Node).ConfigureAwait(false);
     }
 
     /// <summary>Throws when <paramref name="definition"/> is not valid here, the tools it names included.</summary>

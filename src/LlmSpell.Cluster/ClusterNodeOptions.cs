@@ -137,12 +137,19 @@ public sealed record ClusterNodeOptions
               downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
               split-brain-resolver {
                 active-strategy = keep-majority
-                stable-after = 2s
+                stable-after = 1500ms
               }
               failure-detector {
                 heartbeat-interval = 500ms
                 acceptable-heartbeat-pause = 2s
               }
+              # A lost node is noticed, downed and removed in ticks of these (1 s each by default: up to 3 s of waiting on ticks).
+              unreachable-nodes-reaper-interval = 250ms
+              leader-actions-interval = 250ms
+              gossip-interval = 250ms
+              # Shards and the coordinator of a removed node start on a survivor after this margin (stable-after by default): the
+              # other side of a partition has downed itself by then, and the journal refuses a write of a node that did not.
+              down-removal-margin = 1s
               # The receptionist of console clients (and the pub-sub gossip under it) lives on the runs nodes only: an app node
               # of another role neither hosts it nor is sent its gossip.
               client.receptionist.role = {{Quote(RunsRole)}}

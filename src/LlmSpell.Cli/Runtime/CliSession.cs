@@ -85,7 +85,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
             // Logs go to stderr so stdout keeps only the command's result.
             _serilog = new LoggerConfiguration()
                 .MinimumLevel.Is(LogEventLevel.Debug)
-                .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+                .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
                 .CreateLogger();
             return _loggers = new SerilogLoggerFactory(_serilog);
         }

@@ -14,7 +14,12 @@ namespace LlmSpell.Bench.Cluster;
 /// <summary>
 /// StartRun → RunAccepted between two nodes (two actor systems in this process, remoting over loopback): a runs node with the
 /// sharded engine on the bench's journal, and an app node sending through a shard-region proxy. Each start creates the run's
-/// entity, reads its (empty) journal, journals the run's start and answers (target p50 ≤ 2 ms).
+/// entity (recorded by remember-entities), reads its (empty) journal, journals the run's start and answers (target p50 ≤ 2 ms).
+/// The runs wait for a signal, so that no earlier run's steps share the journal with a start; a warm-up of 500 starts first
+/// lets every shard be allocated, as in a cluster that has been up a while. Where the time goes, each its own p50: a remote
+/// ask's round trip (<c>remote_ask_p50_ms</c>), a status ask to a live run through the proxy (<c>live_run_p50_ms</c>), and a
+/// bare persistent actor of a new id on the runs node recovering and journaling one event (<c>new_persistent_actor_p50_ms</c>:
+/// the journal's floor under any durable start).
 /// </summary>
 public static class ClusterStartBench
 {
@@ -37,27 +42,84 @@ public static class ClusterStartBench
             ClusterNode.Join(app, appOptions);
             while (Akka.Cluster.Cluster.Get(app).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) < 2) await Task.Delay(50);
             var runs = ShardedRuns.StartProxy(app);
-            var definition = BenchRuns.Sequential("start", 1);
+            const int warmup = 500;
             var samples = new double[n];
-            for (var i = -20; i < n; i++)
+            for (var i = -warmup; i < n; i++)
             {
                 var started = Stopwatch.GetTimestamp();
-                var reply = await runs.Ask<IRunMessage>(new StartRun(definition) { RunId = $"bench-{i + 20}" }, TimeSpan.FromSeconds(30));
+                var reply = await runs.Ask<IRunMessage>(new StartRun(BenchRuns.Waiting) { RunId = $"bench-{i + warmup}" }, TimeSpan.FromSeconds(30));
                 if (reply is not RunAccepted) throw new InvalidOperationException($"the start was refused: {reply}");
                 if (i >= 0) samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             }
+            var liveRun = await TimeAsync(n, async i =>
+            {
+                var runId = $"bench-{i % (warmup + n)}";
+                if (await runs.Ask<IRunMessage>(new GetRunStatus(runId), TimeSpan.FromSeconds(30)) is not RunStatusReport)
+                    throw new InvalidOperationException($"run {runId} did not report its status");
+            });
+            node.ActorOf(Props.Create(() => new Echo()), "echo");
+            var echo = await app.ActorSelection(Akka.Cluster.Cluster.Get(node).SelfAddress + "/user/echo").ResolveOne(TimeSpan.FromSeconds(10));
+            var remoteAsk = await TimeAsync(n, _ => echo.Ask<GetRunStatus>(new GetRunStatus("echo"), TimeSpan.FromSeconds(30)));
+            var newPersistentActor = await TimeAsync(n, i =>
+            {
+                var persisted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                node.ActorOf(Props.Create(() => new OneEvent($"bench-floor-{i}", persisted)));
+                return persisted.Task;
+            });
             Array.Sort(samples);
             BenchRunner.Emit(new
             {
                 bench = "cluster-start", store = store.Kind, n,
                 p50_ms = Math.Round(WorkflowShapeBench.Percentile(samples, 0.5), 2),
                 p90_ms = Math.Round(WorkflowShapeBench.Percentile(samples, 0.9), 2),
+                remote_ask_p50_ms = remoteAsk,
+                live_run_p50_ms = liveRun,
+                new_persistent_actor_p50_ms = newPersistentActor,
             });
         }
         finally
         {
             await app.Terminate();
             await node.Terminate();
+        }
+    }
+
+    /// <summary>The p50 in ms of <paramref name="n"/> calls of <paramref name="call"/> after as many unmeasured ones.</summary>
+    private static async Task<double> TimeAsync(int n, Func<int, Task> call)
+    {
+        var samples = new double[n];
+        for (var i = -n; i < n; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await call(i + n);
+            if (i >= 0) samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        Array.Sort(samples);
+        return Math.Round(WorkflowShapeBench.Percentile(samples, 0.5), 2);
+    }
+
+    private sealed class Echo : ReceiveActor
+    {
+        public Echo() => ReceiveAny(message => Sender.Tell(message));
+    }
+
+    /// <summary>A persistent actor of a new id: recovers (nothing), journals one event, says so and stops.</summary>
+    private sealed class OneEvent(string persistenceId, TaskCompletionSource persisted) : Akka.Persistence.UntypedPersistentActor
+    {
+        public override string PersistenceId => persistenceId;
+
+        protected override void OnRecover(object message)
+        {
+            if (message is Akka.Persistence.RecoveryCompleted)
+                Persist(new GetRunStatus(persistenceId), _ =>
+                {
+                    persisted.SetResult();
+                    Context.Stop(Self);
+                });
+        }
+
+        protected override void OnCommand(object message)
+        {
         }
     }
 }

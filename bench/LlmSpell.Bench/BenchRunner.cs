@@ -68,6 +68,22 @@ public static class BenchRunner
     public static string CliDllPath(BenchArgs args) => args.String("dll", typeof(BenchRunner).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "LlmSpellCliDll").Value!);
 
+    /// <summary>The peak resident set (VmHWM) of this process or of process <paramref name="pid"/>, in MB; 0 where /proc has none.</summary>
+    public static double PeakRssMb(int? pid = null)
+    {
+        var status = $"/proc/{(pid is { } id ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "self")}/status";
+        try
+        {
+            var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : Math.Round(double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024, 1);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The process has ended (or there is no /proc).
+            return 0;
+        }
+    }
+
     /// <summary>Prints one measurement as a JSON line.</summary>
     public static void Emit(object measurement) => Console.WriteLine(JsonSerializer.Serialize(measurement));
 }

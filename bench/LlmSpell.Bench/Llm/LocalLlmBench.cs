@@ -62,7 +62,7 @@ public static class LocalLlmBench
 
         await MeasureAsync(() => ProviderRunAsync(client, prompt, options), 1);
         var single = await MeasureAsync(() => ProviderRunAsync(client, prompt, options), runs);
-        var rssSingleMb = PeakRssMb();
+        var rssSingleMb = BenchRunner.PeakRssMb();
         Emit("provider", path, single, new
         {
             backend,
@@ -140,7 +140,7 @@ public static class LocalLlmBench
             generation_phase_tokens_per_s = Math.Round(Median(aggregateGeneration), 1),
             generation_phase_speedup = Math.Round(Median(aggregateGeneration) / one.Generation, 2),
             peak_batch_sequences = model.PeakBatchSequences,
-            peak_rss_mb = PeakRssMb(),
+            peak_rss_mb = BenchRunner.PeakRssMb(),
         });
         return speedup;
     }
@@ -216,15 +216,6 @@ public static class LocalLlmBench
         };
         foreach (var p in extra.GetType().GetProperties()) line[p.Name] = p.GetValue(extra);
         BenchRunner.Emit(line);
-    }
-
-    /// <summary>The process's peak resident set (VmHWM), in MB; 0 where /proc is absent.</summary>
-    private static double PeakRssMb()
-    {
-        const string status = "/proc/self/status";
-        if (!File.Exists(status)) return 0;
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? 0 : Math.Round(double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024, 1);
     }
 
     private static double Median(IEnumerable<double> values)

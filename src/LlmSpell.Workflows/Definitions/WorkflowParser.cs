@@ -11,9 +11,12 @@ namespace LlmSpell.Workflows.Definitions;
 public static class WorkflowParser
 {
     /// <summary>Parses a definition given as a JSON node (e.g. the template's <c>workflow_config</c> parameter).</summary>
-    public static WorkflowDefinition Parse(JsonNode node, string? source = null)
+    public static WorkflowDefinition Parse(JsonNode node, string? source = null) => Parse(node, source, ownsDocument: false);
+
+    // ownsDocument: the node was parsed here from text, and the definition may take values out of it instead of copying them.
+    private static WorkflowDefinition Parse(JsonNode node, string? source, bool ownsDocument)
     {
-        var context = new ParseContext();
+        var context = new ParseContext { OwnsDocument = ownsDocument };
         WorkflowDefinition? definition;
         try
         {
@@ -38,6 +41,7 @@ public static class WorkflowParser
                 total++;
             }
         }
+        context.Release();
         if (errors.Count > 0) throw new WorkflowValidationException(errors, source, total);
         return definition!;
     }
@@ -47,7 +51,7 @@ public static class WorkflowParser
         EnsureSize(json.Length, "characters", source);
         var node = JsonText.Parse(json, out var error);
         if (error is not null) throw new WorkflowValidationException([error], source);
-        return Parse(node!, source);
+        return Parse(node!, source, ownsDocument: true);
     }
 
     /// <summary>
@@ -63,7 +67,7 @@ public static class WorkflowParser
         EnsureSize(yaml.Length, "characters", source);
         var node = YamlText.Parse(yaml, out var error);
         if (error is not null) throw new WorkflowValidationException([error], source);
-        return Parse(node!, source);
+        return Parse(node!, source, ownsDocument: true);
     }
 
     /// <summary>Parses a .json, .yaml or .yml file; errors are prefixed with the path.</summary>

@@ -520,6 +520,36 @@ public sealed class WorkflowParserSpec
             .Which.Errors.Should().ContainSingle().Which.Message.Should().StartWith("the JSON has a duplicate key:");
     }
 
+    [Theory]
+    [InlineData("json")]
+    [InlineData("yaml")]
+    public void Values_a_definition_keeps_from_text_stand_alone(string format)
+    {
+        // Taken out of the parsed document, not copied: each can join another node, and none holds the document alive.
+        var workflow = Parse(format,
+            """{"steps": [{"name": "t", "step_type": "tool", "tool": "echo", "parameters": {"deep": [{"d": 1}]}}, {"name": "w", "step_type": "wait", "signal": "go", "default": {"ok": true}}]}""",
+            "steps:\n  - {name: t, step_type: tool, tool: echo, parameters: {deep: [{d: 1}]}}\n  - {name: w, step_type: wait, signal: go, default: {ok: true}}\n");
+
+        var parameters = workflow.Steps[0].Tool!.Parameters;
+        var fallback = workflow.Steps[1].Wait!.Default!;
+        parameters.Parent.Should().BeNull();
+        fallback.Parent.Should().BeNull();
+        new JsonObject { ["p"] = parameters, ["d"] = fallback }.ToJsonString().Should().Be("""{"p":{"deep":[{"d":1}]},"d":{"ok":true}}""");
+    }
+
+    [Fact]
+    public void A_node_given_to_the_parser_is_left_as_it_was()
+    {
+        var node = JsonNode.Parse("""{"steps": [{"name": "t", "step_type": "tool", "tool": "echo", "parameters": {"x": 1}}]}""")!;
+        var before = node.ToJsonString();
+
+        var workflow = WorkflowParser.Parse(node);
+
+        node.ToJsonString().Should().Be(before);
+        ((object)workflow.Steps[0].Tool!.Parameters).Should().NotBeSameAs(node["steps"]![0]!["parameters"]);
+        workflow.Steps[0].Tool!.Parameters.ToJsonString().Should().Be("""{"x":1}""");
+    }
+
     [Fact]
     public void Yaml_with_several_documents_or_none_is_rejected()
     {

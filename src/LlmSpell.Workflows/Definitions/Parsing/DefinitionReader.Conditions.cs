@@ -95,7 +95,7 @@ internal sealed partial class DefinitionReader
             context.Error(r.PathOf("path"), $"{key} needs a 'path' to the value to compare, e.g. \"steps.score.output.value\"");
         if (!r.Contains("value"))
             context.Error(r.PathOf("value"), $"{key} needs a 'value' to compare with");
-        var compared = r.Node("value")?.DeepClone();
+        var compared = r.Take("value");
         r.ReportUnknownKeys(["path", "value"]);
         var dataPath = pathText is null ? null : ReadDataPath(pathText, r.PathOf("path"));
         return dataPath is null ? NeverCondition.Instance : new CompareCondition(comparison.Operator, dataPath, compared);

@@ -70,7 +70,7 @@ internal sealed partial class DefinitionReader
         switch (node)
         {
             case JsonArray items:
-                return new ForEachIterator { Items = (JsonArray)items.DeepClone() };
+                return new ForEachIterator { Items = context.Keep(loop.Object, "for_each", items) };
             case JsonValue when node.GetValueKind() == JsonValueKind.String:
                 var source = ReadDataPath(node.GetValue<string>(), loop.PathOf("for_each"));
                 return source is null ? null : new ForEachIterator { Source = source };

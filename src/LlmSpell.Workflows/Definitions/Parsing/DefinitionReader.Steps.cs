@@ -112,7 +112,7 @@ internal sealed partial class DefinitionReader
                 tool = new ToolStepSpec
                 {
                     ToolName = From(toolKey).String(toolKey),
-                    Parameters = (JsonObject?)parameters.ObjectValue("parameters")?.DeepClone() ?? new JsonObject(),
+                    Parameters = context.Keep(parameters.Object, "parameters", parameters.ObjectValue("parameters")) ?? new JsonObject(),
                 };
                 Place(tool, "parameters", parameters, "parameters", r);
                 break;
@@ -131,7 +131,7 @@ internal sealed partial class DefinitionReader
                 {
                     Signal = signal ?? "",
                     Timeout = waitTimeout,
-                    Default = From("default").Node("default")?.DeepClone(),
+                    Default = From("default").Take("default"),
                 };
                 Place(wait, "signal", signalSource, "signal", r);
                 if (waitTimeoutKey is not null) Place(wait, "timeout_s", r, waitTimeoutKey, r);
@@ -262,7 +262,7 @@ internal sealed partial class DefinitionReader
         {
             Inline = inline,
             Name = name,
-            Input = inputSource.Node("input")?.DeepClone(),
+            Input = inputSource.Take("input"),
         };
         return spec;
     }

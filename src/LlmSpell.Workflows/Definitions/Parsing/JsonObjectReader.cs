@@ -33,6 +33,9 @@ internal sealed class JsonObjectReader(JsonObject obj, JsonPath path, ParseConte
         return obj.TryGetPropertyValue(key, out var value) ? value : null;
     }
 
+    /// <summary>The raw value to keep in the definition (see <see cref="ParseContext.Keep"/>); marks the key as read.</summary>
+    public JsonNode? Take(string key) => context.Keep(obj, key, Node(key));
+
     public string? String(string key)
     {
         var node = Node(key);

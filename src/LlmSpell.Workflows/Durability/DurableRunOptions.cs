@@ -16,7 +16,10 @@ public sealed record DurableRunOptions
     /// <summary>Whether the engine resumes every unfinished run of the journal when it starts (default true).</summary>
     public bool ResumeOnStart { get; init; } = true;
 
-    /// <summary>A run saves a snapshot after this many events, so that recovery replays at most this many (default 500).</summary>
+    /// <summary>
+    /// A run saves a snapshot after this many events (default 500), or after as many events as it has completed steps when
+    /// that is more (a snapshot holds them all); recovery replays at most that many.
+    /// </summary>
     public int SnapshotEvery { get; init; } = 500;
 
     /// <summary>

@@ -40,6 +40,18 @@ public static class DefinitionLimits
     /// </summary>
     public const int MaxDocumentChars = 16_000_000;
 
+    /// <summary>
+    /// Values (objects, arrays and scalars, YAML's alias copies included) of a definition document: each takes 50–300 bytes as a
+    /// node, so a 16 MB document of small nested objects took 550 MB before it was read; this bounds a definition's nodes to
+    /// about 300 MB and leaves room for 100,000 steps of up to nine values each.
+    /// </summary>
+    public const int MaxDocumentValues = 1_000_000;
+
+    /// <summary>The error of a definition over <see cref="MaxDocumentValues"/>, at <paramref name="where"/> (e.g. "line 3, column 5").</summary>
+    public static string TooManyValues(string where) =>
+        $"the definition has more than {MaxDocumentValues:N0} values (objects, arrays and scalars; the next is at {where}); " +
+        "a definition carries steps, not data: give large data as the run's input, or in files its tools read";
+
     /// <summary>YAML aliases in one document.</summary>
     public const int MaxYamlAliases = 10_000;
 

@@ -49,7 +49,7 @@ public static class WorkflowParser
     public static WorkflowDefinition ParseJson(string json, string? source = null)
     {
         EnsureSize(json.Length, "characters", source);
-        var node = JsonText.Parse(json, out var error);
+        var node = JsonText.Parse(json, out var error, definition: true);
         if (error is not null) throw new WorkflowValidationException([error], source);
         return Parse(node!, source, ownsDocument: true);
     }

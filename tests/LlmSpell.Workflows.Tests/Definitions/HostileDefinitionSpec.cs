@@ -213,6 +213,28 @@ public sealed class HostileDefinitionSpec
     }
 
     [Fact]
+    public void A_definition_of_more_values_than_the_limit_is_refused_where_it_crosses_it()
+    {
+        // Eight values before the list (the root, steps, the step, its three strings, parameters, x): zeros fill the rest.
+        var zeros = DefinitionLimits.MaxDocumentValues - 8 + 1;
+        var list = string.Join(",", Enumerable.Repeat("0", zeros));
+        var json = $$$"""{"steps": [{"name": "a", "step_type": "tool", "tool": "echo", "parameters": {"x": [{{{list}}}]}}]}""";
+
+        var error = ErrorsOfJson(json).Should().ContainSingle().Which;
+        error.Path.Should().Be($"$.steps[0].parameters.x[{zeros - 1}]");
+        error.Message.Should().Be(DefinitionLimits.TooManyValues($"line 1, column {json.LastIndexOf(",0]", StringComparison.Ordinal) + 2}"));
+
+        var yaml = FluentActions.Invoking(() => WorkflowParser.ParseYaml($"steps:\n  - name: a\n    step_type: tool\n    tool: echo\n    parameters:\n      x: [{list}]\n"))
+            .Should().Throw<WorkflowValidationException>().Which.Errors.Should().ContainSingle().Which;
+        yaml.Path.Should().StartWith("$.steps[0].parameters.x[");
+        yaml.Message.Should().StartWith($"the definition has more than {DefinitionLimits.MaxDocumentValues:N0} values");
+
+        // One value fewer is a definition like any other.
+        var within = $$$"""{"steps": [{"name": "a", "step_type": "tool", "tool": "echo", "parameters": {"x": [{{{string.Join(",", Enumerable.Repeat("0", zeros - 1))}}}]}}]}""";
+        WorkflowParser.ParseJson(within).Steps[0].Tool!.Parameters["x"]!.AsArray().Should().HaveCount(zeros - 1);
+    }
+
+    [Fact]
     public void Many_small_aliases_are_bounded_by_their_count()
     {
         var yaml = "x: &x 1\nsteps:\n  - name: s\n    step_type: tool\n    parameters:\n      v: [" + string.Join(", ", Enumerable.Repeat("*x", DefinitionLimits.MaxYamlAliases + 1)) + "]\n";

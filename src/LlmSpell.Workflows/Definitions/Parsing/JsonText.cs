@@ -50,8 +50,11 @@ internal static class JsonText
     // Keys up to this many bytes are shared (see Key).
     private const int SharedKeyBytes = 64;
 
-    public static JsonNode? Parse(string json, out ValidationError? error)
+    /// <summary>Parses <paramref name="json"/>; a definition (<paramref name="definition"/>) may hold at most <see cref="DefinitionLimits.MaxDocumentValues"/> values.</summary>
+    public static JsonNode? Parse(string json, out ValidationError? error, bool definition = false)
     {
+        var maxValues = definition ? DefinitionLimits.MaxDocumentValues : long.MaxValue;
+        var values = 0L;
         var bytes = Encoding.UTF8.GetBytes(json);
         var reader = new Utf8JsonReader(bytes, Options);
         var keys = new HashSet<string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
@@ -65,6 +68,13 @@ internal static class JsonText
         {
             while (reader.Read())
             {
+                if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.EndObject or JsonTokenType.EndArray) && ++values > maxValues)
+                {
+                    var (line, column) = Position(bytes, (int)reader.TokenStartIndex);
+                    Advance(frames, depth);
+                    error = new ValidationError(PathOf(frames, depth).ToString(), DefinitionLimits.TooManyValues($"line {line}, column {column}"));
+                    return null;
+                }
                 JsonNode? value;
                 switch (reader.TokenType)
                 {

@@ -98,6 +98,7 @@ internal static partial class YamlText
             CurrentPath = path;
             if (depth > MaxDepth) throw Fail(path, $"the YAML is nested more than {MaxDepth} levels deep (line {ev.Start.Line})");
             var first = _values++;
+            if (_values > DefinitionLimits.MaxDocumentValues) throw Fail(path, DefinitionLimits.TooManyValues($"line {ev.Start.Line}"));
             switch (ev)
             {
                 case AnchorAlias alias:
@@ -107,6 +108,7 @@ internal static partial class YamlText
                     if (++_aliases > DefinitionLimits.MaxYamlAliases)
                         throw Fail(path, $"the YAML has more than {DefinitionLimits.MaxYamlAliases} aliases (line {ev.Start.Line}); write the values out or use named workflows");
                     _values += target.Size - 1;
+                    if (_values > DefinitionLimits.MaxDocumentValues) throw Fail(path, DefinitionLimits.TooManyValues($"line {ev.Start.Line}"));
                     _copied += target.Size;
                     if (_copied > DefinitionLimits.MaxYamlAliasValues)
                         throw Fail(path, $"the YAML's aliases copy more than {DefinitionLimits.MaxYamlAliasValues} values (alias *{alias.Value.Value} at line {ev.Start.Line}); nested aliases multiply, so copy less");

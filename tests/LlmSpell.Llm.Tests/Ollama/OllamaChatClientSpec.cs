@@ -339,7 +339,9 @@ public sealed class OllamaChatClientSpec : IClassFixture<OllamaServerFixture>, I
 
         var error = (await act.Should().ThrowAsync<LlmTimeoutException>()).Which;
         error.Message.Should().Contain("request timeout of 300 ms").And.Contain("RequestTimeout");
-        await _server.Requests.Single(r => r.Prompt == "hi").Aborted.WaitAsync(Loopback.Patience);
+        // On a loaded machine the timeout can end the call before the request is even sent (the suite saw it once); a request
+        // that reached the server is abandoned there too.
+        if (_server.Requests.SingleOrDefault(r => r.Prompt == "hi") is { } stalled) await stalled.Aborted.WaitAsync(Loopback.Patience);
     }
 
     [Fact]

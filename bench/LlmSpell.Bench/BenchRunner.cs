@@ -71,11 +71,11 @@ public static class BenchRunner
     /// <summary>The peak resident set (VmHWM) of this process or of process <paramref name="pid"/>, in MB; 0 where /proc has none.</summary>
     public static double PeakRssMb(int? pid = null)
     {
-        var status = $"/proc/{(pid is { } id ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "self")}/status";
+        var status = $"/proc/{(pid is { } id ? id.ToString(CultureInfo.InvariantCulture) : "self")}/status";
         try
         {
             var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? 0 : Math.Round(double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024, 1);
+            return line is null ? 0 : Math.Round(double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024, 1);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -70,9 +70,10 @@ public static class FuzzBench
         }
         var fuzzWall = total.Elapsed;
         var peaks = new List<double>();
+        var cli = BenchRunner.CliDllPath(args);
         foreach (var (index, c, allocated) in heavy)
         {
-            var peak = await CliPeakRssMbAsync(BenchRunner.CliDllPath(args), c);
+            var peak = await CliPeakRssMbAsync(cli, c);
             peaks.Add(peak);
             BenchRunner.Emit(new { bench = "fuzz", @case = index, kind = c.Kind, chars = c.Text.Length, allocated_mb = allocated >> 20, llmspell_run_peak_rss_mb = peak });
         }

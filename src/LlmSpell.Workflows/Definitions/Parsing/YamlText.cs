@@ -93,12 +93,19 @@ internal static partial class YamlText
             return root;
         }
 
+        // Values read, alias copies included: a definition holds at most DefinitionLimits.MaxDocumentValues.
+        private void Count(long values, ParsingEvent ev, JsonPath path)
+        {
+            _values += values;
+            if (_values > DefinitionLimits.MaxDocumentValues) throw Fail(path, DefinitionLimits.TooManyValues($"line {ev.Start.Line}"));
+        }
+
         private JsonNode? ReadNode(ParsingEvent ev, JsonPath path, int depth)
         {
             CurrentPath = path;
             if (depth > MaxDepth) throw Fail(path, $"the YAML is nested more than {MaxDepth} levels deep (line {ev.Start.Line})");
-            var first = _values++;
-            if (_values > DefinitionLimits.MaxDocumentValues) throw Fail(path, DefinitionLimits.TooManyValues($"line {ev.Start.Line}"));
+            var first = _values;
+            Count(1, ev, path);
             switch (ev)
             {
                 case AnchorAlias alias:
@@ -107,8 +114,7 @@ internal static partial class YamlText
                     // Every alias is a copy: without bounds a few hundred bytes of nested aliases expand to gigabytes.
                     if (++_aliases > DefinitionLimits.MaxYamlAliases)
                         throw Fail(path, $"the YAML has more than {DefinitionLimits.MaxYamlAliases} aliases (line {ev.Start.Line}); write the values out or use named workflows");
-                    _values += target.Size - 1;
-                    if (_values > DefinitionLimits.MaxDocumentValues) throw Fail(path, DefinitionLimits.TooManyValues($"line {ev.Start.Line}"));
+                    Count(target.Size - 1, ev, path);
                     _copied += target.Size;
                     if (_copied > DefinitionLimits.MaxYamlAliasValues)
                         throw Fail(path, $"the YAML's aliases copy more than {DefinitionLimits.MaxYamlAliasValues} values (alias *{alias.Value.Value} at line {ev.Start.Line}); nested aliases multiply, so copy less");

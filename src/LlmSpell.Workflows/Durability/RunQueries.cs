@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Persistence;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
@@ -14,13 +15,22 @@ namespace LlmSpell.Workflows.Durability;
 /// </summary>
 internal sealed class RunQueries(ActorSystem system, LiveRuns? live, string store) : IRunReader
 {
-    private readonly SqlReadJournal _journal = Open(system, store);
+    // How long a read waits for the write journal to start (create its tables, open its connection). Akka.Persistence.Sql's
+    // read journal asks for that itself with a fixed 5 s, which a loaded machine creating a new journal overran; a store
+    // that cannot be reached at all is refused before this (the connection is checked first), so this wait only ever ends
+    // a start that hangs.
+    private static readonly TimeSpan JournalStartLimit = TimeSpan.FromSeconds(60);
+
+    private const string StartProbeId = "llmspell-read-side-start";
+
     private readonly IMaterializer _materializer = system.Materializer(namePrefix: "llmspell-queries");
+    private Task<SqlReadJournal>? _journal;
 
     /// <summary>The run's events in order; null when the journal has none (it never started, or it was purged).</summary>
     public async Task<RunRecord?> ReadAsync(string runId, CancellationToken cancellationToken)
     {
-        var envelopes = await _journal.CurrentEventsByPersistenceId(RunIds.PersistenceId(runId), 0, long.MaxValue)
+        var journal = await JournalAsync(cancellationToken).ConfigureAwait(false);
+        var envelopes = await journal.CurrentEventsByPersistenceId(RunIds.PersistenceId(runId), 0, long.MaxValue)
             .RunWith(Sink.Seq<EventEnvelope>(), _materializer).WaitAsync(cancellationToken).ConfigureAwait(false);
         var history = new List<RunHistoryEntry>(envelopes.Count);
         var summary = new RunSummaryBuilder(runId);
@@ -42,7 +52,8 @@ internal sealed class RunQueries(ActorSystem system, LiveRuns? live, string stor
     public async Task<IReadOnlyList<RunSummary>> SummariesAsync(CancellationToken cancellationToken)
     {
         var runs = new Dictionary<string, RunSummaryBuilder>(StringComparer.Ordinal);
-        await _journal.CurrentEventsByTag(DurableRun.LifecycleTag, Offset.NoOffset())
+        var journal = await JournalAsync(cancellationToken).ConfigureAwait(false);
+        await journal.CurrentEventsByTag(DurableRun.LifecycleTag, Offset.NoOffset())
             .RunForeach(envelope =>
             {
                 if (!envelope.PersistenceId.StartsWith(RunIds.PersistencePrefix, StringComparison.Ordinal)) return;
@@ -56,10 +67,25 @@ internal sealed class RunQueries(ActorSystem system, LiveRuns? live, string stor
             .ToArray();
     }
 
-    private static SqlReadJournal Open(ActorSystem system, string store)
+    // Opened on first read; a start that failed (or was cancelled) is tried again by the next read.
+    private Task<SqlReadJournal> JournalAsync(CancellationToken cancellationToken)
+    {
+        var opening = _journal;
+        if (opening is null || opening.IsFaulted || opening.IsCanceled) _journal = opening = OpenAsync(cancellationToken);
+        return opening.WaitAsync(cancellationToken);
+    }
+
+    private async Task<SqlReadJournal> OpenAsync(CancellationToken cancellationToken)
     {
         try
         {
+            // The write journal holds every request until it has started; a replay of nothing (the highest sequence number of
+            // an id no run has) is answered once it has. Then the read journal's own (blocking) check of it answers at once.
+            var writeJournal = Persistence.Instance.Apply(system).JournalFor(null);
+            var started = await writeJournal.Ask<object>(
+                replyTo => new ReplayMessages(0, 0, 0, StartProbeId, replyTo), JournalStartLimit, cancellationToken).ConfigureAwait(false);
+            if (started is ReplayMessagesFailure failure)
+                throw new RunJournalException($"The run journal ({store}) cannot be read: {failure.Cause.Message}", failure.Cause);
             return PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         }
         catch (Exception ex) when (ex is AggregateException or AskTimeoutException or TimeoutException)

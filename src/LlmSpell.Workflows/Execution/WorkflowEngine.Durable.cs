@@ -27,8 +27,7 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
     {
         var live = LiveRuns;
         // Made on first use: a command that only runs workflows never pays for the read side.
-        // PublicationOnly: a read side that failed to start (a journal still initializing under load) is tried again next time.
-        _reader = new Lazy<IRunReader>(() => new RunQueries(_system, live, store), LazyThreadSafetyMode.PublicationOnly);
+        _reader = new Lazy<IRunReader>(() => new RunQueries(_system, live, store));
         // Other processes on the same journal ask for a cancel through the live-runs folder; a run live here takes it.
         _cancelRequests = live?.WatchCancelRequests((runId, reason) =>
         {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LlmSpell.Cli.Tests.Support;
 using LlmSpell.TestServers;
+using Microsoft.Data.Sqlite;
 
 namespace LlmSpell.Cli.Tests.Commands;
 
@@ -142,6 +143,36 @@ public sealed class WorkflowRunsSpec(OllamaFixture ollama) : CliSpec(ollama)
     public async Task Signal_to_an_unknown_run_is_one_clear_error()
     {
         var run = await Offline.RunAsync("workflow", "signal", "no-such-run", "approve", "--data", "{}");
+
+        run.ExitCode.Should().Be(2, run.ToString());
+        run.Stderr.Should().StartWith("error: no run with id 'no-such-run' in the journal");
+    }
+
+    [Fact]
+    public async Task A_command_waits_for_a_journal_that_is_slow_to_start()
+    {
+        // Another process holds the write lock of the new journal file, so its tables cannot be created: the journal's start
+        // takes past Akka.Persistence.Sql's own 5 s wait for it (as a loaded machine did). The command waits for the start.
+        var database = Path.Combine(DataDirectory, "llmspell.db");
+        await using var holder = new SqliteConnection($"Data Source={database};Pooling=False");
+        await holder.OpenAsync();
+        await using (var wal = holder.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL";
+            await wal.ExecuteNonQueryAsync();
+        }
+        await using var writeLock = (SqliteTransaction)await holder.BeginTransactionAsync();
+        await using (var write = holder.CreateCommand())
+        {
+            write.CommandText = "CREATE TABLE held (x INTEGER)";
+            await write.ExecuteNonQueryAsync();
+        }
+
+        var signal = Offline.RunAsync("workflow", "signal", "no-such-run", "approve", "--data", "{}");
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        signal.IsCompleted.Should().BeFalse("nothing can be read before the journal's tables exist");
+        await writeLock.RollbackAsync();
+        var run = await signal;
 
         run.ExitCode.Should().Be(2, run.ToString());
         run.Stderr.Should().StartWith("error: no run with id 'no-such-run' in the journal");

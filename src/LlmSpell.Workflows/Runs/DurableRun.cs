@@ -115,6 +115,11 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
 
     public override string PersistenceId => RunIds.PersistenceId(_run.RunId);
 
+    // A new run has nothing to recover: no snapshot is loaded and no event replayed, which saves a snapshot query and a replay
+    // query per start (and a cold process the snapshot store's start). The journal still answers the id's highest sequence
+    // number, so an id already taken is refused.
+    public override Akka.Persistence.Recovery Recovery => _intent is Begin ? Akka.Persistence.Recovery.None : Akka.Persistence.Recovery.Default;
+
     private string RunId => _run.RunId;
 
     protected override void PreStart()

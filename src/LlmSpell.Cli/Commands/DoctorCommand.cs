@@ -50,7 +50,7 @@ internal static class DoctorCommand
             var warnings = checks.Count(c => c.Level == Level.Warn);
             if (parse.GetValue(output) == OutputFormat.Json)
             {
-                Console.Out.WriteLine(Json.Format(new JsonObject
+                Json.Print(new JsonObject
                 {
                     ["ok"] = failures == 0,
                     ["checks"] = new JsonArray(checks.Select(c => (JsonNode)new JsonObject
@@ -59,7 +59,7 @@ internal static class DoctorCommand
                         ["status"] = Name(c.Level),
                         ["detail"] = c.Detail,
                     }).ToArray()),
-                }));
+                });
             }
             else
             {

@@ -59,11 +59,11 @@ internal static class LuaScriptRun
             throw new CliException(e.Message, ExitCodes.Failed, e);
         }
         if (request.Format == OutputFormat.Json)
-            await Console.Out.WriteLineAsync(Json.Format(value)).ConfigureAwait(false);
+            Json.Print(value);
         else if (value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var text))
             await Console.Out.WriteLineAsync(text).ConfigureAwait(false);
         else if (value is not null)
-            await Console.Out.WriteLineAsync(Json.Format(value)).ConfigureAwait(false);
+            Json.Print(value);
         return ExitCodes.Ok;
     }
 

@@ -32,7 +32,7 @@ internal static class ModelsCommand
             var defaultModel = session.Config.DefaultModel;
             if (parse.GetValue(output) == OutputFormat.Json)
             {
-                Console.Out.WriteLine(Json.Format(new JsonObject
+                Json.Print(new JsonObject
                 {
                     ["default_model"] = defaultModel,
                     ["endpoints"] = new JsonArray(endpoints.Select(e => (JsonNode)new JsonObject
@@ -65,7 +65,7 @@ internal static class ModelsCommand
                         }).ToArray()),
                     },
                     ["not_listed"] = new JsonArray(others.Select(o => (JsonNode)o).ToArray()),
-                }));
+                });
             }
             else
             {

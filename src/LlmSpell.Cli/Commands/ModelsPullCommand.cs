@@ -94,7 +94,7 @@ internal static class ModelsPullCommand
 
         if (json)
         {
-            Console.Out.WriteLine(Json.Format(new JsonObject
+            Json.Print(new JsonObject
             {
                 ["model"] = $"local/{name}",
                 ["path"] = result.Path,
@@ -104,7 +104,7 @@ internal static class ModelsPullCommand
                 ["verified"] = sha is not null,
                 ["resumed_from"] = result.ResumedFrom,
                 ["already_present"] = result.AlreadyPresent,
-            }));
+            });
             return ExitCodes.Ok;
         }
         var how = result.AlreadyPresent ? "already present" : result.ResumedFrom > 0 ? $"downloaded, resumed at {result.ResumedFrom} bytes" : "downloaded";
@@ -130,7 +130,7 @@ internal static class ModelsPullCommand
             }
             return true;
         }).ConfigureAwait(false);
-        if (json) Console.Out.WriteLine(Json.Format(new JsonObject { ["model"] = model.ToString(), ["server"] = client.BaseUrl.ToString(), ["status"] = "success" }));
+        if (json) Json.Print(new JsonObject { ["model"] = model.ToString(), ["server"] = client.BaseUrl.ToString(), ["status"] = "success" });
         else Console.Out.WriteLine($"{model}: pulled on {client.BaseUrl}");
         return ExitCodes.Ok;
     }

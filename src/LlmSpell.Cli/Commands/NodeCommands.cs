@@ -43,7 +43,7 @@ internal static class NodeCommands
             var listed = await ClusterClientRuns.ListNodesAsync(session.ActorSystem, ClusterClientRuns.AnswerTimeout).WaitAsync(ct).ConfigureAwait(false);
             if (parse.GetValue(output) == OutputFormat.Json)
             {
-                Console.Out.WriteLine(Json.Format(new JsonObject
+                Json.Print(new JsonObject
                 {
                     ["leader"] = listed.Leader,
                     ["nodes"] = new JsonArray(listed.Nodes.Select(n => (JsonNode)new JsonObject
@@ -55,7 +55,7 @@ internal static class NodeCommands
                         ["leader"] = n.Address == listed.Leader,
                         ["runs"] = n.Runs is null ? null : new JsonArray(n.Runs.Select(r => (JsonNode)r).ToArray()),
                     }).ToArray()),
-                }));
+                });
                 return ExitCodes.Ok;
             }
             var table = new TextTable("NODE", "ROLES", "STATUS", "RUNS");

@@ -119,7 +119,7 @@ internal static class RunReporter
     {
         if (format == OutputFormat.Json)
         {
-            Console.Out.WriteLine(Json.Format(new JsonObject
+            Json.Print(new JsonObject
             {
                 ["status"] = "paused",
                 ["run_id"] = runId,
@@ -132,7 +132,7 @@ internal static class RunReporter
                     ["signal"] = w.Signal,
                     ["continue_with"] = SignalCommand(runId, w.Signal),
                 }).ToArray()),
-            }));
+            });
             return;
         }
         var sb = new StringBuilder();
@@ -160,7 +160,7 @@ internal static class RunReporter
         var wroteFiles = steps.Any(s => s.Result.Status == StepStatus.Completed && s.Result.Tool == "file-write");
         if (options.Format == OutputFormat.Json)
         {
-            Console.Out.WriteLine(Json.Format(ToJson(result, steps, tally, ok, options.Roots, wroteFiles)));
+            Json.Print(ToJson(result, steps, tally, ok, options.Roots, wroteFiles));
         }
         else
         {

@@ -43,7 +43,7 @@ internal static class TemplateCommands
                     ["version"] = t.Version,
                     ["description"] = t.Description,
                 }).ToArray());
-                Console.Out.WriteLine(Json.Format(json));
+                Json.Print(json);
                 return Task.FromResult(ExitCodes.Ok);
             }
             var table = new TextTable("ID", "CATEGORY", "VERSION", "NAME");
@@ -76,7 +76,7 @@ internal static class TemplateCommands
                     ["description"] = template.Description,
                     ["parameters"] = template.Parameters.ToJson(template)["parameters"]!.DeepClone(),
                 };
-                Console.Out.WriteLine(Json.Format(json));
+                Json.Print(json);
                 return Task.FromResult(ExitCodes.Ok);
             }
             Console.Out.Write(Describe(template));
@@ -84,7 +84,7 @@ internal static class TemplateCommands
             {
                 Console.Out.WriteLine();
                 Console.Out.WriteLine("Schema:");
-                Console.Out.WriteLine(Json.Format(template.Parameters.ToJson(template)));
+                Json.Print(template.Parameters.ToJson(template));
             }
             return Task.FromResult(ExitCodes.Ok);
         });
@@ -116,7 +116,7 @@ internal static class TemplateCommands
         runner.SetAction(command, (parse, _, _) =>
         {
             var template = TemplateRegistry.CreateDefault().Get(parse.GetValue(id)!);
-            Console.Out.WriteLine(Json.Format(template.Parameters.ToJson(template)));
+            Json.Print(template.Parameters.ToJson(template));
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;
@@ -161,7 +161,7 @@ internal static class TemplateCommands
                 var json = result.ToJson();
                 // The journaled run, for 'llmspell workflow show|history|resume' (also in custom_metrics, as the spec has it).
                 if (result.Metrics.CustomMetrics["run_id"] is JsonValue runId) json["run_id"] = runId.DeepClone();
-                Console.Out.WriteLine(Json.Format(json));
+                Json.Print(json);
             }
             else Console.Out.Write(TextResult(result));
             if (result.Status == TemplateStatus.Ok) return ExitCodes.Ok;

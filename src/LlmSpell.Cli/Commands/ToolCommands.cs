@@ -38,12 +38,12 @@ internal static class ToolCommands
             var tools = session.CreateToolsForListing();
             if (parse.GetValue(output) == OutputFormat.Json)
             {
-                Console.Out.WriteLine(Json.Format(new JsonArray(tools.All.Select(t => (JsonNode)new JsonObject
+                Json.Print(new JsonArray(tools.All.Select(t => (JsonNode)new JsonObject
                 {
                     ["name"] = t.Name,
                     ["description"] = t.Description,
                     ["aliases"] = new JsonArray(tools.AliasesOf(t.Name).Select(a => (JsonNode)a).ToArray()),
-                }).ToArray())));
+                }).ToArray()));
                 return Task.FromResult(ExitCodes.Ok);
             }
             var table = new TextTable("NAME", "DESCRIPTION");
@@ -67,14 +67,14 @@ internal static class ToolCommands
             var tool = Find(tools, parse.GetValue(name)!);
             if (parse.GetValue(output) == OutputFormat.Json)
             {
-                Console.Out.WriteLine(Json.Format(new JsonObject
+                Json.Print(new JsonObject
                 {
                     ["name"] = tool.Name,
                     ["description"] = tool.Description,
                     ["aliases"] = new JsonArray(tools.AliasesOf(tool.Name).Select(a => (JsonNode)a).ToArray()),
                     ["parameters"] = tool.ParametersSchema,
                     ["output"] = tool.OutputSchema,
-                }));
+                });
                 return Task.FromResult(ExitCodes.Ok);
             }
             Console.Out.Write(Describe(tool, tools.AliasesOf(tool.Name)));
@@ -132,7 +132,7 @@ internal static class ToolCommands
             if (parse.GetValue(output) == OutputFormat.Text && result is JsonValue v && v.TryGetValue<string>(out var text))
                 await Console.Out.WriteLineAsync(text).ConfigureAwait(false);
             else
-                await Console.Out.WriteLineAsync(Json.Format(result)).ConfigureAwait(false);
+                Json.Print(result);
             return ExitCodes.Ok;
         });
         return command;

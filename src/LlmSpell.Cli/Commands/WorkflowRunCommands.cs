@@ -77,7 +77,7 @@ internal static partial class WorkflowRunCommands
                 .ToArray();
             if (parse.GetValue(output) == OutputFormat.Json)
             {
-                Console.Out.WriteLine(Json.Format(new JsonArray(rows.Select(r => (JsonNode)SummaryJson(r)).ToArray())));
+                Json.Print(new JsonArray(rows.Select(r => (JsonNode)SummaryJson(r)).ToArray()));
                 return ExitCodes.Ok;
             }
             if (rows.Length == 0)
@@ -162,7 +162,7 @@ internal static partial class WorkflowRunCommands
             var view = await LoadAsync(engine, parse.GetValue(id)!, ct).ConfigureAwait(false);
             if (parse.GetValue(output) == OutputFormat.Json)
             {
-                Console.Out.WriteLine(Json.Format(view.DetailJson()));
+                Json.Print(view.DetailJson());
                 return ExitCodes.Ok;
             }
             var sb = new StringBuilder();
@@ -217,7 +217,7 @@ internal static partial class WorkflowRunCommands
             if (parse.GetValue(output) == OutputFormat.Json)
             {
                 var export = await engine.ExportAsync(runId, ct).ConfigureAwait(false);
-                Console.Out.WriteLine(Json.Format(export["events"]));
+                Json.Print(export["events"]);
                 return ExitCodes.Ok;
             }
             var table = new TextTable("SEQ", "TIME", "EVENT", "DETAIL");
@@ -470,7 +470,7 @@ internal static partial class WorkflowRunCommands
             var engine = await ReadingEngineAsync(parse, session, journal, cluster, ct).ConfigureAwait(false);
             var runId = parse.GetValue(id)!;
             await LoadAsync(engine, runId, ct).ConfigureAwait(false);
-            Console.Out.WriteLine(Json.Format(await engine.ExportAsync(runId, ct).ConfigureAwait(false)));
+            Json.Print(await engine.ExportAsync(runId, ct).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
         return command;

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -15,5 +16,86 @@ internal static class Json
         MaxDepth = DefinitionLimits.MaxWrittenDepth,
     };
 
+    private static readonly JsonWriterOptions PrettyWriter = new()
+    {
+        Indented = true,
+        Encoder = Pretty.Encoder,
+        MaxDepth = Pretty.MaxDepth,
+    };
+
     public static string Format(JsonNode? node) => node?.ToJsonString(Pretty) ?? "null";
+
+    /// <summary>
+    /// Prints <paramref name="node"/> and a newline to stdout as <see cref="Format"/> would, streamed in small pieces: a large
+    /// result (tens of thousands of steps, deeply nested) never exists as one string, which took gigabytes.
+    /// </summary>
+    public static void Print(JsonNode? node) => Print(node, Console.Out);
+
+    /// <summary><see cref="Print(JsonNode?)"/> onto <paramref name="output"/>.</summary>
+    internal static void Print(JsonNode? node, TextWriter output)
+    {
+        using (var stream = new TextWriterStream(output))
+        using (var writer = new Utf8JsonWriter(stream, PrettyWriter))
+            Write(writer, node);
+        output.WriteLine();
+        output.Flush();
+    }
+
+    // JsonNode.WriteTo buffers the whole document in the writer; this hands it on whenever a piece is ready.
+    private static void Write(Utf8JsonWriter writer, JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                writer.WriteStartObject();
+                foreach (var (name, value) in obj)
+                {
+                    writer.WritePropertyName(name);
+                    Write(writer, value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonArray array:
+                writer.WriteStartArray();
+                foreach (var item in array) Write(writer, item);
+                writer.WriteEndArray();
+                break;
+            case null:
+                writer.WriteNullValue();
+                break;
+            default:
+                node.WriteTo(writer, Pretty);
+                break;
+        }
+        if (writer.BytesPending >= FlushAt) writer.Flush();
+    }
+
+    private const int FlushAt = 64 * 1024;
+
+    /// <summary>UTF-8 bytes decoded onto a text writer as they come (Console.Out, or what a test set it to).</summary>
+    private sealed class TextWriterStream(TextWriter writer) : Stream
+    {
+        private readonly Decoder _decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
+        private char[] _chars = [];
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            var needed = _decoder.GetCharCount(buffer, flush: false);
+            if (_chars.Length < needed) _chars = new char[Math.Max(needed, 4096)];
+            var written = _decoder.GetChars(buffer, _chars, flush: false);
+            writer.Write(_chars, 0, written);
+        }
+
+        public override void Flush() => writer.Flush();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
 }

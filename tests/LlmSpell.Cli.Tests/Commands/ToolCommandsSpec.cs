@@ -43,6 +43,23 @@ public sealed class ToolCommandsSpec(OllamaFixture ollama) : CliSpec(ollama)
     }
 
     [Fact]
+    public async Task A_large_result_is_printed_whole_in_json()
+    {
+        // Over a megabyte of JSON, printed in pieces as it is written: multi-byte characters fall across their edges.
+        var parts = Enumerable.Range(0, 40_000).Select(i => $"{i}é日本{new string('ü', i % 7)}").ToArray();
+        var text = Path.Combine(DataDirectory, "parts.txt");
+        File.WriteAllText(text, string.Join(",", parts));
+
+        var run = await Cli.RunAsync("tool", "invoke", "text-split", "--param", $"text=@{text}", "--param", "separator=,", "--output", "json");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        System.Text.Encoding.UTF8.GetByteCount(run.Stdout).Should().BeGreaterThan(1_000_000);
+        run.Json["count"]!.GetValue<int>().Should().Be(parts.Length);
+        run.Json["parts"]!.AsArray().Select(p => p!.GetValue<string>()).Should().Equal(parts);
+        run.Stdout.Should().EndWith("],\n  \"count\": 40000\n}\n", "indented, then one newline");
+    }
+
+    [Fact]
     public async Task File_write_writes_in_the_data_directory_s_workspace_and_cannot_escape_it()
     {
         using var cwd = new TempDirectory();

@@ -66,6 +66,8 @@ internal static partial class YamlText
         // An anchored node and how many values it holds, which every alias of it copies.
         private readonly Dictionary<string, (JsonNode? Node, long Size)> _anchors = new(StringComparer.Ordinal);
         private long _values;
+        // One string per distinct key: the parser makes a new one for every key it reads, and a large document repeats few.
+        private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
         private long _copied;
         private int _aliases;
 
@@ -137,18 +139,25 @@ internal static partial class YamlText
                         if (next is not Scalar key)
                             throw Fail(path, $"a mapping key at line {next.Start.Line}, column {next.Start.Column} is not plain text; keys must be names");
                         CheckText(key, path);
-                        if (obj.ContainsKey(key.Value))
-                            throw Fail(path.Property(key.Value),
+                        var name = _keys.TryGetValue(key.Value, out var known) ? known : Add(key.Value);
+                        if (obj.ContainsKey(name))
+                            throw Fail(path.Property(name),
                                 $"duplicate key '{key.Value}' at line {key.Start.Line}, column {key.Start.Column}; a key may appear only once in a mapping");
                         // While its value is scanned a syntax error is the key's; after it, the mapping's again.
-                        CurrentPath = path.Property(key.Value);
-                        obj[key.Value] = ReadNode(Next(), CurrentPath, depth + 1);
+                        CurrentPath = path.Property(name);
+                        obj[name] = ReadNode(Next(), CurrentPath, depth + 1);
                         CurrentPath = path;
                     }
                     return Remember(mapping.Anchor, obj, first);
                 default:
                     throw Fail(path, $"unexpected YAML at line {ev.Start.Line}, column {ev.Start.Column}");
             }
+        }
+
+        private string Add(string key)
+        {
+            _keys.Add(key);
+            return key;
         }
 
         private JsonNode? Remember(AnchorName anchor, JsonNode? node, long first)

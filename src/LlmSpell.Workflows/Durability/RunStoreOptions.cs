@@ -142,11 +142,14 @@ public sealed record RunStoreOptions
 
     // Reading runs by tag waits for gaps in the journal's ordering to fill (a write still in flight) up to max-tries × query-delay:
     // 10 s by default. A purge leaves gaps that never fill, and a command that lists runs must not wait for them.
+    // Each page of such a read first asks the journal's sequence actor for the highest ordering, 1 s by default: an answer
+    // from memory, but a loaded machine (a thread pool busy with SQLite calls) can take longer, and the read would fail.
     private const string QueryTuning = """
 
         akka.persistence.query.journal.sql.journal-sequence-retrieval {
           query-delay = 50ms
           max-tries = 4
+          ask-timeout = 10s
         }
         """;
 

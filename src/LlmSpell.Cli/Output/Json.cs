@@ -82,8 +82,8 @@ internal static class Json
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            var needed = _decoder.GetCharCount(buffer, flush: false);
-            if (_chars.Length < needed) _chars = new char[Math.Max(needed, 4096)];
+            // UTF-8 never decodes to more chars than bytes, plus one for a sequence left over from the last piece.
+            if (_chars.Length <= buffer.Length) _chars = new char[Math.Max(buffer.Length + 1, 4096)];
             var written = _decoder.GetChars(buffer, _chars, flush: false);
             writer.Write(_chars, 0, written);
         }

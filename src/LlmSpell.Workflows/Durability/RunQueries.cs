@@ -67,15 +67,16 @@ internal sealed class RunQueries(ActorSystem system, LiveRuns? live, string stor
             .ToArray();
     }
 
-    // Opened on first read; a start that failed (or was cancelled) is tried again by the next read.
+    // Opened on first read and shared by every read, so no one reader's cancel ends it (each stops waiting on its own token);
+    // a start that failed is tried again by the next read.
     private Task<SqlReadJournal> JournalAsync(CancellationToken cancellationToken)
     {
         var opening = _journal;
-        if (opening is null || opening.IsFaulted || opening.IsCanceled) _journal = opening = OpenAsync(cancellationToken);
+        if (opening is null || opening.IsFaulted) _journal = opening = OpenAsync();
         return opening.WaitAsync(cancellationToken);
     }
 
-    private async Task<SqlReadJournal> OpenAsync(CancellationToken cancellationToken)
+    private async Task<SqlReadJournal> OpenAsync()
     {
         try
         {
@@ -83,7 +84,7 @@ internal sealed class RunQueries(ActorSystem system, LiveRuns? live, string stor
             // an id no run has) is answered once it has. Then the read journal's own (blocking) check of it answers at once.
             var writeJournal = Persistence.Instance.Apply(system).JournalFor(null);
             var started = await writeJournal.Ask<object>(
-                replyTo => new ReplayMessages(0, 0, 0, StartProbeId, replyTo), JournalStartLimit, cancellationToken).ConfigureAwait(false);
+                replyTo => new ReplayMessages(0, 0, 0, StartProbeId, replyTo), JournalStartLimit, CancellationToken.None).ConfigureAwait(false);
             if (started is ReplayMessagesFailure failure)
                 throw new RunJournalException($"The run journal ({store}) cannot be read: {failure.Cause.Message}", failure.Cause);
             return PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);

@@ -139,7 +139,7 @@ internal static partial class YamlText
                         if (next is not Scalar key)
                             throw Fail(path, $"a mapping key at line {next.Start.Line}, column {next.Start.Column} is not plain text; keys must be names");
                         CheckText(key, path);
-                        var name = _keys.TryGetValue(key.Value, out var known) ? known : Add(key.Value);
+                        if (!_keys.TryGetValue(key.Value, out var name)) _keys.Add(name = key.Value);
                         if (obj.ContainsKey(name))
                             throw Fail(path.Property(name),
                                 $"duplicate key '{key.Value}' at line {key.Start.Line}, column {key.Start.Column}; a key may appear only once in a mapping");
@@ -152,12 +152,6 @@ internal static partial class YamlText
                 default:
                     throw Fail(path, $"unexpected YAML at line {ev.Start.Line}, column {ev.Start.Column}");
             }
-        }
-
-        private string Add(string key)
-        {
-            _keys.Add(key);
-            return key;
         }
 
         private JsonNode? Remember(AnchorName anchor, JsonNode? node, long first)

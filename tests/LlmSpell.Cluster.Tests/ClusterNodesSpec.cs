@@ -247,18 +247,28 @@ public sealed class ClusterNodesSpec(PostgresFixture postgres) : IAsyncLifetime
         await File.WriteAllTextAsync(file, Definition);
 
         var client = Track(LlmSpellProcess.Start(_directory, _ollama.BaseUrl, "run", file, "--cluster", first.Address!, "--output", "json"));
-        var runStarted = await client.LineAsync(l => l.Contains("run_started", StringComparison.Ordinal)).WaitAsync(Limit);
+        var nodes = new[] { first, second, third };
+        // On failure, what every node said too: the client alone cannot tell which node dropped its messages.
+        string Said() => string.Join("\n", [client.Output, .. nodes.Select(n => $"--- node {n.Address}:\n{n.Output}")]);
+        string runStarted;
+        try
+        {
+            runStarted = await client.LineAsync(l => l.Contains("run_started", StringComparison.Ordinal)).WaitAsync(Limit);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            throw new InvalidOperationException($"the client's run did not start:\n{Said()}", ex);
+        }
         var runId = runStarted.Split(' ')[^1];
         await AwaitRequestAsync("bravo task");
         var startedLine = $"run {runId} started: workflow 'three'";
-        var nodes = new[] { first, second, third };
         await (await Task.WhenAny(nodes.Select(n => n.LineAsync(l => l == startedLine)))).WaitAsync(Limit);
         var holder = nodes.Single(n => n.Output.Contains(startedLine, StringComparison.Ordinal));
 
         holder.Kill();
         _release.SetResult();
 
-        (await client.ExitAsync(Limit)).Should().Be(0, client.Output);
+        (await client.ExitAsync(Limit)).Should().Be(0, Said());
         var result = JsonNode.Parse(client.Stdout)!;
         result["run_status"]!.GetValue<string>().Should().Be("completed");
         result["run_id"]!.GetValue<string>().Should().Be(runId);

@@ -21,8 +21,6 @@ internal sealed class RunQueries(ActorSystem system, LiveRuns? live, string stor
     // a start that hangs.
     private static readonly TimeSpan JournalStartLimit = TimeSpan.FromSeconds(60);
 
-    private const string StartProbeId = "llmspell-read-side-start";
-
     private readonly IMaterializer _materializer = system.Materializer(namePrefix: "llmspell-queries");
     private Task<SqlReadJournal>? _journal;
 
@@ -80,11 +78,9 @@ internal sealed class RunQueries(ActorSystem system, LiveRuns? live, string stor
     {
         try
         {
-            // The write journal holds every request until it has started; a replay of nothing (the highest sequence number of
-            // an id no run has) is answered once it has. Then the read journal's own (blocking) check of it answers at once.
+            // Once the write journal has started, the read journal's own (blocking) check of it answers at once.
             var writeJournal = Persistence.Instance.Apply(system).JournalFor(null);
-            var started = await writeJournal.Ask<object>(
-                replyTo => new ReplayMessages(0, 0, 0, StartProbeId, replyTo), JournalStartLimit, CancellationToken.None).ConfigureAwait(false);
+            var started = await writeJournal.Ask<object>(RunJournal.StartProbe, JournalStartLimit, CancellationToken.None).ConfigureAwait(false);
             if (started is ReplayMessagesFailure failure)
                 throw new RunJournalException($"The run journal ({store}) cannot be read: {failure.Cause.Message}", failure.Cause);
             return PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);

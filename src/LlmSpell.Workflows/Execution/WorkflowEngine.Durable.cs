@@ -25,6 +25,8 @@ public sealed partial class WorkflowEngine : IWorkflowOperations
 
     private void StartDurability(DurableRunOptions durable, string store)
     {
+        // The journal starts while the caller prepares its first run, not when that run first asks for it.
+        RunJournal.Start(_system);
         var live = LiveRuns;
         // Made on first use: a command that only runs workflows never pays for the read side.
         _reader = new Lazy<IRunReader>(() => new RunQueries(_system, live, store));

@@ -122,7 +122,8 @@ public sealed partial class WorkflowEngine : IWorkflowEngine
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         // Validated here too, so that a bad definition throws before anything is sent.
         Validate(definition);
-        return SendAsync(observer => new StartRun(definition, input?.DeepClone()) { RunId = runId, Subscriber = observer, Validated = true }, cancellationToken);
+        var stored = _options.Durability is null ? null : WorkflowJson.SerializeDefinition(definition);
+        return SendAsync(observer => new StartRun(definition, input?.DeepClone()) { RunId = runId, Subscriber = observer, Validated = true, StoredDefinition = stored }, cancellationToken);
     }
 
     /// <summary>

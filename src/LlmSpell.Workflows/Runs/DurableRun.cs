@@ -27,7 +27,8 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
     public abstract record Intent;
 
     /// <summary>Start a new run (refused if the id is already in the journal).</summary>
-    public sealed record Begin(WorkflowDefinition Definition, JsonNode? Input) : Intent;
+    // Stored: the definition as journaled (WorkflowJson.SerializeDefinition), if the sender made it already.
+    public sealed record Begin(WorkflowDefinition Definition, JsonNode? Input, JsonNode? Stored = null) : Intent;
 
     /// <summary>Continue an unfinished run; its completed steps are not run again.</summary>
     public sealed record Resume : Intent;
@@ -243,7 +244,7 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
 
     private void Start(Begin begin)
     {
-        var started = new WorkflowStarted(begin.Definition.Name, WorkflowJson.SerializeDefinition(begin.Definition), begin.Input?.DeepClone())
+        var started = new WorkflowStarted(begin.Definition.Name, begin.Stored ?? WorkflowJson.SerializeDefinition(begin.Definition), begin.Input?.DeepClone())
         {
             RunId = RunId,
             Timestamp = _run.Clock.GetUtcNow(),

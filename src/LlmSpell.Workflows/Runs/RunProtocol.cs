@@ -29,6 +29,12 @@ public sealed record StartRun(WorkflowDefinition Definition, JsonNode? Input = n
 
     /// <summary>The engine validated this very definition just before sending it: the runs actor need not again (in-process only).</summary>
     internal bool Validated { get; init; }
+
+    /// <summary>
+    /// The definition as a durable run journals it, made by the engine on the caller's thread (in-process only): a cold process does it
+    /// while its journal starts, instead of after.
+    /// </summary>
+    internal JsonNode? StoredDefinition { get; init; }
 }
 
 /// <summary>Continues an unfinished durable run from its journal; completed steps are not run again. Replies as <see cref="StartRun"/>.</summary>

@@ -265,14 +265,14 @@ internal sealed class RunsActor : ReceiveActor, IWithTimers
         {
             // The entity's reader found the id new: it starts the run, without reading the journal again.
             _vacant = null;
-            vacant.Actor.Tell(new DurableRun.StartHere(new DurableRun.Begin(start.Definition, start.Input), Sender, start.Subscriber));
+            vacant.Actor.Tell(new DurableRun.StartHere(new DurableRun.Begin(start.Definition, start.Input, start.StoredDefinition), Sender, start.Subscriber));
             Track(runId, vacant.Actor, vacant.Run);
             return;
         }
         if (Busy(runId, start)) return;
         if (_settings.Durable is { } durable)
         {
-            Launch(runId, new DurableRun.Begin(start.Definition, start.Input), start.Subscriber, durable);
+            Launch(runId, new DurableRun.Begin(start.Definition, start.Input, start.StoredDefinition), start.Subscriber, durable);
             return;
         }
         var run = new RunContext(runId, _settings.Services, Context.System) { WorkflowName = start.Definition.Name };

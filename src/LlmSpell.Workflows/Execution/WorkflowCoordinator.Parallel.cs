@@ -75,7 +75,10 @@ internal sealed partial class WorkflowCoordinator
         var outcome = msg.Outcome;
         _results.AddRange(outcome.Steps);
         MergeChild(outcome);
-        _branchOutputs![branch.Name] = outcome.Output?.DeepClone();
+        // The branch's output joins the parallel step's without a copy when nothing holds it as a child yet (a JSON node has one
+        // parent; its step result keeps it too, and everything else that embeds outputs copies them): nested parallel workflows
+        // copied every level's outputs into the level above, 270 MB of 21,780 steps 90 levels deep.
+        _branchOutputs![branch.Name] = outcome.Output is { Parent: null } own ? own : outcome.Output?.DeepClone();
         if (outcome.Status == RunStatus.PartiallyCompleted) _failureTolerated = true;
         if (outcome.Status is not (RunStatus.Completed or RunStatus.PartiallyCompleted))
         {

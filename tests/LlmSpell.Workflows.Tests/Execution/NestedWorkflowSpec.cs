@@ -36,6 +36,30 @@ public sealed class NestedWorkflowSpec : EngineSpec
     }
 
     [Fact]
+    public async Task Nested_parallel_outputs_are_whole_at_every_level_and_in_each_step_s_result()
+    {
+        Tools.Returns("x", _ => JsonNode.Parse("""{"v":1}""")).Returns("y", _ => JsonValue.Create("y")).Echo("report");
+        var inner = Nested("inner", Parallel("inner", Branch("bx", Tool("x")), Branch("by", Tool("y"))));
+        var mid = Nested("mid", Parallel("mid", Branch("b", inner)));
+        var wf = Sequential("outer",
+            Nested("top", Parallel("top", Branch("a", mid))),
+            Tool("report", parameters: """{"top":"{{steps.top.output}}","mid":"{{steps.mid.output}}","inner":"{{steps.inner.output}}"}"""));
+
+        var result = await Run(wf);
+
+        result.Status.Should().Be(RunStatus.Completed, result.Error);
+        const string innerJson = """{"bx":{"v":1},"by":"y"}""";
+        const string midJson = """{"b":""" + innerJson + "}";
+        const string topJson = """{"a":""" + midJson + "}";
+        result.Step("inner")!.Output!.ToJsonString().Should().Be(innerJson);
+        result.Step("mid")!.Output!.ToJsonString().Should().Be(midJson);
+        result.Step("top")!.Output!.ToJsonString().Should().Be(topJson);
+        result.Output!["top"]!.ToJsonString().Should().Be(topJson);
+        result.Output!["mid"]!.ToJsonString().Should().Be(midJson);
+        result.Output!["inner"]!.ToJsonString().Should().Be(innerJson);
+    }
+
+    [Fact]
     public async Task A_conditional_can_route_into_a_sequence_containing_a_loop()
     {
         Tools.Returns("step", p => p["v"]!.DeepClone()).Echo("after");

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.Serialization;
 using System.Text;
 using System.Text.Json;
@@ -104,9 +103,9 @@ public sealed class WorkflowSerializer : SerializerWithStringManifest
     // such array it lends (12 of 16 MB, 200 MB, held by a run of 21,780 nested steps).
     public override byte[] ToBinary(object obj)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        var buffer = new SegmentedBuffer();
         using (var writer = new Utf8JsonWriter(buffer, _writerOptions)) JsonSerializer.Serialize(writer, obj, obj.GetType(), _options);
-        return buffer.WrittenSpan.ToArray();
+        return buffer.ToArray();
     }
 
     /// <summary>The type written under <paramref name="manifest"/>; throws <see cref="SerializationException"/> naming an unknown one.</summary>

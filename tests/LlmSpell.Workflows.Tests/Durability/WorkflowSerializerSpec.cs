@@ -18,6 +18,26 @@ public sealed class WorkflowSerializerSpec() : Akka.TestKit.Xunit2.TestKit(Confi
     private WorkflowSerializer Serializer => (WorkflowSerializer)Sys.Serialization.FindSerializerForType(typeof(StepCompleted));
 
     [Fact]
+    public void An_event_of_megabytes_is_written_whole_and_read_back()
+    {
+        // Written in segments of growing size, then gathered: multi-byte text falls across the segments' edges.
+        var output = new JsonArray(Enumerable.Range(0, 60_000).Select(i => (JsonNode)JsonValue.Create($"{i}é日本{new string('ü', i % 5)}")).ToArray());
+        var completed = new StepCompleted("big", "big", new StepResult { Name = "big", Key = "big", Kind = StepKind.Tool, Status = StepStatus.Completed, Output = output })
+        {
+            RunId = "r",
+            Timestamp = DateTimeOffset.Parse("2026-12-08T00:00:00Z"),
+        };
+
+        var bytes = Serializer.ToBinary(completed);
+
+        bytes.Length.Should().BeGreaterThan(1_000_000);
+        JsonNode.Parse(bytes)!["result"]!["output"]!.AsArray().Should().HaveCount(60_000);
+        var read = (StepCompleted)Serializer.FromBinary(bytes, Serializer.Manifest(completed));
+        JsonNode.DeepEquals(read.Result.Output, output).Should().BeTrue();
+        read.Timestamp.Should().Be(completed.Timestamp);
+    }
+
+    [Fact]
     public void A_journal_written_with_the_v1_manifests_is_read_event_by_event()
     {
         var lines = File.ReadAllLines(Fixture).Select(l => JsonNode.Parse(l)!).ToArray();

@@ -32,6 +32,9 @@ public sealed record WorkflowDefinition
 
     /// <summary>Every step in this workflow's own steps and branches (not inside nested workflows).</summary>
     public IEnumerable<StepDefinition> OwnSteps => Steps.Concat(Branches.SelectMany(b => b.Steps));
+
+    /// <summary>The steps defined here, in the workflows nested in them and in the named workflows (each counted where it is defined).</summary>
+    public int DefinedSteps => OwnSteps.Sum(s => 1 + (s.Workflow?.Inline?.DefinedSteps ?? 0)) + Workflows.Values.Sum(w => w.DefinedSteps);
 }
 
 /// <summary>A named list of steps: a parallel branch or a conditional route.</summary>

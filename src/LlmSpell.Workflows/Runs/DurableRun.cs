@@ -87,6 +87,7 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
     private Dictionary<string, StepResult> _completed = new(StringComparer.Ordinal);
     private WorkflowEvent? _terminal;
     private int _sinceSnapshot;
+    private int _definedSteps;
     private bool _drained;
 
     /// <summary>How long a journaled event nobody waits for may wait to share a commit; it is published after it, like every journaled event.</summary>
@@ -285,6 +286,7 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
     private void Launch(WorkflowDefinition definition, JsonNode? input)
     {
         _run.WorkflowName = definition.Name;
+        _definedSteps = definition.DefinedSteps;
         // Subscribed before the coordinator emits its first event.
         if (_subscriber is not null) _run.Subscribe(_subscriber);
         var spec = new CoordinatorSpec(_run, definition, RunScope.Empty with { Input = input?.DeepClone() }, "", definition.Workflows, IsRoot: true);
@@ -422,10 +424,11 @@ internal sealed class DurableRun : PersistentActor, IWithTimers
             _run.Publish(e);
             journal.Written.TrySetResult();
             inFlight.RunAfter();
-            // A snapshot holds every completed step: taken every SnapshotEvery events alone, a run of 20,000 nested steps wrote
-            // 200 ever larger ones (60 s and 16 MB buffers). Waiting for as many events as it holds steps keeps their total
-            // within the events' own, and a recovery replays at most that many events after one.
-            if (_sinceSnapshot >= Math.Max(_options.SnapshotEvery, _completed.Count) && _started is not null && _terminal is null)
+            // A snapshot holds the definition and every completed step: taken every SnapshotEvery events alone, a run of 20,000
+            // nested steps wrote 200 ever larger ones (60 s and 16 MB buffers), and 11,000 nested workflows running at once wrote
+            // 19 of 8.6 MB (the definition) before many steps were done. Waiting for as many events as it holds steps, defined and
+            // done, keeps their total within the events' own, and a recovery replays at most that many events after one.
+            if (_sinceSnapshot >= Math.Max(_options.SnapshotEvery, _definedSteps + _completed.Count) && _started is not null && _terminal is null)
             {
                 _sinceSnapshot = 0;
                 SaveSnapshot(new RunSnapshot(_started, new Dictionary<string, StepResult>(_completed, StringComparer.Ordinal)));

@@ -15,6 +15,28 @@ public sealed class WorkflowParserSpec
         FluentActions.Invoking(() => WorkflowParser.ParseJson(json)).Should().Throw<WorkflowValidationException>().Which.Errors;
 
     [Fact]
+    public void Defined_steps_count_the_nested_and_the_named_workflows_steps_once_each()
+    {
+        var workflow = WorkflowParser.ParseJson("""
+            {"name": "publish-article",
+             "workflows": {"review": {"type": "parallel", "branches": [
+               {"name": "style", "steps": [{"name": "style-check", "step_type": "agent"}]},
+               {"name": "facts", "steps": [{"name": "fact-check", "step_type": "tool", "tool": "calculator"}]}]}},
+             "steps": [
+               {"name": "draft", "step_type": "agent"},
+               {"name": "check", "step_type": "workflow", "workflow": "review"},
+               {"name": "again", "step_type": "workflow", "workflow": "review"},
+               {"name": "finish", "step_type": "workflow", "workflow": {"steps": [
+                 {"name": "publish", "step_type": "tool", "tool": "calculator"},
+                 {"name": "inner", "step_type": "workflow", "workflow": {"type": "parallel", "steps": [
+                   {"name": "p1", "step_type": "agent"}, {"name": "p2", "step_type": "agent"}]}}]}}]}
+            """);
+
+        // draft, check, again, finish; publish, inner; p1, p2; style-check and fact-check once, though named twice.
+        workflow.DefinedSteps.Should().Be(10);
+    }
+
+    [Fact]
     public void The_specs_simple_format_gives_a_sequential_custom_workflow()
     {
         var workflow = WorkflowParser.ParseJson("""{"steps":[{"name":"step1","step_type":"agent"},{"name":"step2","step_type":"tool"}]}""");

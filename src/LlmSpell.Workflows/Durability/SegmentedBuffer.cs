@@ -12,7 +12,8 @@ internal sealed class SegmentedBuffer : IBufferWriter<byte>
     private const int FirstSegment = 4 * 1024;
     private const int LargestSegment = 1024 * 1024;
 
-    private readonly List<byte[]> _full = [];
+    // Segments already written, each with the bytes it holds (a writer asks for more room before a segment is quite full).
+    private readonly List<(byte[] Bytes, int Length)> _full = [];
     private byte[] _current = new byte[FirstSegment];
     private int _used;
     private long _fullBytes;
@@ -36,10 +37,10 @@ internal sealed class SegmentedBuffer : IBufferWriter<byte>
     {
         var bytes = new byte[checked((int)(_fullBytes + _used))];
         var at = 0;
-        foreach (var segment in _full)
+        foreach (var (segment, length) in _full)
         {
-            segment.CopyTo(bytes, at);
-            at += segment.Length;
+            segment.AsSpan(0, length).CopyTo(bytes.AsSpan(at));
+            at += length;
         }
         _current.AsSpan(0, _used).CopyTo(bytes.AsSpan(at));
         return bytes;
@@ -52,8 +53,7 @@ internal sealed class SegmentedBuffer : IBufferWriter<byte>
         if (_current.Length - _used >= needed) return _used;
         if (_used > 0)
         {
-            // A segment is kept whole only when full: the rest of one left behind is cut off.
-            _full.Add(_used == _current.Length ? _current : _current[.._used]);
+            _full.Add((_current, _used));
             _fullBytes += _used;
         }
         _current = new byte[Math.Max(needed, Math.Min(LargestSegment, _current.Length * 2))];
